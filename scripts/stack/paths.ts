@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+
+/** The repo root: scripts/stack/ is two levels down. */
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+export type StackProfile = 'demo' | 'test';
+
+/**
+ * Everything a profile starts lives under one ignored folder, on its own block of ports, so a
+ * running demo and a test run never share state or clash. Ports sit far from the services'
+ * defaults (5672, 15672, 9090, 5432, 4646) so a system install keeps working beside us.
+ */
+export interface StackLayout {
+  profile: StackProfile;
+  stateDir: string;
+  ports: {
+    epmd: number;
+    amqp: number;
+    rabbitDist: number;
+    rabbitManagement: number;
+    rabbitPrometheus: number;
+    prometheus: number;
+    postgres: number;
+    nomad: number;
+    demoApi: number;
+    loadgen: number;
+    dashboard: number;
+    /** First of the dynamic ports the Nomad stand-in hands to allocations (NOMAD_PORT_*). */
+    allocRangeStart: number;
+    allocRangeEnd: number;
+  };
+}
+
+const portBase: Record<StackProfile, number> = { demo: 47000, test: 48000 };
+
+export function stackLayout(profile: StackProfile): StackLayout {
+  const base = portBase[profile];
+  const stateDir = path.join(repoRoot, '.warroom', profile);
+  return {
+    profile,
+    stateDir,
+    ports: {
+      epmd: base + 369,
+      amqp: base + 672,
+      rabbitDist: base + 673,
+      rabbitManagement: base + 674,
+      rabbitPrometheus: base + 675,
+      prometheus: base + 90,
+      postgres: base + 432,
+      nomad: base + 646,
+      demoApi: base + 80,
+      loadgen: base + 81,
+      dashboard: profile === 'demo' ? 3000 : base + 300,
+      allocRangeStart: base + 700,
+      allocRangeEnd: base + 999,
+    },
+  };
+}
+
+export function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
