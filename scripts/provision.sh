@@ -30,6 +30,8 @@ lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 stamp=node_modules/.warroom-lock-hash
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "provision: installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock_hash" > "$stamp"
+  # `npm ci` rejects this registry's lock files (they omit other platforms' optional binaries),
+  # so install from the lock with `npm install`, which keeps the locked versions.
+  npm install --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json | cut -d" " -f1 > "$stamp"
 fi
