@@ -1,19 +1,27 @@
-import { startStack, stopStack, type StackProfile } from './stack';
+import { startStack, stopStack, stackLayout, type StackProfile } from './stack';
+import { startPipeline, stopPipeline } from '../demo/pipeline';
+import { parseScenarioName } from '../demo/loadgen/scenarios';
 
-const [command = 'up', profileArg = 'demo'] = process.argv.slice(2);
+/**
+ * `npm run stack -- <up|pipeline|down> [demo|test] [scenario]`: the local servers alone (up),
+ * the servers plus the demo pipeline (pipeline), or stop everything this profile started (down).
+ */
+const [command = 'up', profileArg = 'demo', scenarioArg = 'steady'] = process.argv.slice(2);
 const profile = profileArg as StackProfile;
 if (profile !== 'demo' && profile !== 'test') {
   console.error(`unknown profile "${profileArg}": expected demo or test`);
   process.exit(2);
 }
-if (command === 'up') {
+if (command === 'up' || command === 'pipeline') {
   const layout = await startStack(profile, { postgres: true });
   console.log(`stack "${profile}" up; state in ${layout.stateDir}`);
+  if (command === 'pipeline') console.log(await startPipeline(layout, { scenario: parseScenarioName(scenarioArg) }));
   console.log(JSON.stringify(layout.ports, null, 2));
 } else if (command === 'down') {
+  await stopPipeline(stackLayout(profile));
   await stopStack(profile);
   console.log(`stack "${profile}" stopped`);
 } else {
-  console.error(`unknown command "${command}": expected up or down`);
+  console.error(`unknown command "${command}": expected up, pipeline or down`);
   process.exit(2);
 }
