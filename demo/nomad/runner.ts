@@ -65,8 +65,8 @@ export class Runner {
     }
     const alloc = this.cluster.createAllocation(job, group, slot, ports);
     const task = group.Tasks[0]!;
-    const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
       ...task.Env,
       NOMAD_ALLOC_ID: alloc.id,
       NOMAD_ALLOC_NAME: alloc.name,

@@ -28,3 +28,4 @@ export async function stopStack(profile: StackProfile): Promise<void> {
   const layout = stackLayout(profile);
   await Promise.all([stopRabbit(layout), stopPrometheus(layout), stopPostgres(layout)]);
 }
+export * from './dashboard';

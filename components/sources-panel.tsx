@@ -1,0 +1,53 @@
+import 'server-only';
+import { currentConfig } from '@/lib/config';
+import { publicSources } from '@/lib/config/public-view';
+import { Panel } from './panel';
+
+const sourceLabels = { rabbitmq: 'RabbitMQ', prometheus: 'Prometheus', nomad: 'Nomad' } as const;
+
+export async function SourcesPanel() {
+  const state = currentConfig();
+  if (state.status === 'missing') {
+    return (
+      <Panel title="Sources" testId="sources-panel">
+        <p className="text-sm text-warn" data-testid="config-missing">
+          No configuration: set WARROOM_CONFIG to a YAML file describing the pipeline and its sources (see README).
+        </p>
+      </Panel>
+    );
+  }
+  if (state.status === 'invalid') {
+    return (
+      <Panel title="Sources" testId="sources-panel">
+        <p className="text-sm text-crit" data-testid="config-invalid">
+          The configuration could not be loaded: {state.error}
+        </p>
+      </Panel>
+    );
+  }
+  const sources = publicSources(state.config);
+  return (
+    <Panel title="Sources" testId="sources-panel" aside={<span className="text-xs text-muted">{state.file}</span>}>
+      <ul className="grid gap-3 sm:grid-cols-3">
+        {sources.map((s) => (
+          <li key={s.kind} className="rounded border border-edge p-3" data-testid={`source-${s.kind}`} data-configured={s.configured}>
+            <div className="font-medium">{sourceLabels[s.kind]}</div>
+            {s.configured ? (
+              <>
+                <div className="mt-1 break-all font-mono text-xs text-ink" data-testid={`source-${s.kind}-url`}>
+                  {s.url}
+                </div>
+                <div className="mt-1 text-xs text-muted">
+                  {s.authenticated ? 'credentials set' : 'no credentials'}
+                  {s.detail ? ` · ${s.detail}` : ''}
+                </div>
+              </>
+            ) : (
+              <div className="mt-1 text-xs text-warn">not configured</div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}

@@ -1,0 +1,31 @@
+import 'server-only';
+import { z } from 'zod';
+
+/**
+ * The server's environment, validated once. Nothing else reads process.env; the values below
+ * are server-only and never reach the browser.
+ */
+const ServerEnvSchema = z.object({
+  WARROOM_CONFIG: z.string().min(1).optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type ServerEnv = z.infer<typeof ServerEnvSchema>;
+
+let cached: ServerEnv | undefined;
+
+export function serverEnv(): ServerEnv {
+  if (cached) return cached;
+  const result = ServerEnvSchema.safeParse(process.env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`environment: ${issues}`);
+  }
+  cached = result.data;
+  return cached;
+}
+
+/** The raw environment, for `${VAR}` references in the configuration file. */
+export function rawEnv(): Record<string, string | undefined> {
+  return process.env;
+}

@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot, type StackLayout } from './paths';
+import { httpOk, managed, runningPid, startDetached, stopManaged, waitUntilReady } from './processes';
+import { prometheusUrl } from './prometheus';
+import { rabbitManagementUrl } from './rabbitmq';
+import { stackSecrets } from './secrets';
+
+/**
+ * The warroom configuration for a stack profile, written to its state folder. Secrets stay out of
+ * the file: it names environment variables, and `dashboardEnv` supplies them.
+ */
+export function writeWarroomConfig(layout: StackLayout): string {
+  const file = path.join(layout.stateDir, 'warroom.yaml');
+  writeFileSync(
+    file,
+    `# Written by warroom for the local "${layout.profile}" stack; regenerated on every start.
+pipeline:
+  name: demo-kyc
+  description: Face match and OCR behind RabbitMQ, scheduled by the Nomad stand-in
+sources:
+  rabbitmq:
+    managementUrl: ${rabbitManagementUrl(layout)}
+    amqpUrl: amqp://127.0.0.1:${layout.ports.amqp}
+    username: \${WARROOM_RABBITMQ_USER}
+    password: \${WARROOM_RABBITMQ_PASSWORD}
+    vhost: /
+  prometheus:
+    url: ${prometheusUrl(layout)}
+  nomad:
+    url: http://127.0.0.1:${layout.ports.nomad}
+    token: \${WARROOM_NOMAD_TOKEN}
+    namespace: default
+`,
+  );
+  return file;
+}
+
+export function dashboardEnv(layout: StackLayout): Record<string, string> {
+  const s = stackSecrets(layout);
+  return {
+    WARROOM_CONFIG: writeWarroomConfig(layout),
+    WARROOM_RABBITMQ_USER: s.rabbitUser,
+    WARROOM_RABBITMQ_PASSWORD: s.rabbitPassword,
+    WARROOM_NOMAD_TOKEN: s.nomadToken,
+  };
+}
+
+export function dashboardProcess(layout: StackLayout) {
+  return managed(layout.stateDir, 'dashboard');
+}
+
+export function dashboardUrl(layout: StackLayout): string {
+  return `http://127.0.0.1:${layout.ports.dashboard}`;
+}
+
+const nextBin = path.join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+/** `next build`, with output shown: a failing build must say why. */
+export function buildDashboard(): void {
+  execFileSync(process.execPath, [nextBin, 'build'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+}
+
+/** Serves the built dashboard (`next start`) for this profile's stack, on loopback. */
+export async function startDashboard(layout: StackLayout): Promise<string> {
+  const proc = dashboardProcess(layout);
+  const url = dashboardUrl(layout);
+  if (runningPid(proc) === null) {
+    startDetached(proc, process.execPath, [nextBin, 'start', '-p', String(layout.ports.dashboard), '-H', '127.0.0.1'], {
+      cwd: repoRoot,
+      env: { ...process.env, ...dashboardEnv(layout), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    });
+  }
+  await waitUntilReady(proc, () => httpOk(`${url}/api/health`), 60_000);
+  return url;
+}
+
+export async function stopDashboard(layout: StackLayout): Promise<void> {
+  await stopManaged(dashboardProcess(layout), 10_000);
+}

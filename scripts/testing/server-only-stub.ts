@@ -1,0 +1,2 @@
+// Tests run server modules directly in Node; `server-only` only guards the browser bundle.
+export {};
