@@ -122,6 +122,7 @@ async function handleReply(req: http.IncomingMessage, res: http.ServerResponse):
   if (!body.correlationId || !body.reply) return sendJson(res, 400, { error: 'correlationId and reply are required' });
   if (!pending.complete(body.correlationId, body.reply)) {
     orphaned.inc();
+    log(name, `orphaned reply for ${body.correlationId} from ${body.reply.worker}`);
     return sendJson(res, 404, { error: `no request waits for ${body.correlationId}` });
   }
   sendJson(res, 200, { ok: true });

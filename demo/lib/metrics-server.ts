@@ -6,7 +6,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
  * buckets wide enough for a starved queue (up to 2 minutes), fine enough near the 3 s SLO.
  */
 export const latencyBucketsSeconds = [
-  0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120,
+  0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120,
 ];
 
 export function createRegistry(labels: Record<string, string>): Registry {

@@ -1,4 +1,4 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { encode, queueNames, type InferenceReply, type InferenceRequest } from '../lib/amqp';
 import { inferenceMeanMs, inferenceSigma } from '../lib/costs';
@@ -89,7 +89,7 @@ new Gauge({
   },
 });
 
-async function handle(ch: Channel, msg: ConsumeMessage): Promise<void> {
+async function handle(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
   const request = JSON.parse(msg.content.toString()) as InferenceRequest;
   const startedMs = Date.now();
   busy.start(startedMs);
@@ -117,6 +117,8 @@ async function handle(ch: Channel, msg: ConsumeMessage): Promise<void> {
     timestamp: Math.floor(Date.now() / 1000),
     type: request.type,
   });
+  // At least once: the request is acked only after the broker has confirmed the reply.
+  await ch.waitForConfirms();
   ch.ack(msg);
 }
 

@@ -1,4 +1,4 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Counter, Histogram } from 'prom-client';
 import { queueNames, type InferenceReply } from '../lib/amqp';
 import { replyHandlingMeanMs, replyHandlingSigma } from '../lib/costs';
@@ -51,7 +51,7 @@ async function deliverToApi(reply: InferenceReply, correlationId: string): Promi
   return 'delivered';
 }
 
-async function handle(ch: Channel, msg: ConsumeMessage): Promise<void> {
+async function handle(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
   const reply = JSON.parse(msg.content.toString()) as InferenceReply;
   const startedMs = Date.now();
   queueWaitSeconds.observe(Math.max(0, startedMs - reply.repliedAtMs) / 1000);

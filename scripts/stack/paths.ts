@@ -9,7 +9,9 @@ export type StackProfile = 'demo' | 'test';
 /**
  * Everything a profile starts lives under one ignored folder, on its own block of ports, so a
  * running demo and a test run never share state or clash. Ports sit far from the services'
- * defaults (5672, 15672, 9090, 5432, 4646) so a system install keeps working beside us.
+ * defaults (5672, 15672, 9090, 5432, 4646) so a system install keeps working beside us, and below
+ * Linux's ephemeral range (32768-60999): a listener there can find its port taken by one of the
+ * hundreds of outgoing connections the load generator holds open.
  */
 export interface StackLayout {
   profile: StackProfile;
@@ -32,7 +34,7 @@ export interface StackLayout {
   };
 }
 
-const portBase: Record<StackProfile, number> = { demo: 47000, test: 48000 };
+const portBase: Record<StackProfile, number> = { demo: 21000, test: 22000 };
 
 export function stackLayout(profile: StackProfile): StackLayout {
   const base = portBase[profile];

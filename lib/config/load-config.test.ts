@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, interpolateEnv, loadConfigFile, parseConfig } from './load-config';
+
+const valid = `
+pipeline:
+  name: kyc
+sources:
+  rabbitmq:
+    managementUrl: http://127.0.0.1:15672
+    username: monitor
+    password: \${RABBIT_PW}
+  prometheus:
+    url: http://127.0.0.1:9090
+  nomad:
+    url: http://127.0.0.1:4646
+    token: \${NOMAD_TOKEN}
+`;
+
+describe('parseConfig', () => {
+  it('loads a valid file, filling secrets from the environment and defaults', () => {
+    const config = parseConfig(valid, 'w.yaml', { RABBIT_PW: 'pw', NOMAD_TOKEN: 'tok' });
+    expect(config.sources.rabbitmq).toMatchObject({ password: 'pw', vhost: '/' });
+    expect(config.sources.nomad).toMatchObject({ token: 'tok', namespace: 'default' });
+  });
+
+  it.each([
+    ['broken: [yaml', {}, /w\.yaml: not valid YAML at line 1/],
+    [valid, { NOMAD_TOKEN: 't' }, /w\.yaml: sources\.rabbitmq\.password: environment variable RABBIT_PW is not set/],
+    ['pipeline: {}\nsources: {}', {}, /w\.yaml: pipeline\.name: /],
+    ['pipeline: {name: x}\nsources: {prometheus: {url: "not a url"}}', {}, /w\.yaml: sources\.prometheus\.url: /],
+    ['pipeline: {name: x}\nsources: {prometheus: {url: "ftp://x"}}', {}, /sources\.prometheus\.url/],
+    ['pipeline: {name: x}\nsources: {kafka: {}}', {}, /w\.yaml: sources: Unrecognized key: "kafka"/],
+    ['pipeline: {name: x}', {}, /w\.yaml: sources: /],
+  ])('names the file and the key for %j', (text, env, message) => {
+    expect(() => parseConfig(text, 'w.yaml', env)).toThrow(message);
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('reads a file and reports a missing one by name', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'warroom-config-'));
+    const file = path.join(dir, 'warroom.yaml');
+    writeFileSync(file, valid);
+    expect(loadConfigFile(file, { RABBIT_PW: 'a', NOMAD_TOKEN: 'b' }).pipeline.name).toBe('kyc');
+    const missing = path.join(dir, 'nope.yaml');
+    expect(() => loadConfigFile(missing, {})).toThrow(ConfigError);
+    expect(() => loadConfigFile(missing, {})).toThrow(`${missing}: cannot read the file (ENOENT)`);
+  });
+});
+
+describe('interpolateEnv', () => {
+  it('substitutes inside strings, arrays and objects and leaves other values alone', () => {
+    expect(interpolateEnv({ a: 'x-${A}-y', b: ['${A}'], c: 3, d: null }, { A: '1' })).toEqual({ a: 'x-1-y', b: ['1'], c: 3, d: null });
+  });
+});

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import {
+  buildDashboard,
+  prometheusUrl,
+  rabbitManagementUrl,
+  stackLayout,
+  stackSecrets,
+  startDashboard,
+  startStack,
+  stopDashboard,
+  stopStack,
+} from './stack';
+import { pipelineUrls, setScenario, startPipeline, stopPipeline } from '../demo/pipeline';
+import { parseScenarioName, scenarios } from '../demo/loadgen/scenarios';
+import { sleep } from './stack/processes';
+
+/**
+ * `npm run demo [-- --scenario NAME] [--warmup SECONDS]`: the local stack, the demo pipeline and
+ * the dashboard, with URLs printed. The pipeline runs `steady` for the warm-up, then the named
+ * scenario (reply-starvation by default, the source incident). Ctrl-C stops everything.
+ */
+const { values: args } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'reply-starvation' },
+    warmup: { type: 'string', default: '30' },
+    'no-open': { type: 'boolean', default: false },
+  },
+});
+const scenario = parseScenarioName(args.scenario);
+const warmupSec = Number(args.warmup);
+if (!Number.isFinite(warmupSec) || warmupSec < 0) throw new Error(`--warmup must be a number of seconds, got "${args.warmup}"`);
+
+const layout = stackLayout('demo');
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  console.log('\nstopping the dashboard, the demo pipeline and the stack ...');
+  await stopDashboard(layout);
+  await stopPipeline(layout);
+  await stopStack('demo');
+  console.log('stopped.');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  console.log('starting RabbitMQ and Prometheus ...');
+  await startStack('demo');
+  console.log('starting the Nomad stand-in, the API, ML workers, reply consumers and the load generator ...');
+  const urls = await startPipeline(layout, { scenario: warmupSec > 0 ? 'steady' : scenario });
+  console.log('building the dashboard ...');
+  buildDashboard();
+  const dashboard = await startDashboard(layout);
+  const secrets = stackSecrets(layout);
+  console.log(`
+warroom demo is running
+  dashboard            ${dashboard}
+  demo API             ${urls.api}/v1/face-match, ${urls.api}/v1/ocr (POST)
+  load generator       ${urls.loadgen}/stats, PUT ${urls.loadgen}/scenario {"name": "..."}
+  Nomad stand-in       ${urls.nomad}/v1/jobs (X-Nomad-Token in ${layout.stateDir}/secrets.json)
+  Prometheus           ${prometheusUrl(layout)}
+  RabbitMQ management  ${rabbitManagementUrl(layout)} (user ${secrets.rabbitUser}, password in secrets.json)
+scenario: steady for ${warmupSec} s, then ${scenario} (${scenarios[scenario].description})
+Ctrl-C stops everything.
+`);
+  if (!args['no-open'] && process.env.DISPLAY) spawn('xdg-open', [dashboard], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+  if (warmupSec > 0) {
+    await sleep(warmupSec * 1000);
+    await setScenario(layout, scenario);
+    console.log(`scenario -> ${scenario}`);
+  }
+  for (;;) {
+    await sleep(10_000);
+    const stats = (await (await fetch(`${pipelineUrls(layout).loadgen}/stats?window=10`)).json()) as {
+      scenario: string;
+      inFlight: number;
+      window: { count: number; p90Ms: number | null };
+    };
+    console.log(`${new Date().toISOString().slice(11, 19)} ${stats.scenario}: client p90 ${stats.window.p90Ms ?? '-'} ms over ${stats.window.count} requests, ${stats.inFlight} in flight`);
+  }
+} catch (err) {
+  console.error(`demo: ${(err as Error).message}`);
+  await stopAll(1);
+}
