@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { buildDashboard, startStack, stackLayout, stopDashboard, stopStack } from './stack';
 import { startPipeline, stopPipeline } from '../demo/pipeline';
 
@@ -10,6 +12,7 @@ import { startPipeline, stopPipeline } from '../demo/pipeline';
 const startedMs = Date.now();
 const layout = stackLayout('test');
 const results: Array<{ step: string; ok: boolean; seconds: number }> = [];
+const counts = { passed: 0, failed: 0, skipped: 0 };
 
 function step(name: string, run: () => boolean | void): boolean {
   const t0 = Date.now();
@@ -24,11 +27,23 @@ function step(name: string, run: () => boolean | void): boolean {
   return ok;
 }
 
+/** Runs one vitest project, adding its test counts (from the JSON reporter) to the totals. */
 function vitest(project: string): boolean {
-  const res = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', project], {
-    stdio: 'inherit',
-    env: { ...process.env, WARROOM_SKIP_BUILD: '1', FORCE_COLOR: '0' },
-  });
+  const report = path.join(layout.stateDir, `vitest-${project}.json`);
+  rmSync(report, { force: true });
+  const res = spawnSync(
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    { stdio: 'inherit', env: { ...process.env, WARROOM_SKIP_BUILD: '1', NO_COLOR: '1' } },
+  );
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+    counts.passed += json.numPassedTests;
+    counts.failed += json.numFailedTests;
+    counts.skipped += json.numPendingTests;
+  } else if (res.status !== 0) {
+    counts.failed += 1;
+  }
   return res.status === 0;
 }
 
@@ -54,4 +69,5 @@ try {
 console.log('\n=== summary');
 for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.step} (${r.seconds} s)`);
 console.log(`npm test took ${Math.round((Date.now() - startedMs) / 1000)} s`);
+console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 process.exit(failed ? 1 : 0);
