@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * warroom's configuration file (YAML, named by WARROOM_CONFIG). This first version describes the
- * pipeline's name and the sources it reads; stages come with the topology. Secrets may be
- * written as `${ENV_VAR}` and are then read from the environment at load time.
+ * warroom's configuration file (YAML, named by WARROOM_CONFIG): the pipeline's stages in request
+ * order, where each stage's numbers come from, the end-to-end SLO, the sources and the poll
+ * intervals. Secrets may be written as `${ENV_VAR}` and are read from the environment at load time.
  */
 const url = z.url({ protocol: /^https?$/ });
 
@@ -26,11 +26,81 @@ export const NomadSourceSchema = z.strictObject({
   namespace: z.string().default('default'),
 });
 
-export const ConfigSchema = z.strictObject({
-  pipeline: z.strictObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
+/**
+ * A latency either from a Prometheus histogram (quantiles are computed from its buckets) or as
+ * explicit queries per quantile. Queries return seconds.
+ */
+export const LatencySpecSchema = z.union([
+  z.strictObject({
+    histogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a metric name without _bucket'),
+    filter: z.string().optional(),
+    window: z.string().regex(/^\d+[smh]$/, 'a duration such as 1m').default('1m'),
   }),
+  z.strictObject({ p50: z.string().optional(), p90: z.string().optional(), p95: z.string().optional(), p99: z.string().optional() }),
+]);
+
+const stageId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
+
+export const StageSchema = z.strictObject({
+  id: stageId,
+  kind: z.enum(['service', 'queue', 'workers', 'store']),
+  label: z.string().min(1).optional(),
+  queue: z
+    .strictObject({
+      name: z.string().min(1),
+      vhost: z.string().optional(),
+      /** Ready messages above which a growing queue is an alarm. */
+      depthThreshold: z.number().int().positive().default(50),
+    })
+    .optional(),
+  consumesFrom: stageId.optional(),
+  latency: LatencySpecSchema.optional(),
+  gpuUtilQuery: z.string().min(1).optional(),
+  nomad: z.strictObject({ job: z.string().min(1), group: z.string().min(1) }).optional(),
+});
+
+export const EndToEndSchema = z.strictObject({
+  latency: LatencySpecSchema,
+  quantile: z.union([z.literal(0.5), z.literal(0.9), z.literal(0.95), z.literal(0.99)]).default(0.9),
+  sloMs: z.number().positive(),
+});
+
+export const PollingSchema = z.strictObject({
+  amqpMs: z.number().int().min(250).default(1000),
+  managementMs: z.number().int().min(1000).default(5000),
+  prometheusMs: z.number().int().min(1000).default(5000),
+  nomadMs: z.number().int().min(1000).default(5000),
+  seriesMs: z.number().int().min(2000).default(15000),
+  /** A source with no good answer for this long is stale; after three times as long, down. */
+  staleAfterMs: z.number().int().min(1000).optional(),
+  /** Queues per management API page when sweeping for unmonitored queues. */
+  queuePageSize: z.number().int().min(10).max(500).default(100),
+});
+
+export const ConfigSchema = z.strictObject({
+  pipeline: z
+    .strictObject({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      stages: z.array(StageSchema).min(1),
+      endToEnd: EndToEndSchema,
+    })
+    .superRefine((p, ctx) => {
+      const ids = new Set<string>();
+      p.stages.forEach((s, i) => {
+        if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'id'], message: `duplicate stage id "${s.id}"` });
+        ids.add(s.id);
+        if (s.kind === 'queue' && !s.queue) ctx.addIssue({ code: 'custom', path: ['stages', i, 'queue'], message: 'a queue stage needs queue.name' });
+      });
+      p.stages.forEach((s, i) => {
+        if (!s.consumesFrom) return;
+        const target = p.stages.find((t) => t.id === s.consumesFrom);
+        if (!target || target.kind !== 'queue') {
+          ctx.addIssue({ code: 'custom', path: ['stages', i, 'consumesFrom'], message: `"${s.consumesFrom}" is not a queue stage of this pipeline` });
+        }
+      });
+    }),
+  polling: PollingSchema.default(PollingSchema.parse({})),
   sources: z.strictObject({
     rabbitmq: RabbitSourceSchema.optional(),
     prometheus: PrometheusSourceSchema.optional(),
@@ -39,5 +109,7 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type WarroomConfig = z.infer<typeof ConfigSchema>;
+export type StageConfig = z.infer<typeof StageSchema>;
+export type LatencySpec = z.infer<typeof LatencySpecSchema>;
 export type SourceKind = keyof WarroomConfig['sources'];
 export const sourceKinds: SourceKind[] = ['rabbitmq', 'prometheus', 'nomad'];

@@ -1,0 +1,122 @@
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from './analyze';
+import { demoObservations, scenarioObservations } from './fixtures';
+import { estimateGrowthPerSec } from './estimate-growth';
+import { estimateQueueWaitMs } from './estimate-queue-wait';
+import { recommendScale } from './recommend-scale';
+
+describe('analyze: one case per demo scenario', () => {
+  it('steady: no bottleneck and no insight', () => {
+    const s = analyze(scenarioObservations.steady);
+    expect(s.bottleneck).toBeNull();
+    expect(s.insights).toEqual([]);
+    expect(s.stages.every((st) => st.status === 'ok')).toBe(true);
+  });
+
+  it('reply-starvation: names the reply consumers, not the ML workers, with numbers and a scale recommendation', () => {
+    const s = analyze(scenarioObservations.replyStarvation);
+    expect(s.bottleneck).toMatchObject({ stageId: 'reply-consumers', queueStageId: 'reply-queue' });
+    expect(s.bottleneck!.reason).toBe('Reply queue: 420 ready, 3 consumers drain 12/s while 16/s arrive; requests wait about 35 s here.');
+    // 16/s + 420 over 60 s at 4/s per consumer and 70% utilisation: ceil(23/4/0.7) = 9.
+    expect(s.bottleneck!.recommendation).toEqual({ job: 'api', group: 'reply-consumer', from: 3, to: 9, drainSeconds: 21 });
+    expect(s.stages.find((st) => st.id === 'ml-workers')!.status).not.toBe('crit');
+    expect(s.stages.find((st) => st.id === 'reply-queue')!.share).toBe(1);
+  });
+
+  it('reply-starvation, first seconds: the lag-free counts alone raise it before the broker rates move', () => {
+    const s = analyze(scenarioObservations.replyStarvationEarly);
+    expect(s.bottleneck?.stageId).toBe('reply-consumers');
+    expect(s.bottleneck?.reason).toContain('Reply queue: 55 ready');
+  });
+
+  it('ml-saturation: names the ML workers', () => {
+    const s = analyze(scenarioObservations.mlSaturation);
+    expect(s.bottleneck).toMatchObject({ stageId: 'ml-workers', queueStageId: 'request-queue' });
+    expect(s.bottleneck!.recommendation).toMatchObject({ job: 'ml-inference', group: 'worker', from: 10 });
+    expect(s.bottleneck!.recommendation!.to).toBeGreaterThan(12);
+  });
+
+  it('gpu-underused: no bottleneck, but the GPU insight with a packing factor', () => {
+    const s = analyze(scenarioObservations.gpuUnderused);
+    expect(s.bottleneck).toBeNull();
+    expect(s.insights).toHaveLength(1);
+    expect(s.insights[0]).toMatchObject({ kind: 'gpu-underused', stageId: 'ml-workers' });
+    expect(s.insights[0]!.message).toContain('GPUs at 16% while the workers are 77% busy');
+    expect(s.insights[0]!.message).toContain('packing 3 workers per GPU');
+  });
+});
+
+describe('analyze: edge cases', () => {
+  it.each([
+    ['no consumers on a queue with messages', { ready: 5, consumers: 0, publish: 1, deliver: 0, growthPerSec: 1 }, 'reply-consumers', 'Reply queue: 5 messages ready and no consumer draining them.'],
+    ['a deep queue that is not growing but holds requests long', { ready: 300, consumers: 3, publish: 12, deliver: 12, growthPerSec: 0 }, 'reply-consumers', 'requests wait about 25 s here'],
+  ])('%s', (_name, replyQueue, stageId, reason) => {
+    const s = analyze(demoObservations({ e2eP90Ms: 5000, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue }));
+    expect(s.bottleneck?.stageId).toBe(stageId);
+    expect(s.bottleneck?.reason).toContain(reason);
+  });
+
+  it('a growing queue under its threshold is an early warning, not a bottleneck', () => {
+    const s = analyze(demoObservations({ e2eP90Ms: 1500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 30, consumers: 3, publish: 5, deliver: 4, growthPerSec: 1 } }));
+    expect(s.bottleneck).toBeNull();
+    expect(s.insights.map((i) => i.kind)).toEqual(['queue-growing']);
+  });
+
+  it('an SLO breach without a queue to blame names the stage with the largest share', () => {
+    const s = analyze(demoObservations({ e2eP90Ms: 4000, inferenceP90Ms: 3500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 0, consumers: 3, publish: 4, deliver: 4, growthPerSec: 0 } }));
+    expect(s.bottleneck?.stageId).toBe('ml-workers');
+    expect(s.bottleneck?.reason).toBe('ML workers: 3.5 s at p90, 88% of the 4 s end-to-end p90 (SLO 3 s).');
+    expect(s.insights.map((i) => i.kind)).toContain('slo-breach');
+  });
+
+  it('with no data at all it reports nothing rather than guessing', () => {
+    const obs = demoObservations({ e2eP90Ms: null, requestQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 }, replyQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 } });
+    obs.queues = {};
+    const s = analyze(obs);
+    expect(s.bottleneck).toBeNull();
+    expect(s.endToEnd.pMs).toBeNull();
+  });
+});
+
+describe('analysis steps', () => {
+  it.each([
+    [[], null],
+    [[{ atMs: 0, ready: 0 }], null],
+    [[{ atMs: 0, ready: 0 }, { atMs: 1000, ready: 4 }, { atMs: 2000, ready: 8 }], 4],
+    [[{ atMs: 0, ready: 10 }, { atMs: 2000, ready: 0 }], -5],
+    [[{ atMs: 0, ready: 1 }, { atMs: 0, ready: 2 }], null],
+  ])('growth of %j is %s per second', (history, expected) => {
+    const g = estimateGrowthPerSec(history);
+    if (expected === null) expect(g).toBeNull();
+    else expect(g).toBeCloseTo(expected);
+  });
+
+  it.each([
+    [{ ready: 0, drainPerSec: 0, headAgeMs: null }, 0],
+    [{ ready: 120, drainPerSec: 12, headAgeMs: null }, 10_000],
+    [{ ready: 120, drainPerSec: 12, headAgeMs: 15_000 }, 15_000],
+    [{ ready: 120, drainPerSec: 12, headAgeMs: 400 }, 10_000],
+    [{ ready: 5, drainPerSec: 0, headAgeMs: null }, Number.POSITIVE_INFINITY],
+    [{ ready: 5, drainPerSec: null, headAgeMs: null }, Number.POSITIVE_INFINITY],
+  ])('queue wait of %j is %d ms', (input, expected) => {
+    expect(estimateQueueWaitMs(input)).toBe(expected);
+  });
+
+  it('recommends nothing above the group maximum and stays within it', () => {
+    const q = { stageId: 'q', ready: 10_000, consumers: 3, growthPerSec: 50, drainPerSec: 12, arrivalPerSec: 60, waitMs: 1, depthThreshold: 50 };
+    const workers = { job: 'j', group: 'g', desired: 3, running: 3, scalingMin: 1, scalingMax: 20 };
+    expect(recommendScale(q, workers, undefined)).toMatchObject({ from: 3, to: 20 });
+    expect(recommendScale(q, { ...workers, desired: 20 }, undefined)).toBeUndefined();
+  });
+});
+
+describe('golden snapshots', () => {
+  it.each(Object.keys(scenarioObservations) as Array<keyof typeof scenarioObservations>)('%s', (name) => {
+    const file = path.join(import.meta.dirname, '__golden__', `${name}.json`);
+    const actual = `${JSON.stringify(analyze(scenarioObservations[name]), null, 2)}\n`;
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
+    expect(actual).toBe(readFileSync(file, 'utf8'));
+  });
+});

@@ -1,0 +1,39 @@
+import { attributeLatency, buildStages } from './build-stages';
+import { findBottleneck } from './find-bottleneck';
+import { findInsights, flagUnmonitored } from './find-insights';
+import { recommendScale } from './recommend-scale';
+import type { Observations, Snapshot } from './types';
+
+/**
+ * The whole analysis, a short pipeline of pure steps over what the sources observed: attach
+ * queue state, latencies and workers; estimate waits; attribute latency; find the bottleneck and
+ * explain it; recommend a scale; list the insights. No I/O, no clock but obs.nowMs.
+ */
+export function analyze(obs: Observations): Snapshot {
+  const { stages, queues } = buildStages(obs);
+  const { explainedMs, unexplainedMs } = attributeLatency(obs, stages);
+  const bottleneck = findBottleneck(obs, stages, queues);
+  if (bottleneck?.queueStageId) {
+    const q = queues.get(bottleneck.queueStageId)!;
+    const recommendation = recommendScale(q, obs.workers[bottleneck.stageId], obs.latencies[bottleneck.stageId]);
+    if (recommendation) bottleneck.recommendation = recommendation;
+  }
+  const insights = findInsights(obs, stages, queues, bottleneck);
+  for (const stage of stages) {
+    if (bottleneck && (stage.id === bottleneck.stageId || stage.id === bottleneck.queueStageId)) stage.status = 'crit';
+    else if (insights.some((i) => i.stageId === stage.id)) stage.status = 'warn';
+  }
+  const unmonitoredQueues = flagUnmonitored(obs.unmonitored).sort(
+    (a, b) => Number(b.alert !== null) - Number(a.alert !== null) || b.ready - a.ready,
+  );
+  return {
+    generatedAt: new Date(obs.nowMs).toISOString(),
+    pipeline: obs.pipeline,
+    sources: obs.sources,
+    stages,
+    endToEnd: { pMs: obs.endToEnd.pMs === null ? null : Math.round(obs.endToEnd.pMs), quantile: obs.endToEnd.quantile, sloMs: obs.endToEnd.sloMs, explainedMs, unexplainedMs },
+    bottleneck,
+    insights,
+    unmonitoredQueues,
+  };
+}

@@ -1,0 +1,70 @@
+import { estimateGrowthPerSec } from './estimate-growth';
+import { estimateQueueWaitMs } from './estimate-queue-wait';
+import type { Observations, StageSnapshot } from './types';
+
+/**
+ * Steps 1-3 of the analysis: attach to each configured stage its queue state (lag-free AMQP
+ * counts first, management statistics for rates), its latency quantiles, its workers and GPU,
+ * and estimate each queue's wait. Contributions and shares come in the next step.
+ */
+export interface QueueDerived {
+  stageId: string;
+  ready: number;
+  consumers: number;
+  growthPerSec: number | null;
+  drainPerSec: number | null;
+  arrivalPerSec: number | null;
+  waitMs: number;
+  depthThreshold: number;
+}
+
+export function buildStages(obs: Observations): { stages: StageSnapshot[]; queues: Map<string, QueueDerived> } {
+  const queues = new Map<string, QueueDerived>();
+  const stages = obs.stages.map((spec): StageSnapshot => {
+    const stage: StageSnapshot = { id: spec.id, kind: spec.kind, label: spec.label, contributionMs: 0, share: 0, status: 'ok' };
+    if (spec.consumesFrom) stage.consumesFrom = spec.consumesFrom;
+    const q = obs.queues[spec.id];
+    if (spec.queue && q && (q.check || q.stats)) {
+      const ready = q.check?.ready ?? q.stats?.ready ?? 0;
+      const consumers = q.check?.consumers ?? q.stats?.consumers ?? 0;
+      const growthPerSec = estimateGrowthPerSec(q.history);
+      const drainPerSec = q.stats?.deliverRatePerSec ?? null;
+      const arrivalPerSec = q.stats?.publishRatePerSec ?? (drainPerSec !== null && growthPerSec !== null ? drainPerSec + Math.max(0, growthPerSec) : null);
+      const waitMs = estimateQueueWaitMs({ ready, drainPerSec: consumers === 0 ? 0 : drainPerSec, headAgeMs: q.stats?.headAgeMs ?? null });
+      queues.set(spec.id, { stageId: spec.id, ready, consumers, growthPerSec, drainPerSec, arrivalPerSec, waitMs, depthThreshold: spec.queue.depthThreshold });
+      stage.queue = {
+        ready,
+        unacked: q.stats?.unacked ?? 0,
+        consumers,
+        publishRate: q.stats?.publishRatePerSec ?? null,
+        deliverRate: drainPerSec,
+        growthPerSec,
+      };
+      if (q.stats?.headAgeMs != null) stage.queue.headAgeMs = q.stats.headAgeMs;
+      if (Number.isFinite(waitMs)) stage.waitMs = waitMs;
+    }
+    const latency = obs.latencies[spec.id];
+    if (latency) stage.latency = { p50Ms: latency.p50Ms, p90Ms: latency.p90Ms, p99Ms: latency.p99Ms };
+    const workers = obs.workers[spec.id];
+    if (workers) stage.workers = { job: workers.job, group: workers.group, desired: workers.desired, running: workers.running };
+    const gpu = obs.gpuUtilPct[spec.id];
+    if (gpu !== undefined && gpu !== null) stage.gpu = { utilPct: Math.round(gpu * 10) / 10 };
+    return stage;
+  });
+  return { stages, queues };
+}
+
+/** Step 4: the time a request spends in each stage at the end-to-end quantile, and its share. */
+export function attributeLatency(obs: Observations, stages: StageSnapshot[]): { explainedMs: number; unexplainedMs: number | null } {
+  let explainedMs = 0;
+  for (const stage of stages) {
+    const atQuantile = obs.latencies[stage.id]?.atQuantileMs ?? null;
+    stage.contributionMs = Math.round(stage.kind === 'queue' ? (stage.waitMs ?? 0) : (atQuantile ?? 0));
+    explainedMs += stage.contributionMs;
+  }
+  const e2e = obs.endToEnd.pMs;
+  for (const stage of stages) {
+    stage.share = e2e && e2e > 0 ? Math.min(1, Math.round((stage.contributionMs / e2e) * 1000) / 1000) : 0;
+  }
+  return { explainedMs, unexplainedMs: e2e === null ? null : Math.max(0, Math.round(e2e - explainedMs)) };
+}

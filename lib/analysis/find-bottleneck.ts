@@ -1,0 +1,65 @@
+import { formatCount, formatDuration, formatRate, plural } from './format';
+import type { QueueDerived } from './build-stages';
+import type { Bottleneck, Observations, StageSnapshot } from './types';
+
+/**
+ * Step 5: where the time accumulates. A queue is the bottleneck when it is past its depth
+ * threshold and still growing (or already holding requests a fifth of the SLO), or has ready
+ * messages and nobody draining them; the stage to fix is the consumer group that drains it.
+ * Without such a queue, an SLO breach is pinned on the stage with the largest share. A healthy
+ * pipeline has none.
+ */
+export function isGrowing(q: QueueDerived): boolean {
+  if (q.growthPerSec === null) return false;
+  return q.growthPerSec > Math.max(0.5, 0.05 * (q.arrivalPerSec ?? 0));
+}
+
+function queueCandidate(q: QueueDerived, sloMs: number): number | null {
+  if (q.ready > 0 && q.consumers === 0) return Number.POSITIVE_INFINITY;
+  if (q.ready <= q.depthThreshold) return null;
+  if (isGrowing(q) || q.waitMs > 0.2 * sloMs) return q.waitMs;
+  return null;
+}
+
+export function explainQueue(label: string, q: QueueDerived): string {
+  if (q.consumers === 0) return `${label}: ${plural(q.ready, 'message')} ready and no consumer draining them.`;
+  const parts = [`${label}: ${formatCount(q.ready)} ready`];
+  if (q.drainPerSec !== null && q.arrivalPerSec !== null) {
+    parts.push(`${plural(q.consumers, 'consumer')} drain ${formatRate(q.drainPerSec)} while ${formatRate(q.arrivalPerSec)} arrive`);
+  } else if (q.growthPerSec !== null) {
+    parts.push(`growing by ${formatRate(q.growthPerSec)} with ${plural(q.consumers, 'consumer')}`);
+  }
+  let sentence = parts.join(', ');
+  if (Number.isFinite(q.waitMs) && q.waitMs > 0) sentence += `; requests wait about ${formatDuration(q.waitMs)} here`;
+  return `${sentence}.`;
+}
+
+export function findBottleneck(obs: Observations, stages: StageSnapshot[], queues: Map<string, QueueDerived>): Bottleneck | null {
+  const sloMs = obs.endToEnd.sloMs;
+  let best: { q: QueueDerived; score: number } | null = null;
+  for (const q of queues.values()) {
+    const score = queueCandidate(q, sloMs);
+    if (score !== null && (best === null || score > best.score)) best = { q, score };
+  }
+  if (best) {
+    const queueStage = stages.find((s) => s.id === best.q.stageId)!;
+    const consumer = stages.find((s) => s.consumesFrom === queueStage.id);
+    return {
+      stageId: consumer?.id ?? queueStage.id,
+      queueStageId: queueStage.id,
+      reason: explainQueue(queueStage.label, best.q),
+    };
+  }
+  const e2e = obs.endToEnd.pMs;
+  if (e2e !== null && e2e > sloMs) {
+    const top = [...stages].sort((a, b) => b.contributionMs - a.contributionMs)[0];
+    if (top && top.share >= 0.3) {
+      const q = Math.round(obs.endToEnd.quantile * 100);
+      return {
+        stageId: top.id,
+        reason: `${top.label}: ${formatDuration(top.contributionMs)} at p${q}, ${Math.round(top.share * 100)}% of the ${formatDuration(e2e)} end-to-end p${q} (SLO ${formatDuration(sloMs)}).`,
+      };
+    }
+  }
+  return null;
+}

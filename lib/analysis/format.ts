@@ -1,0 +1,22 @@
+/** Numbers as an on-call engineer reads them in a sentence. */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatRate(perSec: number): string {
+  if (perSec >= 10) return `${Math.round(perSec)}/s`;
+  return `${Math.round(perSec * 10) / 10}/s`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 10) return `${Math.round(s * 10) / 10} s`;
+  if (s < 120) return `${Math.round(s)} s`;
+  const min = s / 60;
+  return `${Math.round(min * 10) / 10} min`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

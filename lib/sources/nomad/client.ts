@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import { recordSourceCall } from '../../metrics/registry';
+import { fail, fetchSource, ok, parseJson, type SourceResult } from '../result';
+import { AllocationListSchema, JobListSchema, JobScaleStatusSchema, JobSchema, type NomadAllocationStub, type NomadJob, type NomadJobListStub, type NomadJobScaleStatus } from './schemas';
+
+/**
+ * Nomad HTTP API client, written against the documented API so it works the same against a real
+ * cluster and the demo's stand-in. The ACL token travels in X-Nomad-Token; every call names the
+ * namespace.
+ */
+export interface NomadClientOptions {
+  url: string;
+  token?: string;
+  namespace: string;
+  timeoutMs?: number;
+}
+
+export function createNomadClient(options: NomadClientOptions) {
+  const base = options.url.replace(/\/$/, '');
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const headers: Record<string, string> = {};
+  if (options.token) headers['X-Nomad-Token'] = options.token;
+
+  async function get<S extends z.ZodType>(endpoint: string, path: string, schema: S): Promise<SourceResult<z.infer<S>> & { index: number | null }> {
+    const sep = path.includes('?') ? '&' : '?';
+    const url = `${base}${path}${sep}namespace=${encodeURIComponent(options.namespace)}`;
+    const started = performance.now();
+    let index: number | null = null;
+    const result = await fetchSource('Nomad', url, { headers, timeoutMs }, (body, res) => {
+      index = Number(res.headers.get('x-nomad-index')) || null;
+      const json = parseJson('Nomad', body);
+      if (!json.ok) return json;
+      const parsed = schema.safeParse(json.value);
+      return parsed.success ? ok(parsed.data) : fail(`Nomad: unexpected answer shape from ${endpoint} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    });
+    recordSourceCall('nomad', endpoint, result.ok, result.bytes, (performance.now() - started) / 1000);
+    return { ...result, index };
+  }
+
+  const job = (id: string) => encodeURIComponent(id);
+  return {
+    jobs: (): Promise<SourceResult<NomadJobListStub[]>> => get('jobs', '/v1/jobs', JobListSchema),
+    job: (id: string): Promise<SourceResult<NomadJob>> => get('job', `/v1/job/${job(id)}`, JobSchema),
+    scaleStatus: (id: string): Promise<SourceResult<NomadJobScaleStatus>> => get('scale-status', `/v1/job/${job(id)}/scale`, JobScaleStatusSchema),
+    allocations: (id: string): Promise<SourceResult<NomadAllocationStub[]>> => get('allocations', `/v1/job/${job(id)}/allocations`, AllocationListSchema),
+  };
+}
+
+export type NomadClient = ReturnType<typeof createNomadClient>;

@@ -1,0 +1,50 @@
+/**
+ * What every source call returns: a value, or an error the UI can show as it is
+ * ("Prometheus: timed out after 2 s"). Never an exception that could end a poll loop.
+ */
+export type SourceResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const ok = <T>(value: T): SourceResult<T> => ({ ok: true, value });
+export const fail = <T = never>(error: string): SourceResult<T> => ({ ok: false, error });
+
+/**
+ * fetch with a deadline, turning network failures, timeouts and non-2xx answers into messages
+ * that name the source. `parse` receives the body of a 2xx answer.
+ */
+export async function fetchSource<T>(
+  source: string,
+  url: string,
+  init: RequestInit & { timeoutMs: number },
+  parse: (body: string, res: Response) => SourceResult<T>,
+): Promise<SourceResult<T> & { bytes: number }> {
+  const { timeoutMs, ...rest } = init;
+  let res: Response;
+  let body: string;
+  try {
+    res = await fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
+    body = await res.text();
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ...fail(`${source}: timed out after ${formatSeconds(timeoutMs)}`), bytes: 0 };
+    const code = e.cause?.code;
+    return { ...fail(`${source}: ${code === 'ECONNREFUSED' ? 'connection refused' : (code ?? e.message)}`), bytes: 0 };
+  }
+  const bytes = Buffer.byteLength(body);
+  if (!res.ok) {
+    const detail = body.trim().slice(0, 200) || res.statusText;
+    return { ...fail(`${source}: HTTP ${res.status} ${detail}`), bytes };
+  }
+  return { ...parse(body, res), bytes };
+}
+
+export function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function parseJson(source: string, body: string): SourceResult<unknown> {
+  try {
+    return ok(JSON.parse(body));
+  } catch {
+    return fail(`${source}: answer is not JSON`);
+  }
+}
