@@ -40,7 +40,8 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
         deliverRate: drainPerSec,
         growthPerSec,
       };
-      if (q.stats?.headAgeMs != null) stage.queue.headAgeMs = q.stats.headAgeMs;
+      // The head age comes with the management lag; an empty queue (by the lag-free count) has none.
+      if (q.stats?.headAgeMs != null && ready > 0) stage.queue.headAgeMs = q.stats.headAgeMs;
       if (Number.isFinite(waitMs)) stage.waitMs = waitMs;
     }
     const latency = obs.latencies[spec.id];

@@ -128,4 +128,6 @@ export interface Snapshot {
   bottleneck: Bottleneck | null;
   insights: Insight[];
   unmonitoredQueues: UnmonitoredQueue[];
+  /** Queues the broker holds in all, when a sweep has counted them (the list above is capped). */
+  unmonitoredTotal?: number;
 }

@@ -7,6 +7,11 @@ import { ConfigError, interpolateEnv, loadConfigFile, parseConfig } from './load
 const valid = `
 pipeline:
   name: kyc
+  endToEnd: { latency: { histogram: api_seconds }, sloMs: 3000 }
+  stages:
+    - { id: api, kind: service }
+    - { id: replies, kind: queue, queue: { name: api.replies } }
+    - { id: consumers, kind: workers, consumesFrom: replies, nomad: { job: api, group: c } }
 sources:
   rabbitmq:
     managementUrl: http://127.0.0.1:15672
@@ -19,6 +24,8 @@ sources:
     token: \${NOMAD_TOKEN}
 `;
 
+const minimal = 'pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}';
+
 describe('parseConfig', () => {
   it('loads a valid file, filling secrets from the environment and defaults', () => {
     const config = parseConfig(valid, 'w.yaml', { RABBIT_PW: 'pw', NOMAD_TOKEN: 'tok' });
@@ -30,10 +37,15 @@ describe('parseConfig', () => {
     ['broken: [yaml', {}, /w\.yaml: not valid YAML at line 1/],
     [valid, { NOMAD_TOKEN: 't' }, /w\.yaml: sources\.rabbitmq\.password: environment variable RABBIT_PW is not set/],
     ['pipeline: {}\nsources: {}', {}, /w\.yaml: pipeline\.name: /],
-    ['pipeline: {name: x}\nsources: {prometheus: {url: "not a url"}}', {}, /w\.yaml: sources\.prometheus\.url: /],
-    ['pipeline: {name: x}\nsources: {prometheus: {url: "ftp://x"}}', {}, /sources\.prometheus\.url/],
-    ['pipeline: {name: x}\nsources: {kafka: {}}', {}, /w\.yaml: sources: Unrecognized key: "kafka"/],
-    ['pipeline: {name: x}', {}, /w\.yaml: sources: /],
+    [`${minimal}\nsources: {prometheus: {url: "not a url"}}`, {}, /w\.yaml: sources\.prometheus\.url: /],
+    [`${minimal}\nsources: {prometheus: {url: "ftp://x"}}`, {}, /sources\.prometheus\.url/],
+    [`${minimal}\nsources: {kafka: {}}`, {}, /w\.yaml: sources: Unrecognized key: "kafka"/],
+    [minimal, {}, /w\.yaml: sources: /],
+    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: q, kind: queue}]}\nsources: {}`, {}, /pipeline\.stages\.0\.queue: a queue stage needs queue\.name/],
+    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: a, kind: service}, {id: a, kind: store}]}\nsources: {}`, {}, /pipeline\.stages\.1\.id: duplicate stage id "a"/],
+    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: w, kind: workers, consumesFrom: nope}]}\nsources: {}`, {}, /pipeline\.stages\.0\.consumesFrom: "nope" is not a queue stage/],
+    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: -1}, stages: [{id: a, kind: service}]}\nsources: {}`, {}, /pipeline\.endToEnd\.sloMs/],
+    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: "Bad Id", kind: service}]}\nsources: {}`, {}, /pipeline\.stages\.0\.id: lower-case letters/],
   ])('names the file and the key for %j', (text, env, message) => {
     expect(() => parseConfig(text, 'w.yaml', env)).toThrow(message);
   });

@@ -19,6 +19,44 @@ export function writeWarroomConfig(layout: StackLayout): string {
 pipeline:
   name: demo-kyc
   description: Face match and OCR behind RabbitMQ, scheduled by the Nomad stand-in
+  endToEnd:
+    latency: { histogram: demo_api_request_duration_seconds, filter: 'status="200"', window: 30s }
+    quantile: 0.9
+    sloMs: 3000
+  stages:
+    - id: api
+      kind: service
+      label: API
+    - id: request-queue
+      kind: queue
+      label: ML request queue
+      queue: { name: ml.requests }
+    - id: ml-workers
+      kind: workers
+      label: ML workers (GPU)
+      consumesFrom: request-queue
+      latency: { histogram: demo_inference_duration_seconds, window: 30s }
+      gpuUtilQuery: avg(DCGM_FI_DEV_GPU_UTIL)
+      nomad: { job: ml-inference, group: worker }
+    - id: reply-queue
+      kind: queue
+      label: Reply queue
+      queue: { name: api.replies }
+    - id: reply-consumers
+      kind: workers
+      label: API reply consumers
+      consumesFrom: reply-queue
+      latency: { histogram: demo_reply_handling_duration_seconds, window: 30s }
+      nomad: { job: api, group: reply-consumer }
+    - id: postgres
+      kind: store
+      label: PostgreSQL (results)
+polling:
+  amqpMs: 1000
+  managementMs: 5000
+  prometheusMs: 5000
+  nomadMs: 5000
+  seriesMs: 15000
 sources:
   rabbitmq:
     managementUrl: ${rabbitManagementUrl(layout)}

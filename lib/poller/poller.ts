@@ -1,0 +1,251 @@
+import { EventEmitter } from 'node:events';
+import { analyze } from '../analysis/analyze';
+import type { LatencyObservation, Observations, QueueObservation, Snapshot, SourceName, StageSpec, WorkersObservation } from '../analysis/types';
+import type { WarroomConfig } from '../config/schema';
+import { metrics } from '../metrics/registry';
+import { createAmqpChecker, type AmqpChecker } from '../sources/rabbitmq/amqp-checker';
+import { createManagementClient, type ManagementClient } from '../sources/rabbitmq/management-client';
+import { createNomadClient, type NomadClient } from '../sources/nomad/client';
+import { createPrometheusClient, type PrometheusClient } from '../sources/prometheus/client';
+import { latencyQuery } from './latency-queries';
+import { SourceHealth } from './source-health';
+import { UnmonitoredSweep } from './unmonitored-sweep';
+import { SeriesCache } from './series';
+
+/**
+ * One poll loop per server process. Each source is polled on its own interval (lag-free AMQP
+ * checks about every second; the management API, Prometheus and Nomad every few seconds), the
+ * observations are kept, and after every cycle the pure analysis makes a new snapshot that is
+ * pushed to subscribers (the SSE stream). Browsers only ever read the cache.
+ */
+const historyWindowMs = 15_000;
+
+export class Poller extends EventEmitter {
+  readonly stages: StageSpec[];
+  private readonly health: SourceHealth;
+  private readonly amqp: AmqpChecker | null;
+  private readonly management: ManagementClient | null;
+  private readonly prometheus: PrometheusClient | null;
+  private readonly nomad: NomadClient | null;
+  private readonly queues: Record<string, QueueObservation> = {};
+  private readonly latencies: Record<string, LatencyObservation> = {};
+  private readonly gpu: Record<string, number | null> = {};
+  private readonly workers: Record<string, WorkersObservation> = {};
+  private endToEndMs: number | null = null;
+  private readonly sweep: UnmonitoredSweep;
+  readonly series: SeriesCache | null;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+  private latest: Snapshot;
+
+  constructor(readonly config: WarroomConfig) {
+    super();
+    this.setMaxListeners(0);
+    const { sources, polling, pipeline } = config;
+    const vhost = sources.rabbitmq?.vhost ?? '/';
+    this.stages = pipeline.stages.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      label: s.label ?? s.id,
+      ...(s.queue ? { queue: { name: s.queue.name, vhost: s.queue.vhost ?? vhost, depthThreshold: s.queue.depthThreshold } } : {}),
+      ...(s.consumesFrom ? { consumesFrom: s.consumesFrom } : {}),
+      ...(s.nomad ? { nomad: s.nomad } : {}),
+      hasLatency: Boolean(s.latency),
+      hasGpu: Boolean(s.gpuUtilQuery),
+    }));
+    this.health = new SourceHealth({ rabbitmq: polling.managementMs, prometheus: polling.prometheusMs, nomad: polling.nomadMs });
+    const r = sources.rabbitmq;
+    this.management = r ? createManagementClient({ url: r.managementUrl, username: r.username, password: r.password }) : null;
+    this.amqp = r?.amqpUrl ? createAmqpChecker({ url: r.amqpUrl, username: r.username, password: r.password, vhost }) : null;
+    this.prometheus = sources.prometheus ? createPrometheusClient({ url: sources.prometheus.url, bearerToken: sources.prometheus.bearerToken }) : null;
+    this.nomad = sources.nomad ? createNomadClient({ url: sources.nomad.url, token: sources.nomad.token, namespace: sources.nomad.namespace }) : null;
+    const configured = new Set(this.stages.filter((s) => s.queue).map((s) => `${s.queue!.vhost}\u0000${s.queue!.name}`));
+    this.sweep = new UnmonitoredSweep((v, n) => configured.has(`${v}\u0000${n}`));
+    this.series = this.prometheus ? new SeriesCache(this.prometheus, config, this.stages) : null;
+    for (const s of this.stages) if (s.queue) this.queues[s.id] = { check: null, stats: null, history: [] };
+    this.latest = this.compute();
+  }
+
+  snapshot(): Snapshot {
+    return this.latest;
+  }
+
+  start(): void {
+    const p = this.config.polling;
+    if (this.amqp) this.loop('amqp', p.amqpMs, () => this.pollAmqp());
+    if (this.management) this.loop('management', p.managementMs, () => this.pollManagement());
+    if (this.prometheus) this.loop('prometheus', p.prometheusMs, () => this.pollPrometheus());
+    if (this.nomad) this.loop('nomad', p.nomadMs, () => this.pollNomad());
+    if (this.series) this.loop('series', p.seriesMs, () => this.series!.refresh());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    await this.amqp?.close();
+  }
+
+  /** Runs `cycle` every intervalMs without overlap; a failing cycle never ends the loop. */
+  private loop(name: string, intervalMs: number, cycle: () => Promise<void>): void {
+    const run = async () => {
+      if (this.stopped) return;
+      const started = Date.now();
+      try {
+        await cycle();
+      } catch (err) {
+        console.error(`poller ${name}: ${(err as Error).message}`);
+      }
+      metrics().pollCycles.inc({ loop: name });
+      if (name !== 'series') this.publish();
+      if (!this.stopped) this.timers.push(setTimeout(run, Math.max(0, intervalMs - (Date.now() - started))));
+      this.timers = this.timers.slice(-8);
+    };
+    void run();
+  }
+
+  private note(source: SourceName, result: { ok: boolean; error?: string }): void {
+    if (result.ok) this.health.succeeded(source, Date.now());
+    else this.health.failed(source, result.error ?? 'failed');
+  }
+
+  private async pollAmqp(): Promise<void> {
+    await Promise.all(
+      this.stages.filter((s) => s.queue).map(async (s) => {
+        const result = await this.amqp!.check(s.queue!.name);
+        const q = this.queues[s.id]!;
+        if (result.ok) {
+          q.check = { ready: result.value.ready, consumers: result.value.consumers, atMs: result.value.atMs };
+          q.history.push({ atMs: result.value.atMs, ready: result.value.ready });
+          q.history = q.history.filter((h) => h.atMs >= result.value.atMs - historyWindowMs);
+        } else {
+          q.check = null;
+          this.health.failed('rabbitmq', result.error);
+        }
+      }),
+    );
+  }
+
+  private async pollManagement(): Promise<void> {
+    const m = this.management!;
+    const pageSize = this.config.polling.queuePageSize;
+    const [configured, deepest, page] = await Promise.all([
+      Promise.all(this.stages.filter((s) => s.queue).map(async (s) => ({ s, result: await m.queue(s.queue!.vhost, s.queue!.name) }))),
+      m.queuePage(1, pageSize, { sort: 'messages_ready', reverse: true }),
+      m.queuePage(this.sweep.nextPage, pageSize, { sort: 'name' }),
+    ]);
+    let allOk = deepest.ok && page.ok;
+    for (const { s, result } of configured) {
+      const q = this.queues[s.id]!;
+      if (!result.ok) {
+        allOk = false;
+        this.health.failed('rabbitmq', result.error);
+        continue;
+      }
+      const v = result.value;
+      q.stats = { ready: v.ready, unacked: v.unacked, consumers: v.consumers, publishRatePerSec: v.publishRate, deliverRatePerSec: v.deliverRate, headAgeMs: v.headAgeMs };
+      // Without AMQP checks, the management counts feed the growth estimate.
+      if (!this.amqp) {
+        q.history.push({ atMs: Date.now(), ready: v.ready });
+        q.history = q.history.filter((h) => h.atMs >= Date.now() - 4 * this.config.polling.managementMs);
+      }
+    }
+    if (deepest.ok) this.sweep.addDeepest(deepest.value.queues);
+    else this.health.failed('rabbitmq', deepest.error);
+    if (page.ok) this.sweep.addSweepPage(page.value.queues, page.value.page, page.value.pageCount, page.value.total);
+    else this.health.failed('rabbitmq', page.error);
+    if (allOk && (!this.amqp || this.stages.filter((s) => s.queue).every((s) => this.queues[s.id]!.check))) this.health.succeeded('rabbitmq', Date.now());
+  }
+
+  private async pollPrometheus(): Promise<void> {
+    const prom = this.prometheus!;
+    const e2e = this.config.pipeline.endToEnd;
+    const first = async (query: string | null) => {
+      if (!query) return null;
+      const r = await prom.instant(query);
+      if (!r.ok) throw new Error(r.error);
+      const v = r.value[0]?.value ?? null;
+      return v === null || !Number.isFinite(v) ? null : v;
+    };
+    try {
+      const e2eSec = await first(latencyQuery(e2e.latency, e2e.quantile));
+      this.endToEndMs = e2eSec === null ? null : e2eSec * 1000;
+      await Promise.all(
+        this.config.pipeline.stages.map(async (s) => {
+          if (s.latency) {
+            const spec = s.latency;
+            const [p50, p90, p99, atQ] = await Promise.all([0.5, 0.9, 0.99, e2e.quantile].map((q) => first(latencyQuery(spec, q))));
+            const ms = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000));
+            this.latencies[s.id] = { p50Ms: ms(p50), p90Ms: ms(p90), p99Ms: ms(p99), atQuantileMs: ms(atQ) };
+          }
+          if (s.gpuUtilQuery) this.gpu[s.id] = await first(s.gpuUtilQuery);
+        }),
+      );
+      this.health.succeeded('prometheus', Date.now());
+    } catch (err) {
+      this.health.failed('prometheus', (err as Error).message);
+    }
+  }
+
+  private async pollNomad(): Promise<void> {
+    const nomad = this.nomad!;
+    const stages = this.stages.filter((s) => s.nomad);
+    const jobs = [...new Set(stages.map((s) => s.nomad!.job))];
+    const results = await Promise.all(jobs.map(async (id) => ({ id, job: await nomad.job(id), scale: await nomad.scaleStatus(id) })));
+    let allOk = true;
+    for (const { id, job, scale } of results) {
+      if (!job.ok || !scale.ok) {
+        allOk = false;
+        this.health.failed('nomad', job.ok ? (scale as { error: string }).error : job.error);
+        continue;
+      }
+      for (const s of stages.filter((st) => st.nomad!.job === id)) {
+        const group = job.value.TaskGroups.find((g) => g.Name === s.nomad!.group);
+        const status = scale.value.TaskGroups[s.nomad!.group];
+        if (!group || !status) {
+          allOk = false;
+          this.health.failed('nomad', `Nomad: job "${id}" has no group "${s.nomad!.group}"`);
+          continue;
+        }
+        this.workers[s.id] = {
+          job: id,
+          group: group.Name,
+          desired: status.Desired,
+          running: status.Running,
+          scalingMin: group.Scaling?.Min ?? null,
+          scalingMax: group.Scaling?.Max ?? null,
+        };
+      }
+    }
+    if (allOk) this.health.succeeded('nomad', Date.now());
+  }
+
+  private compute(): Snapshot {
+    const nowMs = Date.now();
+    const sources = this.health.view(nowMs);
+    const c = this.config.sources;
+    if (!c.rabbitmq) sources.rabbitmq = { status: 'down', lastOkAt: null, error: 'not configured' };
+    if (!c.prometheus) sources.prometheus = { status: 'down', lastOkAt: null, error: 'not configured' };
+    if (!c.nomad) sources.nomad = { status: 'down', lastOkAt: null, error: 'not configured' };
+    const obs: Observations = {
+      nowMs,
+      pipeline: this.config.pipeline.name,
+      stages: this.stages,
+      sources,
+      queues: this.queues,
+      latencies: this.latencies,
+      gpuUtilPct: this.gpu,
+      workers: this.workers,
+      endToEnd: { pMs: this.endToEndMs, quantile: this.config.pipeline.endToEnd.quantile, sloMs: this.config.pipeline.endToEnd.sloMs },
+      unmonitored: this.sweep.list(),
+    };
+    const snapshot = analyze(obs);
+    snapshot.unmonitoredQueues = snapshot.unmonitoredQueues.slice(0, 200);
+    snapshot.unmonitoredTotal = this.sweep.total;
+    return snapshot;
+  }
+
+  private publish(): void {
+    this.latest = this.compute();
+    this.emit('snapshot', this.latest);
+  }
+}

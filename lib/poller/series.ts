@@ -1,0 +1,89 @@
+import type { StageSpec } from '../analysis/types';
+import type { WarroomConfig } from '../config/schema';
+import type { PrometheusClient } from '../sources/prometheus/client';
+import { latencyQuery } from './latency-queries';
+
+/**
+ * The side panel's time series (the last 15 minutes), fetched by the poll loop on its own slower
+ * interval for every stage, so opening a panel in a browser never causes a Prometheus query.
+ */
+export interface SeriesLine {
+  key: string;
+  label: string;
+  unit: 'ms' | 'messages' | 'count' | 'pct';
+  points: Array<{ t: number; value: number | null }>;
+}
+
+export interface StageSeries {
+  stageId: string;
+  fetchedAt: string | null;
+  error?: string;
+  lines: SeriesLine[];
+}
+
+export const seriesRangeSec = 15 * 60;
+export const seriesStepSec = 15;
+
+function queriesFor(stage: StageSpec, config: WarroomConfig): Array<Omit<SeriesLine, 'points'> & { query: string; scale: number }> {
+  const spec = config.pipeline.stages.find((s) => s.id === stage.id);
+  const out: Array<Omit<SeriesLine, 'points'> & { query: string; scale: number }> = [];
+  if (spec?.latency) {
+    for (const [key, q] of [['p50', 0.5], ['p90', 0.9], ['p99', 0.99]] as const) {
+      const query = latencyQuery(spec.latency, q);
+      if (query) out.push({ key, label: `latency ${key}`, unit: 'ms', query, scale: 1000 });
+    }
+  }
+  if (stage.queue) {
+    const sel = `queue="${stage.queue.name.replace(/"/g, '\\"')}",vhost="${stage.queue.vhost.replace(/"/g, '\\"')}"`;
+    out.push({ key: 'ready', label: 'ready messages', unit: 'messages', query: `sum(rabbitmq_detailed_queue_messages_ready{${sel}})`, scale: 1 });
+    out.push({ key: 'consumers', label: 'consumers', unit: 'count', query: `sum(rabbitmq_detailed_queue_consumers{${sel}})`, scale: 1 });
+  }
+  if (spec?.gpuUtilQuery) out.push({ key: 'gpu', label: 'GPU utilisation', unit: 'pct', query: spec.gpuUtilQuery, scale: 1 });
+  return out;
+}
+
+export class SeriesCache {
+  private readonly cache = new Map<string, StageSeries>();
+
+  constructor(
+    private readonly prometheus: PrometheusClient,
+    private readonly config: WarroomConfig,
+    private readonly stages: StageSpec[],
+  ) {}
+
+  get(stageId: string): StageSeries | null {
+    return this.cache.get(stageId) ?? (this.stages.some((s) => s.id === stageId) ? { stageId, fetchedAt: null, lines: [] } : null);
+  }
+
+  endToEnd(): StageSeries | null {
+    return this.cache.get('__end-to-end') ?? null;
+  }
+
+  async refresh(): Promise<void> {
+    const endSec = Math.floor(Date.now() / 1000);
+    const startSec = endSec - seriesRangeSec;
+    const e2e = this.config.pipeline.endToEnd;
+    const targets: Array<{ id: string; queries: Array<Omit<SeriesLine, 'points'> & { query: string; scale: number }> }> = [
+      ...this.stages.map((s) => ({ id: s.id, queries: queriesFor(s, this.config) })),
+      { id: '__end-to-end', queries: [{ key: 'e2e', label: `end-to-end p${Math.round(e2e.quantile * 100)}`, unit: 'ms' as const, query: latencyQuery(e2e.latency, e2e.quantile)!, scale: 1000 }] },
+    ];
+    await Promise.all(
+      targets.map(async ({ id, queries }) => {
+        const lines: SeriesLine[] = [];
+        let error: string | undefined;
+        for (const q of queries) {
+          const r = await this.prometheus.range(q.query, startSec, endSec, seriesStepSec);
+          if (!r.ok) {
+            error = r.error;
+            continue;
+          }
+          const points = r.value[0]?.points ?? [];
+          lines.push({ key: q.key, label: q.label, unit: q.unit, points: points.map((p) => ({ t: p.t, value: p.value === null || !Number.isFinite(p.value) ? null : Math.round(p.value * q.scale * 10) / 10 })) });
+        }
+        const previous = this.cache.get(id);
+        // On a failed refresh, keep the last good lines and say why they are not current.
+        this.cache.set(id, error && previous ? { ...previous, error } : { stageId: id, fetchedAt: new Date().toISOString(), lines, ...(error ? { error } : {}) });
+      }),
+    );
+  }
+}

@@ -1,0 +1,42 @@
+import type { SourceName, SourceStatus } from '../analysis/types';
+
+/**
+ * Each source's health as data: ok while its last call succeeded; stale from the first failure
+ * (its last good numbers are still shown, marked); down when nothing has succeeded for three poll
+ * intervals, or ever. Recovers by itself on the next success.
+ */
+export class SourceHealth {
+  private readonly state = new Map<SourceName, { lastOkMs: number | null; error: string | null; intervalMs: number }>();
+
+  constructor(intervals: Record<SourceName, number>) {
+    for (const [name, intervalMs] of Object.entries(intervals) as Array<[SourceName, number]>) {
+      this.state.set(name, { lastOkMs: null, error: null, intervalMs });
+    }
+  }
+
+  succeeded(name: SourceName, nowMs: number): void {
+    const s = this.state.get(name)!;
+    s.lastOkMs = nowMs;
+    s.error = null;
+  }
+
+  failed(name: SourceName, error: string): void {
+    this.state.get(name)!.error = error;
+  }
+
+  view(nowMs: number): Record<SourceName, { status: SourceStatus; lastOkAt: string | null; error?: string }> {
+    const out = {} as Record<SourceName, { status: SourceStatus; lastOkAt: string | null; error?: string }>;
+    for (const [name, s] of this.state) {
+      let status: SourceStatus = 'ok';
+      if (s.error !== null) {
+        status = s.lastOkMs === null || nowMs - s.lastOkMs > 3 * s.intervalMs ? 'down' : 'stale';
+      } else if (s.lastOkMs === null) {
+        status = 'stale';
+      }
+      out[name] = { status, lastOkAt: s.lastOkMs === null ? null : new Date(s.lastOkMs).toISOString() };
+      if (s.error !== null) out[name].error = s.error;
+      else if (s.lastOkMs === null) out[name].error = 'no answer yet';
+    }
+    return out;
+  }
+}
