@@ -1,15 +1,19 @@
 import { Suspense } from 'react';
 import { AppHeader } from '@/components/app-header';
+import { LivePanel } from '@/components/live-panel';
 import { SourcesPanel } from '@/components/sources-panel';
 import { PanelSkeleton } from '@/components/panel';
 
-// The page reflects the configuration file at request time, not at build time.
+// The page reflects the live poller and the configuration file at request time.
 export const dynamic = 'force-dynamic';
 
 export default function HomePage() {
   return (
-    <main className="mx-auto max-w-6xl space-y-6 p-6">
+    <main className="mx-auto max-w-7xl space-y-4 p-6">
       <AppHeader />
+      <Suspense fallback={<PanelSkeleton title="Topology" />}>
+        <LivePanel />
+      </Suspense>
       <Suspense fallback={<PanelSkeleton title="Sources" />}>
         <SourcesPanel />
       </Suspense>

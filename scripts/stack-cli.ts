@@ -1,10 +1,11 @@
-import { startStack, stopStack, stackLayout, type StackProfile } from './stack';
+import { startDashboard, startStack, stopDashboard, stopStack, stackLayout, type StackProfile } from './stack';
 import { startPipeline, stopPipeline } from '../demo/pipeline';
 import { parseScenarioName } from '../demo/loadgen/scenarios';
 
 /**
- * `npm run stack -- <up|pipeline|down> [demo|test] [scenario]`: the local servers alone (up),
- * the servers plus the demo pipeline (pipeline), or stop everything this profile started (down).
+ * `npm run stack -- <up|pipeline|dashboard|down> [demo|test] [scenario]`: the local servers alone
+ * (up), the servers plus the demo pipeline (pipeline), the built dashboard (dashboard), or stop
+ * everything this profile started (down).
  */
 const [command = 'up', profileArg = 'demo', scenarioArg = 'steady'] = process.argv.slice(2);
 const profile = profileArg as StackProfile;
@@ -17,11 +18,17 @@ if (command === 'up' || command === 'pipeline') {
   console.log(`stack "${profile}" up; state in ${layout.stateDir}`);
   if (command === 'pipeline') console.log(await startPipeline(layout, { scenario: parseScenarioName(scenarioArg) }));
   console.log(JSON.stringify(layout.ports, null, 2));
+} else if (command === 'dashboard') {
+  // (Re)starts the built dashboard against this profile's stack.
+  const layout = stackLayout(profile);
+  await stopDashboard(layout);
+  console.log(`dashboard on ${await startDashboard(layout)}`);
 } else if (command === 'down') {
+  await stopDashboard(stackLayout(profile));
   await stopPipeline(stackLayout(profile));
   await stopStack(profile);
   console.log(`stack "${profile}" stopped`);
 } else {
-  console.error(`unknown command "${command}": expected up, pipeline or down`);
+  console.error(`unknown command "${command}": expected up, pipeline, dashboard or down`);
   process.exit(2);
 }

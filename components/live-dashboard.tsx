@@ -1,0 +1,68 @@
+'use client';
+
+import { useEffect } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import type { Snapshot } from '@/lib/analysis/types';
+import { useSnapshot } from './live/use-snapshot';
+import { useUiStore } from './live/ui-store';
+import { BottleneckBanner } from './panels/bottleneck-banner';
+import { InsightsList } from './panels/insights-list';
+import { PanelBoundary } from './panels/panel-boundary';
+import { SourceStatus } from './panels/source-status';
+import { StageSidePanel } from './panels/stage-side-panel';
+import { UnmonitoredQueues } from './panels/unmonitored-queues';
+import { TopologyCanvas } from './topology/topology-canvas';
+
+/**
+ * The live war room: one snapshot (SSE-fed) drives the banner, the topology, the side panel and
+ * the unmonitored queues, each inside its own boundary. The selected stage lives in the URL.
+ */
+export function LiveDashboard({ initial }: { initial: Snapshot }) {
+  const { data: snapshot, stream, error } = useSnapshot(initial);
+  const selected = useUiStore((s) => s.selectedStageId);
+  const select = useUiStore((s) => s.select);
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const fromUrl = params.get('stage');
+
+  useEffect(() => {
+    select(fromUrl);
+  }, [fromUrl, select]);
+
+  const choose = (id: string | null) => {
+    select(id);
+    const next = new URLSearchParams(params.toString());
+    if (id) next.set('stage', id);
+    else next.delete('stage');
+    router.replace(`${pathname}${next.size ? `?${next}` : ''}`, { scroll: false });
+  };
+
+  if (!snapshot) return <p className="text-sm text-crit">No snapshot: {(error as Error | null)?.message ?? 'loading'}</p>;
+  return (
+    <div className="space-y-4">
+      <SourceStatus snapshot={snapshot} stream={stream} />
+      <PanelBoundary name="banner">
+        <BottleneckBanner snapshot={snapshot} />
+        <div className="mt-2">
+          <InsightsList snapshot={snapshot} />
+        </div>
+      </PanelBoundary>
+      <div className="space-y-4">
+        <PanelBoundary name="topology">
+          <section className="rounded-lg border border-edge bg-panel">
+            <TopologyCanvas snapshot={snapshot} selectedStageId={selected} onSelect={choose} />
+          </section>
+        </PanelBoundary>
+        {selected && (
+          <PanelBoundary name="side panel">
+            <StageSidePanel snapshot={snapshot} stageId={selected} onClose={() => choose(null)} />
+          </PanelBoundary>
+        )}
+      </div>
+      <PanelBoundary name="unmonitored queues">
+        <UnmonitoredQueues snapshot={snapshot} />
+      </PanelBoundary>
+    </div>
+  );
+}

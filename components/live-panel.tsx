@@ -1,0 +1,25 @@
+import 'server-only';
+import { Suspense } from 'react';
+import { getPoller } from '@/lib/poller';
+import { LiveDashboard } from './live-dashboard';
+import { Panel, PanelSkeleton } from './panel';
+import { Providers } from './providers';
+
+/** Server side of the live view: the first snapshot comes with the page, the rest over SSE. */
+export function LivePanel() {
+  const { poller, error } = getPoller();
+  if (!poller) {
+    return (
+      <Panel title="Topology" testId="topology-unavailable">
+        <p className="text-sm text-warn">{error}</p>
+      </Panel>
+    );
+  }
+  return (
+    <Providers>
+      <Suspense fallback={<PanelSkeleton title="Topology" />}>
+        <LiveDashboard initial={poller.snapshot()} />
+      </Suspense>
+    </Providers>
+  );
+}

@@ -1,0 +1,39 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Snapshot } from '@/lib/analysis/types';
+
+export const snapshotKey = ['topology'] as const;
+
+async function fetchSnapshot(): Promise<Snapshot> {
+  const res = await fetch('/api/topology', { cache: 'no-store' });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
+  return body as Snapshot;
+}
+
+/**
+ * The live snapshot: fetched once, then replaced by every server-sent event. EventSource
+ * reconnects by itself; while it is down the hook says so and polls every 5 s instead.
+ */
+export function useSnapshot(initial?: Snapshot) {
+  const client = useQueryClient();
+  const [stream, setStream] = useState<'connecting' | 'live' | 'reconnecting'>('connecting');
+  const query = useQuery({
+    queryKey: snapshotKey,
+    queryFn: fetchSnapshot,
+    initialData: initial,
+    refetchInterval: stream === 'live' ? false : 5000,
+  });
+  useEffect(() => {
+    const source = new EventSource('/api/stream');
+    source.addEventListener('snapshot', (event) => {
+      client.setQueryData(snapshotKey, JSON.parse((event as MessageEvent<string>).data) as Snapshot);
+      setStream('live');
+    });
+    source.onerror = () => setStream('reconnecting');
+    return () => source.close();
+  }, [client]);
+  return { ...query, stream };
+}

@@ -1,0 +1,40 @@
+import type { Snapshot } from '@/lib/analysis/types';
+import { ms } from '../topology/format';
+
+/** The one sentence an on-call engineer needs first: where the time goes, and what fixes it. */
+export function BottleneckBanner({ snapshot }: { snapshot: Snapshot }) {
+  const e2e = snapshot.endToEnd;
+  const q = Math.round(e2e.quantile * 100);
+  const breached = e2e.pMs !== null && e2e.pMs > e2e.sloMs;
+  const b = snapshot.bottleneck;
+  if (!b) {
+    return (
+      <section className="rounded-lg border border-ok/40 bg-ok/10 px-4 py-3" data-testid="bottleneck-banner" data-state="healthy">
+        <p className="text-sm">
+          <span className="font-semibold text-ok">No bottleneck.</span> End-to-end p{q} {ms(e2e.pMs)} against a {ms(e2e.sloMs)} SLO.
+        </p>
+      </section>
+    );
+  }
+  const stage = snapshot.stages.find((s) => s.id === b.stageId);
+  const r = b.recommendation;
+  return (
+    <section className="rounded-lg border-2 border-crit bg-crit/10 px-4 py-3" data-testid="bottleneck-banner" data-state="bottleneck" data-stage={b.stageId}>
+      <p className="text-base">
+        <span className="font-semibold text-crit">Bottleneck: {stage?.label ?? b.stageId}.</span>{' '}
+        <span data-testid="bottleneck-reason">{b.reason}</span>
+      </p>
+      <p className="mt-1 text-sm text-muted">
+        End-to-end p{q} {ms(e2e.pMs)}
+        {breached ? <span className="text-crit"> (SLO {ms(e2e.sloMs)} breached)</span> : <> (SLO {ms(e2e.sloMs)})</>}
+      </p>
+      {r && (
+        <p className="mt-2 text-sm" data-testid="bottleneck-recommendation">
+          <span className="font-semibold">Recommended:</span> scale Nomad job <span className="font-mono">{r.job}</span>, group{' '}
+          <span className="font-mono">{r.group}</span> from {r.from} to <span className="font-semibold">{r.to}</span>
+          {r.drainSeconds !== undefined ? `; the backlog would drain in about ${r.drainSeconds} s.` : '.'}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Snapshot } from '@/lib/analysis/types';
+import type { StageSeries, SeriesLine } from '@/lib/poller/series';
+import { count, ms, rate } from '../topology/format';
+
+const colours = ['#7cc4fa', '#e0a526', '#ef5a5a', '#3fb27f'];
+
+async function fetchSeries(stageId: string): Promise<StageSeries> {
+  const res = await fetch(`/api/series?stage=${encodeURIComponent(stageId)}`, { cache: 'no-store' });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
+  return body as StageSeries;
+}
+
+function Chart({ title, lines }: { title: string; lines: SeriesLine[] }) {
+  const times = [...new Set(lines.flatMap((l) => l.points.map((p) => p.t)))].sort((a, b) => a - b);
+  const rows = times.map((t) => {
+    const row: Record<string, number | null> = { t };
+    for (const l of lines) row[l.key] = l.points.find((p) => p.t === t)?.value ?? null;
+    return row;
+  });
+  return (
+    <div className="h-44">
+      <p className="mb-1 text-xs text-muted">{title}</p>
+      <ResponsiveContainer width="100%" height="90%">
+        <LineChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="#1f2a37" />
+          <XAxis dataKey="t" tickFormatter={(t: number) => new Date(t * 1000).toISOString().slice(11, 16)} stroke="#7d8a99" fontSize={10} />
+          <YAxis stroke="#7d8a99" fontSize={10} width={48} />
+          <Tooltip labelFormatter={(t) => new Date(Number(t) * 1000).toISOString().slice(11, 19)} contentStyle={{ background: '#121821', border: '1px solid #1f2a37' }} />
+          <Legend wrapperStyle={{ fontSize: 10 }} />
+          {lines.map((l, i) => (
+            <Line key={l.key} dataKey={l.key} name={l.label} stroke={colours[i % colours.length]} dot={false} isAnimationActive={false} connectNulls />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** The selected stage: its numbers now, and the last 15 minutes from Prometheus (refreshed live). */
+export function StageSidePanel({ snapshot, stageId, onClose }: { snapshot: Snapshot; stageId: string; onClose: () => void }) {
+  const stage = snapshot.stages.find((s) => s.id === stageId);
+  const series = useQuery({ queryKey: ['series', stageId], queryFn: () => fetchSeries(stageId), refetchInterval: 15_000 });
+  if (!stage) return <p className="text-sm text-warn">No stage &quot;{stageId}&quot; in this pipeline.</p>;
+  const byUnit = (unit: SeriesLine['unit']) => series.data?.lines.filter((l) => l.unit === unit) ?? [];
+  return (
+    <aside className="space-y-3 rounded-lg border border-edge bg-panel p-4" data-testid="stage-side-panel" data-stage={stage.id}>
+      <div className="flex items-center justify-between">
+        <h2 className="font-semibold">{stage.label}</h2>
+        <button className="text-xs text-muted hover:text-ink" onClick={onClose} data-testid="close-side-panel">
+          close
+        </button>
+      </div>
+      <dl className="grid max-w-xl grid-cols-2 gap-x-3 gap-y-1 text-xs">
+        <dt className="text-muted">time here at p{Math.round(snapshot.endToEnd.quantile * 100)}</dt>
+        <dd className="font-mono">{ms(stage.contributionMs)} ({Math.round(stage.share * 100)}%)</dd>
+        {stage.queue && (
+          <>
+            <dt className="text-muted">ready / unacked</dt>
+            <dd className="font-mono">
+              {count(stage.queue.ready)} / {count(stage.queue.unacked)}
+            </dd>
+            <dt className="text-muted">growth</dt>
+            <dd className="font-mono">{rate(stage.queue.growthPerSec)}</dd>
+          </>
+        )}
+        {stage.workers && (
+          <>
+            <dt className="text-muted">Nomad</dt>
+            <dd className="font-mono">
+              {stage.workers.job}/{stage.workers.group}
+            </dd>
+          </>
+        )}
+      </dl>
+      {series.isError && <p className="text-xs text-warn">Charts unavailable: {(series.error as Error).message}</p>}
+      {series.data?.error && <p className="text-xs text-warn" data-testid="series-stale">Charts may be stale: {series.data.error}</p>}
+      {series.data && series.data.lines.length === 0 && !series.data.error && <p className="text-xs text-muted">No series yet (first refresh within 15 s).</p>}
+      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+        {byUnit('ms').length > 0 && <Chart title="latency (ms), last 15 min" lines={byUnit('ms')} />}
+        {byUnit('messages').length + byUnit('count').length > 0 && <Chart title="queue, last 15 min" lines={[...byUnit('messages'), ...byUnit('count')]} />}
+        {byUnit('pct').length > 0 && <Chart title="GPU (%), last 15 min" lines={byUnit('pct')} />}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,38 @@
+import type { SourceName, StageSnapshot, Snapshot } from '@/lib/analysis/types';
+
+export function ms(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '–';
+  if (v < 1000) return `${Math.round(v)} ms`;
+  if (v < 100_000) return `${(v / 1000).toFixed(1)} s`;
+  return `${Math.round(v / 1000)} s`;
+}
+
+export function rate(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '–';
+  return v >= 10 ? `${Math.round(v)}/s` : `${v.toFixed(1)}/s`;
+}
+
+export function count(v: number | null | undefined): string {
+  return v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US');
+}
+
+/** Which sources feed a stage's numbers, for its stale marker. */
+export function sourcesOf(stage: StageSnapshot): SourceName[] {
+  const out: SourceName[] = [];
+  if (stage.queue) out.push('rabbitmq');
+  if (stage.latency || stage.gpu) out.push('prometheus');
+  if (stage.workers) out.push('nomad');
+  return out;
+}
+
+export function staleSources(stage: StageSnapshot, snapshot: Snapshot): SourceName[] {
+  return sourcesOf(stage).filter((s) => snapshot.sources[s].status !== 'ok');
+}
+
+/** Share of end-to-end latency to a fill colour: calm slate to amber to red. */
+export function shareColour(share: number): string {
+  if (share >= 0.5) return 'rgba(239, 90, 90, 0.22)';
+  if (share >= 0.25) return 'rgba(224, 165, 38, 0.18)';
+  if (share >= 0.1) return 'rgba(224, 165, 38, 0.08)';
+  return 'rgba(255, 255, 255, 0.02)';
+}
