@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { buildDashboard, startStack, stackLayout, stopDashboard, stopStack } from './stack';
+import { buildDashboard, startDashboard, startStack, stackLayout, stopDashboard, stopStack } from './stack';
 import { startPipeline, stopPipeline } from '../demo/pipeline';
 
 /**
@@ -54,8 +54,11 @@ try {
   await startStack('test', { postgres: true });
   await startPipeline(layout, { scenario: 'steady' });
   results.push({ step: 'stack and pipeline up', ok: true, seconds: Math.round((Date.now() - t0) / 1000) });
-  failed = !step('integration tests', () => vitest('integration')) || failed;
+  // The integration tests read the dashboard's API too, so it is built and served first.
   failed = !step('dashboard build', () => buildDashboard()) || failed;
+  await stopDashboard(layout);
+  await startDashboard(layout);
+  failed = !step('integration tests', () => vitest('integration')) || failed;
   failed = !step('end-to-end tests (Chromium)', () => vitest('e2e')) || failed;
 } catch (err) {
   console.error(`test stack: ${(err as Error).message}`);

@@ -24,10 +24,10 @@ export async function fetchSource<T>(
     res = await fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
     body = await res.text();
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
+    const e = err as Error & { cause?: { code?: string; message?: string } };
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ...fail(`${source}: timed out after ${formatSeconds(timeoutMs)}`), bytes: 0 };
     const code = e.cause?.code;
-    return { ...fail(`${source}: ${code === 'ECONNREFUSED' ? 'connection refused' : (code ?? e.message)}`), bytes: 0 };
+    return { ...fail(`${source}: ${code === 'ECONNREFUSED' ? 'connection refused' : (code ?? e.cause?.message ?? e.message)}`), bytes: 0 };
   }
   const bytes = Buffer.byteLength(body);
   if (!res.ok) {

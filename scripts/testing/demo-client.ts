@@ -1,4 +1,5 @@
-import { rabbitManagementUrl, prometheusUrl, stackSecrets, type StackLayout } from '../stack';
+import { dashboardUrl, rabbitManagementUrl, prometheusUrl, stackSecrets, type StackLayout } from '../stack';
+import type { Snapshot } from '../../lib/analysis/types';
 import { sleep } from '../stack/processes';
 import { demoGroups, demoJobIds, pipelineUrls, setScenario, waitForAllocations } from '../../demo/pipeline';
 import type { WindowStats } from '../../demo/loadgen/latency-window';
@@ -101,4 +102,10 @@ export async function resetPipeline(layout: StackLayout): Promise<void> {
   for (const queue of ['ml.requests', 'api.replies']) {
     await waitFor(() => queueState(layout, queue), (q) => q.ready + q.unacked === 0, 60_000, `${queue} to be empty`);
   }
+}
+
+export async function topology(layout: StackLayout): Promise<Snapshot> {
+  const res = await fetch(`${dashboardUrl(layout)}/api/topology`, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`/api/topology: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Snapshot;
 }

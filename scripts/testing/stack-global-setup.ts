@@ -1,11 +1,14 @@
-import { startStack, stackLayout, stopStack } from '../stack';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { buildDashboard, repoRoot, startDashboard, startStack, stackLayout, stopDashboard, stopStack } from '../stack';
 import { runningPid } from '../stack/processes';
 import { pipelineProcesses, startPipeline, stopPipeline } from '../../demo/pipeline';
 import { rabbitProcesses } from '../stack/rabbitmq';
 
 /**
- * Starts the test profile's stack and demo pipeline unless they already run (scripts/run-tests.ts
- * starts them once for every project), and stops at teardown only what this setup started.
+ * Starts the test profile's stack, demo pipeline and dashboard unless they already run
+ * (scripts/run-tests.ts starts them once for every project), and stops at teardown only what this
+ * setup started.
  */
 export default async function setup() {
   const layout = stackLayout('test');
@@ -13,8 +16,11 @@ export default async function setup() {
     runningPid(rabbitProcesses(layout).rabbit) !== null && runningPid(pipelineProcesses(layout).nomad) !== null;
   await startStack('test', { postgres: true });
   await startPipeline(layout, { scenario: 'steady' });
+  if (!existsSync(path.join(repoRoot, '.next', 'BUILD_ID'))) buildDashboard();
+  await startDashboard(layout);
   return async () => {
     if (wasRunning) return;
+    await stopDashboard(layout);
     await stopPipeline(layout);
     await stopStack('test');
   };
