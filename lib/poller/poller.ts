@@ -128,10 +128,19 @@ export class Poller extends EventEmitter {
   private async pollManagement(): Promise<void> {
     const m = this.management!;
     const pageSize = this.config.polling.queuePageSize;
+    const sweepPage = async () => {
+      const result = await m.queuePage(this.sweep.nextPage, pageSize, { sort: 'name' });
+      // Queues were deleted since the sweep began and this page no longer exists: start over.
+      if (!result.ok && this.sweep.nextPage > 1) {
+        this.sweep.nextPage = 1;
+        return m.queuePage(1, pageSize, { sort: 'name' });
+      }
+      return result;
+    };
     const [configured, deepest, page] = await Promise.all([
       Promise.all(this.stages.filter((s) => s.queue).map(async (s) => ({ s, result: await m.queue(s.queue!.vhost, s.queue!.name) }))),
       m.queuePage(1, pageSize, { sort: 'messages_ready', reverse: true }),
-      m.queuePage(this.sweep.nextPage, pageSize, { sort: 'name' }),
+      sweepPage(),
     ]);
     let allOk = deepest.ok && page.ok;
     for (const { s, result } of configured) {

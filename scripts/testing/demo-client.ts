@@ -86,7 +86,7 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     }
     await sleep(intervalMs);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)?.slice(0, 800)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`);
 }
 
 export const defaultCounts = { replyConsumers: 3, mlWorkers: 10 };

@@ -31,9 +31,10 @@ async function managementCallsByEndpoint(): Promise<Record<string, number>> {
 describe('queues outside the pipeline', () => {
   it('lists an unconfigured queue with messages and no consumer, flagged', async () => {
     const connection = await amqp.connect(rabbitAmqpUrl(layout));
-    const channel = await connection.createChannel();
+    const channel = await connection.createConfirmChannel();
     await channel.assertQueue('forgotten.replies', { durable: false });
     for (let i = 0; i < 120; i++) channel.sendToQueue('forgotten.replies', Buffer.from(String(i)));
+    await channel.waitForConfirms();
     await connection.close();
     const s = await waitFor(
       () => topology(layout),
