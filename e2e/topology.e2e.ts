@@ -38,7 +38,7 @@ describe('live topology in Chromium', () => {
 
     await page.getByTestId('stage-node-reply-queue').click();
     await expect.poll(() => page.getByTestId('stage-side-panel').getAttribute('data-stage')).toBe('reply-queue');
-    expect(new URL(page.url()).searchParams.get('stage')).toBe('reply-queue');
+    await expect.poll(() => new URL(page.url()).searchParams.get('stage')).toBe('reply-queue');
     await page.waitForTimeout(1500);
     await page.screenshot({ path: screenshotPath('reply-starvation'), fullPage: true });
 

@@ -15,7 +15,9 @@ export function UnmonitoredQueues({ snapshot }: { snapshot: Snapshot }) {
         </span>
       </header>
       {queues.length === 0 ? (
-        <p className="px-4 py-3 text-sm text-muted">None seen yet.</p>
+        <p className="px-4 py-3 text-sm text-muted">
+          {snapshot.unmonitoredTotal !== undefined ? 'Every queue on the broker is part of the pipeline.' : 'No sweep of the broker yet.'}
+        </p>
       ) : (
         <div className="max-h-64 overflow-auto">
           <table className="w-full text-left text-xs">

@@ -26,7 +26,7 @@ export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): Lai
 
 export function layoutStages(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): { positions: Record<string, { x: number; y: number }>; edges: LaidOutEdge[] } {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 60, marginx: 10, marginy: 10 });
+  g.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 36, marginx: 6, marginy: 6 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const s of stages) g.setNode(s.id, { width: nodeWidth, height: nodeHeight });
   const edges = pipelineEdges(stages);

@@ -44,7 +44,7 @@ export function TopologyCanvas({ snapshot, selectedStageId, onSelect }: { snapsh
     };
   });
   return (
-    <div className="h-[420px] w-full" data-testid="topology-canvas">
+    <div className="h-[320px] w-full" data-testid="topology-canvas">
       <ReactFlow
         nodes={nodes}
         edges={edges}
