@@ -9,9 +9,15 @@ import { BottleneckBanner } from './panels/bottleneck-banner';
 import { InsightsList } from './panels/insights-list';
 import { PanelBoundary } from './panels/panel-boundary';
 import { SourceStatus } from './panels/source-status';
-import { StageSidePanel } from './panels/stage-side-panel';
+import dynamic from 'next/dynamic';
 import { UnmonitoredQueues } from './panels/unmonitored-queues';
 import { TopologyCanvas } from './topology/topology-canvas';
+
+// The charts (recharts) load only when a stage is selected, keeping them out of the first load.
+const StageSidePanel = dynamic(() => import('./panels/stage-side-panel').then((m) => m.StageSidePanel), {
+  ssr: false,
+  loading: () => <div className="h-40 animate-pulse rounded-lg border border-edge bg-panel" />,
+});
 
 /**
  * The live war room: one snapshot (SSE-fed) drives the banner, the topology, the side panel and
