@@ -1,22 +1,47 @@
+import Link from 'next/link';
 import { appHealth } from '@/lib/app-health';
+import { currentUser } from '@/lib/auth/current-user';
+import { SignOutButton } from './auth/sign-out-button';
 
-export function AppHeader() {
+export async function AppHeader() {
   const health = appHealth();
+  const { user, authConfigured } = await currentUser();
   return (
     <header className="flex flex-wrap items-baseline justify-between gap-4" data-testid="app-header">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">
-          warroom <span className="text-muted">/</span>{' '}
+          <Link href="/">warroom</Link> <span className="text-muted">/</span>{' '}
           <span data-testid="pipeline-name">{health.pipeline ?? 'no pipeline configured'}</span>
         </h1>
         <p className="text-sm text-muted">Where is the latency piling up, and what fixes it.</p>
       </div>
-      <p className="flex items-center gap-2 text-sm" data-testid="app-alive">
-        <span className="inline-block h-2 w-2 rounded-full bg-ok" aria-hidden />
-        <span>
-          server up since <time dateTime={health.startedAt}>{health.startedAt.slice(11, 19)} UTC</time>
-        </span>
-      </p>
+      <div className="flex flex-col items-end gap-1 text-sm">
+        <p className="flex items-center gap-2" data-testid="app-alive">
+          <span className="inline-block h-2 w-2 rounded-full bg-ok" aria-hidden />
+          <span>
+            server up since <time dateTime={health.startedAt}>{health.startedAt.slice(11, 19)} UTC</time>
+          </span>
+        </p>
+        {authConfigured && (
+          <p className="flex items-center gap-3 text-xs" data-testid="current-user" data-role={user?.role ?? ''}>
+            <Link href="/audit" className="text-muted underline hover:text-ink">
+              audit log
+            </Link>
+            {user && user.via !== 'anonymous' ? (
+              <>
+                <span>
+                  {user.name} <span className="text-muted">({user.role})</span>
+                </span>
+                <SignOutButton />
+              </>
+            ) : (
+              <Link href="/sign-in" className="underline" data-testid="sign-in-link">
+                sign in
+              </Link>
+            )}
+          </p>
+        )}
+      </div>
     </header>
   );
 }

@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { Snapshot } from '@/lib/analysis/types';
+import type { Viewer } from './actions/scale-dialog';
 import { useSnapshot } from './live/use-snapshot';
 import { useUiStore } from './live/ui-store';
 import { BottleneckBanner } from './panels/bottleneck-banner';
@@ -23,7 +24,7 @@ const StageSidePanel = dynamic(() => import('./panels/stage-side-panel').then((m
  * The live war room: one snapshot (SSE-fed) drives the banner, the topology, the side panel and
  * the unmonitored queues, each inside its own boundary. The selected stage lives in the URL.
  */
-export function LiveDashboard({ initial }: { initial: Snapshot }) {
+export function LiveDashboard({ initial, viewer }: { initial: Snapshot; viewer: Viewer | null }) {
   const { data: snapshot, stream, error } = useSnapshot(initial);
   const selected = useUiStore((s) => s.selectedStageId);
   const select = useUiStore((s) => s.select);
@@ -49,7 +50,7 @@ export function LiveDashboard({ initial }: { initial: Snapshot }) {
     <div className="space-y-4">
       <SourceStatus snapshot={snapshot} stream={stream} />
       <PanelBoundary name="banner">
-        <BottleneckBanner snapshot={snapshot} />
+        <BottleneckBanner snapshot={snapshot} viewer={viewer} />
         <div className="mt-2">
           <InsightsList snapshot={snapshot} />
         </div>
@@ -62,7 +63,7 @@ export function LiveDashboard({ initial }: { initial: Snapshot }) {
         </PanelBoundary>
         {selected && (
           <PanelBoundary name="side panel">
-            <StageSidePanel snapshot={snapshot} stageId={selected} onClose={() => choose(null)} />
+            <StageSidePanel snapshot={snapshot} stageId={selected} onClose={() => choose(null)} viewer={viewer} />
           </PanelBoundary>
         )}
       </div>

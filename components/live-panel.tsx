@@ -1,13 +1,16 @@
 import 'server-only';
 import { Suspense } from 'react';
 import { getPoller } from '@/lib/poller';
+import { currentUser } from '@/lib/auth/current-user';
 import { LiveDashboard } from './live-dashboard';
 import { Panel, PanelSkeleton } from './panel';
 import { Providers } from './providers';
 
 /** Server side of the live view: the first snapshot comes with the page, the rest over SSE. */
-export function LivePanel() {
+export async function LivePanel() {
   const { poller, error } = getPoller();
+  const { user } = await currentUser();
+  const viewer = user ? { name: user.name, role: user.role, signedIn: user.via !== 'anonymous' } : null;
   if (!poller) {
     return (
       <Panel title="Topology" testId="topology-unavailable">
@@ -18,7 +21,7 @@ export function LivePanel() {
   return (
     <Providers>
       <Suspense fallback={<PanelSkeleton title="Topology" />}>
-        <LiveDashboard initial={poller.snapshot()} />
+        <LiveDashboard initial={poller.snapshot()} viewer={viewer} />
       </Suspense>
     </Providers>
   );

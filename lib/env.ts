@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 const ServerEnvSchema = z.object({
   WARROOM_CONFIG: z.string().min(1).optional(),
+  /** PostgreSQL for the audit log and history; without it, PGlite under WARROOM_STATE_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  WARROOM_STATE_DIR: z.string().min(1).default('.warroom/data'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 

@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { loadConfigFile } from '../lib/config/load-config';
 import amqp from 'amqplib';
-import { buildDashboard, dashboardUrl, rabbitAmqpUrl, rabbitManagementUrl, stackLayout, stackSecrets, startDashboard, startStack, stopDashboard, stopStack } from './stack';
+import { buildDashboard, dashboardEnv, dashboardUrl, rabbitAmqpUrl, rabbitManagementUrl, stackLayout, stackSecrets, startDashboard, startStack, stopDashboard, stopStack } from './stack';
 import { sleep } from './stack/processes';
 import { setScenario, startPipeline, stopPipeline } from '../demo/pipeline';
 import { resetPipeline, topology } from './testing/demo-client';
@@ -145,7 +147,8 @@ async function topologyUnderSse(): Promise<void> {
   console.log(`\nPoll cycles in those ${elapsedSec.toFixed(0)} s (from warroom's own prom-client counters), against one per interval:`);
   console.log('| loop | cycles | expected at one per interval |');
   console.log('|---|---|---|');
-  const interval: Record<string, number> = { amqp: 1, management: 5, prometheus: 5, nomad: 5, series: 15 };
+  const polling = loadConfigFile(path.join(layout.stateDir, 'warroom.yaml'), { ...process.env, ...dashboardEnv(layout) }).polling;
+  const interval: Record<string, number> = { amqp: polling.amqpMs / 1000, management: polling.managementMs / 1000, prometheus: polling.prometheusMs / 1000, nomad: polling.nomadMs / 1000, series: polling.seriesMs / 1000 };
   for (const [k, v] of Object.entries(cycles).sort()) {
     const loop = /loop="([^"]+)"/.exec(k)?.[1] ?? k;
     console.log(`| ${loop} | ${v} | about ${(elapsedSec / (interval[loop] ?? 1)).toFixed(0)} |`);

@@ -1,8 +1,9 @@
 import type { Snapshot } from '@/lib/analysis/types';
+import { ScaleButton, type Viewer } from '../actions/scale-dialog';
 import { ms } from '../topology/format';
 
 /** The one sentence an on-call engineer needs first: where the time goes, and what fixes it. */
-export function BottleneckBanner({ snapshot }: { snapshot: Snapshot }) {
+export function BottleneckBanner({ snapshot, viewer }: { snapshot: Snapshot; viewer: Viewer | null }) {
   const e2e = snapshot.endToEnd;
   const q = Math.round(e2e.quantile * 100);
   const breached = e2e.pMs !== null && e2e.pMs > e2e.sloMs;
@@ -34,6 +35,11 @@ export function BottleneckBanner({ snapshot }: { snapshot: Snapshot }) {
           <span className="font-mono">{r.group}</span> from {r.from} to <span className="font-semibold">{r.to}</span>
           {r.drainSeconds !== undefined ? `; the backlog would drain in about ${r.drainSeconds} s.` : '.'}
         </p>
+      )}
+      {r && (
+        <div className="mt-2">
+          <ScaleButton job={r.job} group={r.group} suggested={r.to} viewer={viewer} label={`Scale ${r.group} to ${r.to}…`} />
+        </div>
       )}
     </section>
   );

@@ -5,6 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { Snapshot } from '@/lib/analysis/types';
 import type { StageSeries, SeriesLine } from '@/lib/poller/series';
 import { count, ms, rate } from '../topology/format';
+import { ScaleButton, type Viewer } from '../actions/scale-dialog';
 
 const colours = ['#7cc4fa', '#e0a526', '#ef5a5a', '#3fb27f'];
 
@@ -42,7 +43,7 @@ function Chart({ title, lines }: { title: string; lines: SeriesLine[] }) {
 }
 
 /** The selected stage: its numbers now, and the last 15 minutes from Prometheus (refreshed live). */
-export function StageSidePanel({ snapshot, stageId, onClose }: { snapshot: Snapshot; stageId: string; onClose: () => void }) {
+export function StageSidePanel({ snapshot, stageId, onClose, viewer }: { snapshot: Snapshot; stageId: string; onClose: () => void; viewer: Viewer | null }) {
   const stage = snapshot.stages.find((s) => s.id === stageId);
   const series = useQuery({ queryKey: ['series', stageId], queryFn: () => fetchSeries(stageId), refetchInterval: 15_000 });
   if (!stage) return <p className="text-sm text-warn">No stage &quot;{stageId}&quot; in this pipeline.</p>;
@@ -77,6 +78,11 @@ export function StageSidePanel({ snapshot, stageId, onClose }: { snapshot: Snaps
           </>
         )}
       </dl>
+      {stage.workers && (
+        <div>
+          <ScaleButton job={stage.workers.job} group={stage.workers.group} suggested={stage.workers.desired} viewer={viewer} label={`Scale ${stage.workers.group}…`} />
+        </div>
+      )}
       {series.isError && <p className="text-xs text-warn">Charts unavailable: {(series.error as Error).message}</p>}
       {series.data?.error && <p className="text-xs text-warn" data-testid="series-stale">Charts may be stale: {series.data.error}</p>}
       {series.data && series.data.lines.length === 0 && !series.data.error && <p className="text-xs text-muted">No series yet (first refresh within 15 s).</p>}

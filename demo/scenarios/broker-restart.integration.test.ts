@@ -36,11 +36,13 @@ describe('broker restart', () => {
     await waitFor(async () => (await fetch(`${pipelineUrls(layout).api}/healthz`)).status, (s) => s === 200, 60_000, 'the API to reconnect');
     await waitFor(() => queueState(layout, 'ml.requests'), (q) => q.consumers === 10, 60_000, 'all 10 ML workers to reconsume');
     await waitFor(() => queueState(layout, 'api.replies'), (q) => q.consumers === 3, 60_000, 'all 3 reply consumers to reconsume');
+    // Requests held through the outage are answered late once the broker is back; the pipeline has
+    // resumed when fresh requests complete within the SLO again.
     const resumed = await waitFor(
       () => loadgenStats(layout, 5),
-      (s) => s.window.count - s.window.failed >= 10 && s.window.failed === 0,
-      60_000,
-      'requests to succeed again',
+      (s) => s.window.count - s.window.failed >= 10 && s.window.failed === 0 && s.window.p90Ms! < 3000,
+      90_000,
+      'requests to succeed within the SLO again',
     );
     expect(resumed.window.p90Ms!).toBeLessThan(3000);
     recordFigures('broker-restart', {

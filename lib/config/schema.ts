@@ -77,7 +77,50 @@ export const PollingSchema = z.strictObject({
   queuePageSize: z.number().int().min(10).max(500).default(100),
 });
 
+export const roles = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const UserSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, dot, dash, underscore'),
+    role: z.enum(roles),
+    /** `scrypt$salt$hash` (see `npm run hash-password`); never the password itself. */
+    passwordHash: z.string().regex(/^scrypt\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/, 'a scrypt hash made by npm run hash-password').optional(),
+    /** `sha256$hex` of an API token, for scripts (Authorization: Bearer <token>). */
+    tokenHash: z.string().regex(/^sha256\$[0-9a-f]{64}$/, 'a sha256 hash made by npm run hash-password -- --token').optional(),
+  })
+  .refine((u) => u.passwordHash || u.tokenHash, { message: 'a user needs passwordHash or tokenHash' });
+
+export const AuthSchema = z.strictObject({
+  /** Signs session cookies; at least 32 characters. */
+  sessionSecret: z.string().min(32, 'at least 32 characters'),
+  /** Let anyone read the dashboard without signing in (as a viewer). */
+  anonymousRead: z.boolean().default(false),
+  users: z.array(UserSchema).default([]),
+});
+
+export const ScaleTargetSchema = z.strictObject({
+  job: z.string().min(1),
+  group: z.string().min(1),
+  /** warroom's own bounds, applied on top of the group's Nomad scaling min/max. */
+  min: z.number().int().min(0).default(1),
+  max: z.number().int().min(1),
+  cooldownSec: z.number().int().min(0).default(60),
+});
+
+export const ActionsSchema = z.strictObject({
+  scale: z
+    .strictObject({
+      targets: z.array(ScaleTargetSchema).default([]),
+      /** A change to more than this many times the current count (or to zero) must be confirmed by typing the group's name. */
+      largeChangeFactor: z.number().min(1).default(2),
+    })
+    .default({ targets: [], largeChangeFactor: 2 }),
+});
+
 export const ConfigSchema = z.strictObject({
+  auth: AuthSchema.optional(),
+  actions: ActionsSchema.default({ scale: { targets: [], largeChangeFactor: 2 } }),
   pipeline: z
     .strictObject({
       name: z.string().min(1),
@@ -111,5 +154,7 @@ export const ConfigSchema = z.strictObject({
 export type WarroomConfig = z.infer<typeof ConfigSchema>;
 export type StageConfig = z.infer<typeof StageSchema>;
 export type LatencySpec = z.infer<typeof LatencySpecSchema>;
+export type ScaleTarget = z.infer<typeof ScaleTargetSchema>;
+export type UserConfig = z.infer<typeof UserSchema>;
 export type SourceKind = keyof WarroomConfig['sources'];
 export const sourceKinds: SourceKind[] = ['rabbitmq', 'prometheus', 'nomad'];

@@ -16,7 +16,7 @@ export async function fetchSource<T>(
   url: string,
   init: RequestInit & { timeoutMs: number },
   parse: (body: string, res: Response) => SourceResult<T>,
-): Promise<SourceResult<T> & { bytes: number }> {
+): Promise<SourceResult<T> & { bytes: number; status: number | null }> {
   const { timeoutMs, ...rest } = init;
   let res: Response;
   let body: string;
@@ -25,16 +25,16 @@ export async function fetchSource<T>(
     body = await res.text();
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ...fail(`${source}: timed out after ${formatSeconds(timeoutMs)}`), bytes: 0 };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ...fail(`${source}: timed out after ${formatSeconds(timeoutMs)}`), bytes: 0, status: null };
     const code = e.cause?.code;
-    return { ...fail(`${source}: ${code === 'ECONNREFUSED' ? 'connection refused' : (code ?? e.cause?.message ?? e.message)}`), bytes: 0 };
+    return { ...fail(`${source}: ${code === 'ECONNREFUSED' ? 'connection refused' : (code ?? e.cause?.message ?? e.message)}`), bytes: 0, status: null };
   }
   const bytes = Buffer.byteLength(body);
   if (!res.ok) {
     const detail = body.trim().slice(0, 200) || res.statusText;
-    return { ...fail(`${source}: HTTP ${res.status} ${detail}`), bytes };
+    return { ...fail(`${source}: HTTP ${res.status} ${detail}`), bytes, status: res.status };
   }
-  return { ...parse(body, res), bytes };
+  return { ...parse(body, res), bytes, status: res.status };
 }
 
 export function formatSeconds(ms: number): string {

@@ -6,6 +6,10 @@ import { httpOk, managed, runningPid, startDetached, stopManaged, waitUntilReady
 import { prometheusUrl } from './prometheus';
 import { rabbitManagementUrl } from './rabbitmq';
 import { stackSecrets } from './secrets';
+import { hashPasswordSync } from '../../lib/auth/password';
+
+/** The demo's people: one per role, named for what they do. */
+export const demoUsers = { admin: 'ada', operator: 'olivia', viewer: 'victor' } as const;
 
 /**
  * The warroom configuration for a stack profile, written to its state folder. Secrets stay out of
@@ -13,6 +17,7 @@ import { stackSecrets } from './secrets';
  */
 export function writeWarroomConfig(layout: StackLayout): string {
   const file = path.join(layout.stateDir, 'warroom.yaml');
+  const secrets = stackSecrets(layout);
   writeFileSync(
     file,
     `# Written by warroom for the local "${layout.profile}" stack; regenerated on every start.
@@ -52,11 +57,26 @@ pipeline:
       kind: store
       label: PostgreSQL (results)
 polling:
-  amqpMs: 1000
+  # Passive declares are one cheap round trip each: twice a second keeps detection well inside 2 s.
+  amqpMs: 500
   managementMs: 5000
   prometheusMs: 5000
   nomadMs: 5000
   seriesMs: 15000
+auth:
+  sessionSecret: \${WARROOM_SESSION_SECRET}
+  # The demo is a local showcase: anyone may watch; changing anything needs a signed-in operator.
+  anonymousRead: true
+  users:
+    - { name: ${demoUsers.admin}, role: admin, passwordHash: "${hashPasswordSync(secrets.users.admin)}" }
+    - { name: ${demoUsers.operator}, role: operator, passwordHash: "${hashPasswordSync(secrets.users.operator)}" }
+    - { name: ${demoUsers.viewer}, role: viewer, passwordHash: "${hashPasswordSync(secrets.users.viewer)}" }
+actions:
+  scale:
+    largeChangeFactor: 2
+    targets:
+      - { job: api, group: reply-consumer, min: 1, max: 50, cooldownSec: 30 }
+      - { job: ml-inference, group: worker, min: 1, max: 40, cooldownSec: 60 }
 sources:
   rabbitmq:
     managementUrl: ${rabbitManagementUrl(layout)}
@@ -82,6 +102,8 @@ export function dashboardEnv(layout: StackLayout): Record<string, string> {
     WARROOM_RABBITMQ_USER: s.rabbitUser,
     WARROOM_RABBITMQ_PASSWORD: s.rabbitPassword,
     WARROOM_NOMAD_TOKEN: s.nomadToken,
+    WARROOM_SESSION_SECRET: s.sessionSecret,
+    WARROOM_STATE_DIR: layout.stateDir,
   };
 }
 

@@ -13,17 +13,26 @@ export interface StackSecrets {
   rabbitPassword: string;
   postgresPassword: string;
   nomadToken: string;
+  /** Signs the dashboard's session cookies. */
+  sessionSecret: string;
+  /** The demo's users (name -> password), one per role. */
+  users: { admin: string; operator: string; viewer: string };
 }
+
+const fresh = (): StackSecrets => ({
+  rabbitUser: 'warroom',
+  rabbitPassword: randomBytes(12).toString('hex'),
+  postgresPassword: randomBytes(12).toString('hex'),
+  nomadToken: crypto.randomUUID(),
+  sessionSecret: randomBytes(32).toString('base64url'),
+  users: { admin: randomBytes(9).toString('base64url'), operator: randomBytes(9).toString('base64url'), viewer: randomBytes(9).toString('base64url') },
+});
 
 export function stackSecrets(layout: StackLayout): StackSecrets {
   const file = path.join(ensureDir(layout.stateDir), 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackSecrets;
-  const secrets: StackSecrets = {
-    rabbitUser: 'warroom',
-    rabbitPassword: randomBytes(12).toString('hex'),
-    postgresPassword: randomBytes(12).toString('hex'),
-    nomadToken: crypto.randomUUID(),
-  };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>) : null;
+  // Keep what exists (the servers were initialised with it); add what a newer version needs.
+  const secrets = { ...fresh(), ...existing } as StackSecrets;
+  if (!existing || Object.keys(secrets).some((k) => !(k in existing))) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }

@@ -1,9 +1,11 @@
 import { getPoller } from '@/lib/poller';
+import { readAccess, unauthorized } from '@/lib/auth/read-access';
 
 export const dynamic = 'force-dynamic';
 
 /** The last 15 minutes for one stage (or `end-to-end`), from the poller's cache. */
 export function GET(request: Request) {
+  if (!readAccess(request.headers).allowed) return unauthorized();
   const stage = new URL(request.url).searchParams.get('stage');
   const { poller, error } = getPoller();
   if (!poller) return Response.json({ error: { code: 'not_configured', message: error } }, { status: 503 });

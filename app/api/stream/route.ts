@@ -1,4 +1,5 @@
 import { getPoller } from '@/lib/poller';
+import { readAccess, unauthorized } from '@/lib/auth/read-access';
 import { metrics } from '@/lib/metrics/registry';
 import type { Snapshot } from '@/lib/analysis/types';
 
@@ -9,6 +10,7 @@ export const dynamic = 'force-dynamic';
  * open dashboard. A comment line every 15 s keeps proxies from closing an idle stream.
  */
 export function GET(request: Request) {
+  if (!readAccess(request.headers).allowed) return unauthorized();
   metrics().topologyRequests.inc({ route: 'stream' });
   const { poller, error } = getPoller();
   if (!poller) return Response.json({ error: { code: 'not_configured', message: error } }, { status: 503 });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { recordSourceCall } from '../../metrics/registry';
 import { fail, fetchSource, ok, parseJson, type SourceResult } from '../result';
-import { AllocationListSchema, JobListSchema, JobScaleStatusSchema, JobSchema, type NomadAllocationStub, type NomadJob, type NomadJobListStub, type NomadJobScaleStatus } from './schemas';
+import { AllocationListSchema, JobListSchema, JobScaleStatusSchema, JobSchema, ScaleResponseSchema, type NomadAllocationStub, type NomadJob, type NomadJobListStub, type NomadJobScaleStatus, type NomadScaleRequest, type NomadScaleResponse } from './schemas';
 
 /**
  * Nomad HTTP API client, written against the documented API so it works the same against a real
@@ -43,6 +43,20 @@ export function createNomadClient(options: NomadClientOptions) {
     job: (id: string): Promise<SourceResult<NomadJob>> => get('job', `/v1/job/${job(id)}`, JobSchema),
     scaleStatus: (id: string): Promise<SourceResult<NomadJobScaleStatus>> => get('scale-status', `/v1/job/${job(id)}/scale`, JobScaleStatusSchema),
     allocations: (id: string): Promise<SourceResult<NomadAllocationStub[]>> => get('allocations', `/v1/job/${job(id)}/allocations`, AllocationListSchema),
+
+    /** POST /v1/job/:id/scale. Nomad's own refusals (400 bounds, 403 ACL) come back with their status. */
+    async scale(id: string, request: NomadScaleRequest): Promise<SourceResult<NomadScaleResponse> & { status: number | null }> {
+      const url = `${base}/v1/job/${job(id)}/scale?namespace=${encodeURIComponent(options.namespace)}`;
+      const started = performance.now();
+      const result = await fetchSource('Nomad', url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(request), timeoutMs: Math.max(timeoutMs, 5000) }, (body) => {
+        const json = parseJson('Nomad', body);
+        if (!json.ok) return json;
+        const parsed = ScaleResponseSchema.safeParse(json.value);
+        return parsed.success ? ok(parsed.data) : fail('Nomad: unexpected answer shape from scale');
+      });
+      recordSourceCall('nomad', 'scale', result.ok, result.bytes, (performance.now() - started) / 1000);
+      return result;
+    },
   };
 }
 

@@ -1,0 +1,187 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { ScaleOutcome, ScalePreview } from '@/lib/actions/scale-group';
+
+/**
+ * Scale a worker group: the button (disabled, with the reason, when the role forbids it), then a
+ * dialog with the preview, a required reason, the typed confirmation for large changes, and the
+ * result with an Undo that goes through the same guard.
+ */
+export interface Viewer {
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+  signedIn: boolean;
+}
+
+async function post<T>(url: string, body: unknown): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) return { ok: false, message: (json as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}` };
+  return { ok: true, value: json as T };
+}
+
+export function ScaleButton({ job, group, suggested, viewer, label }: { job: string; group: string; suggested: number; viewer: Viewer | null; label?: string }) {
+  const [open, setOpen] = useState(false);
+  const denied = !viewer || !viewer.signedIn ? 'sign in as an operator to scale' : viewer.role === 'viewer' ? `${viewer.name} is a viewer: scaling needs the operator role` : null;
+  return (
+    <>
+      <button
+        className="rounded bg-crit/80 px-3 py-1 text-sm font-semibold text-white hover:bg-crit disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"
+        disabled={denied !== null}
+        title={denied ?? ''}
+        onClick={() => setOpen(true)}
+        data-testid={`scale-button-${group}`}
+      >
+        {label ?? `Scale ${group}`}
+      </button>
+      {denied && <span className="ml-2 text-xs text-muted" data-testid="scale-disabled-reason">{denied}</span>}
+      {open && <ScaleDialog job={job} group={group} suggested={suggested} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+function ScaleDialog({ job, group, suggested, onClose }: { job: string; group: string; suggested: number; onClose: () => void }) {
+  const [count, setCount] = useState(suggested);
+  const [preview, setPreview] = useState<ScalePreview | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: true; value: ScaleOutcome } | { ok: false; message: string } | null>(null);
+  // One key per dialog: a double click or a retry of the same request scales once.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+
+  useEffect(() => {
+    let cancelled = false;
+    void post<ScalePreview>('/api/actions/scale/preview', { job, group, count }).then((r) => {
+      if (cancelled) return;
+      if (r.ok) {
+        setPreview(r.value);
+        setPreviewError(null);
+      } else {
+        setPreview(null);
+        setPreviewError(r.message);
+      }
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [job, group, count]);
+
+  async function execute(to: number, why: string, key: string) {
+    setBusy(true);
+    const r = await post<ScaleOutcome>('/api/actions/scale', {
+      job,
+      group,
+      count: to,
+      reason: why,
+      idempotencyKey: key,
+      ...(preview && to === preview.to ? { expectedModifyIndex: preview.jobModifyIndex } : {}),
+      ...(preview?.largeChange && to === preview.to ? { confirm } : {}),
+    });
+    setBusy(false);
+    setResult(r);
+  }
+
+  const needsConfirm = preview?.largeChange ?? false;
+  const canSubmit = preview !== null && preview.blocked === null && reason.trim().length >= 3 && (!needsConfirm || confirm === group) && !busy;
+  return (
+    <div className="fixed inset-0 z-50 flex items-center justify-center bg-black/60" role="dialog" aria-modal="true" data-testid="scale-dialog">
+      <div className="w-full max-w-lg space-y-3 rounded-lg border border-edge bg-panel p-5 text-sm">
+        <h2 className="text-base font-semibold">
+          Scale <span className="font-mono">{job}/{group}</span>
+        </h2>
+        {result?.ok ? (
+          <div className="space-y-2" data-testid="scale-result">
+            <p className="text-ok">
+              Scaled from {result.value.from} to {result.value.to}
+              {result.value.repeated ? ' (this request had already been carried out)' : ''}. Nomad evaluation{' '}
+              <span className="font-mono">{result.value.evalId.slice(0, 8)}</span>, audit #{result.value.auditId}.
+            </p>
+            <div className="flex gap-2">
+              <button
+                className="rounded border border-edge px-3 py-1 hover:bg-edge"
+                data-testid="scale-undo"
+                onClick={() => {
+                  const key = crypto.randomUUID();
+                  setIdempotencyKey(key);
+                  void execute(result.value.from, `undo of audit #${result.value.auditId}`, key);
+                }}
+              >
+                Undo (back to {result.value.from})
+              </button>
+              <button className="rounded border border-edge px-3 py-1 hover:bg-edge" onClick={onClose} data-testid="scale-close">
+                Close
+              </button>
+            </div>
+          </div>
+        ) : (
+          <>
+            <label className="block">
+              New count
+              <input
+                type="number"
+                min={0}
+                value={count}
+                onChange={(e) => setCount(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+                className="ml-2 w-24 rounded border border-edge bg-surface px-2 py-1 font-mono"
+                data-testid="scale-count"
+              />
+            </label>
+            {previewError && <p className="text-crit" data-testid="scale-preview-error">{previewError}</p>}
+            {preview && (
+              <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-xs" data-testid="scale-preview">
+                <dt className="text-muted">now → after</dt>
+                <dd className="font-mono" data-testid="scale-preview-counts">
+                  {preview.current} → {preview.to}
+                </dd>
+                <dt className="text-muted">allowed</dt>
+                <dd className="font-mono">
+                  {preview.bounds.min}–{preview.bounds.max}
+                </dd>
+                <dt className="text-muted">cooldown</dt>
+                <dd>{preview.cooldown.remainingSec > 0 ? `${preview.cooldown.remainingSec} s left (last by ${preview.cooldown.lastBy})` : `none (${preview.cooldown.seconds} s after a change)`}</dd>
+                {preview.projection && (
+                  <>
+                    <dt className="text-muted">capacity after</dt>
+                    <dd>
+                      {preview.projection.capacityPerSec?.toFixed(1) ?? '–'}/s for {preview.projection.arrivalPerSec?.toFixed(1) ?? '–'}/s arriving
+                    </dd>
+                    <dt className="text-muted">backlog drained in</dt>
+                    <dd data-testid="scale-preview-drain">{preview.projection.drainSeconds !== null ? `about ${preview.projection.drainSeconds} s` : 'not at this count'}</dd>
+                  </>
+                )}
+              </dl>
+            )}
+            {preview?.blocked && <p className="text-warn" data-testid="scale-blocked">{preview.blocked}</p>}
+            <label className="block">
+              Reason (goes to the audit log and to Nomad)
+              <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded border border-edge bg-surface px-2 py-1" data-testid="scale-reason" />
+            </label>
+            {needsConfirm && (
+              <label className="block text-warn">
+                This is a large change. Type <span className="font-mono">{group}</span> to confirm:
+                <input value={confirm} onChange={(e) => setConfirm(e.target.value)} className="mt-1 w-full rounded border border-edge bg-surface px-2 py-1 font-mono text-ink" data-testid="scale-confirm" />
+              </label>
+            )}
+            {result && !result.ok && <p className="text-crit" data-testid="scale-error">{result.message}</p>}
+            <div className="flex gap-2">
+              <button
+                className="rounded bg-crit/80 px-3 py-1 font-semibold text-white hover:bg-crit disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"
+                disabled={!canSubmit}
+                onClick={() => void execute(count, reason.trim(), idempotencyKey)}
+                data-testid="scale-submit"
+              >
+                {busy ? 'Scaling…' : `Scale to ${count}`}
+              </button>
+              <button className="rounded border border-edge px-3 py-1 hover:bg-edge" onClick={onClose}>
+                Cancel
+              </button>
+            </div>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { hasRole, isSameOrigin, readCookie } from './authenticate';
+import { hashPassword, hashPasswordSync, hashToken, verifyPassword, verifyToken } from './password';
+import { createSessionValue, readSessionValue } from './session';
+
+describe('passwords and tokens', () => {
+  it('verifies the right password only, for both hash functions', async () => {
+    for (const hash of [await hashPassword('correct horse'), hashPasswordSync('correct horse')]) {
+      expect(hash).toMatch(/^scrypt\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
+      expect(hash).not.toContain('correct horse');
+      expect(await verifyPassword('correct horse', hash)).toBe(true);
+      expect(await verifyPassword('correct horsf', hash)).toBe(false);
+    }
+    expect(await verifyPassword('x', 'plain-text')).toBe(false);
+  });
+
+  it('verifies API tokens by their SHA-256', () => {
+    const stored = hashToken('tok-123');
+    expect(verifyToken('tok-123', stored)).toBe(true);
+    expect(verifyToken('tok-124', stored)).toBe(false);
+  });
+});
+
+describe('session cookie', () => {
+  const secret = 'a'.repeat(32);
+  it('round-trips and refuses tampering, another secret and expiry', () => {
+    const value = createSessionValue('olivia', 'operator', secret, 0);
+    expect(readSessionValue(value, secret, 1000)).toMatchObject({ name: 'olivia', role: 'operator' });
+    const [payload, sig] = value.split('.');
+    const forged = Buffer.from(JSON.stringify({ name: 'olivia', role: 'admin', exp: 9e9 })).toString('base64url');
+    expect(readSessionValue(`${forged}.${sig}`, secret, 1000)).toBeNull();
+    expect(readSessionValue(`${payload}.${sig}x`, secret, 1000)).toBeNull();
+    expect(readSessionValue(value, 'b'.repeat(32), 1000)).toBeNull();
+    expect(readSessionValue(value, secret, 13 * 3600 * 1000)).toBeNull();
+    expect(readSessionValue(undefined, secret)).toBeNull();
+    expect(readSessionValue('garbage', secret)).toBeNull();
+  });
+});
+
+describe('roles and requests', () => {
+  it.each([
+    ['viewer', 'viewer', true],
+    ['viewer', 'operator', false],
+    ['operator', 'operator', true],
+    ['admin', 'operator', true],
+    ['operator', 'admin', false],
+  ] as const)('%s has %s: %s', (role, needed, expected) => {
+    expect(hasRole({ role }, needed)).toBe(expected);
+  });
+
+  it.each([
+    [{ origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' }, true],
+    [{ origin: 'http://evil.example', host: '127.0.0.1:3000' }, false],
+    [{ origin: 'null', host: '127.0.0.1:3000' }, false],
+    [{ 'sec-fetch-site': 'cross-site', host: '127.0.0.1:3000' }, false],
+    [{ 'sec-fetch-site': 'same-origin', host: '127.0.0.1:3000' }, true],
+    [{ host: '127.0.0.1:3000' }, true],
+  ])('same origin for %j: %s', (h, expected) => {
+    expect(isSameOrigin(new Headers(h as Record<string, string>), 'http://127.0.0.1:3000/api/actions/scale')).toBe(expected);
+  });
+
+  it('reads one cookie among several', () => {
+    expect(readCookie('a=1; warroom_session=x.y%3D; b=2', 'warroom_session')).toBe('x.y=');
+    expect(readCookie(null, 'a')).toBeUndefined();
+  });
+});

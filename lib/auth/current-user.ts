@@ -1,0 +1,11 @@
+import 'server-only';
+import { headers } from 'next/headers';
+import { currentConfig } from '../config';
+import { authenticate, type User } from './authenticate';
+
+/** The user behind the current page request (server components), and whether users exist at all. */
+export async function currentUser(): Promise<{ user: User | null; authConfigured: boolean }> {
+  const state = currentConfig();
+  if (state.status !== 'loaded' || !state.config.auth) return { user: null, authConfigured: false };
+  return { user: authenticate(await headers(), state.config), authConfigured: true };
+}

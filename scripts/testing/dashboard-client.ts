@@ -1,0 +1,26 @@
+import { dashboardUrl, stackSecrets, type StackLayout } from '../stack';
+import { demoUsers } from '../stack/dashboard';
+
+/** Signs a demo user in against the running dashboard and returns the session cookie. */
+export async function signIn(layout: StackLayout, role: keyof typeof demoUsers): Promise<string> {
+  const base = dashboardUrl(layout);
+  const res = await fetch(`${base}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ name: demoUsers[role], password: stackSecrets(layout).users[role] }),
+  });
+  if (!res.ok) throw new Error(`sign in as ${role}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get('set-cookie');
+  if (!cookie) throw new Error('no session cookie');
+  return cookie.split(';')[0]!;
+}
+
+/** A same-origin JSON POST with a session cookie, as the dashboard's own pages send. */
+export function postAs(layout: StackLayout, cookie: string | null, path: string, body: unknown, extraHeaders: Record<string, string> = {}) {
+  const base = dashboardUrl(layout);
+  return fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}), ...extraHeaders },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
