@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import {
+  demoUsers,
   buildDashboard,
   prometheusUrl,
   rabbitManagementUrl,
@@ -63,6 +64,7 @@ warroom demo is running
   Nomad stand-in       ${urls.nomad}/v1/jobs (X-Nomad-Token in ${layout.stateDir}/secrets.json)
   Prometheus           ${prometheusUrl(layout)}
   RabbitMQ management  ${rabbitManagementUrl(layout)} (user ${secrets.rabbitUser}, password in secrets.json)
+sign in to act: ${demoUsers.operator} (operator, password ${secrets.users.operator}), ${demoUsers.admin} (admin) and ${demoUsers.viewer} (viewer) in secrets.json
 scenario: steady for ${warmupSec} s, then ${scenario} (${scenarios[scenario].description})
 Ctrl-C stops everything.
 `);
