@@ -1,5 +1,4 @@
-import { getPoller } from '@/lib/poller';
-import { readAccess, unauthorized } from '@/lib/auth/read-access';
+import { livePoller } from '@/lib/poller/live-access';
 import { metrics } from '@/lib/metrics/registry';
 import type { Snapshot } from '@/lib/analysis/types';
 
@@ -10,10 +9,9 @@ export const dynamic = 'force-dynamic';
  * open dashboard. A comment line every 15 s keeps proxies from closing an idle stream.
  */
 export function GET(request: Request) {
-  if (!readAccess(request.headers).allowed) return unauthorized();
+  const { poller, response } = livePoller(request);
+  if (!poller) return response;
   metrics().topologyRequests.inc({ route: 'stream' });
-  const { poller, error } = getPoller();
-  if (!poller) return Response.json({ error: { code: 'not_configured', message: error } }, { status: 503 });
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
