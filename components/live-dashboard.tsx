@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { Snapshot } from '@/lib/analysis/types';
-import type { Viewer } from './actions/scale-dialog';
+import { ScaleDialog, type Viewer } from './actions/scale-dialog';
 import { useSnapshot } from './live/use-snapshot';
 import { useUiStore } from './live/ui-store';
 import { BottleneckBanner } from './panels/bottleneck-banner';
@@ -28,6 +28,8 @@ export function LiveDashboard({ initial, viewer }: { initial: Snapshot; viewer: 
   const { data: snapshot, stream, error } = useSnapshot(initial);
   const selected = useUiStore((s) => s.selectedStageId);
   const select = useUiStore((s) => s.select);
+  const scaleTarget = useUiStore((s) => s.scaleTarget);
+  const openScale = useUiStore((s) => s.openScale);
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -67,6 +69,9 @@ export function LiveDashboard({ initial, viewer }: { initial: Snapshot; viewer: 
           </PanelBoundary>
         )}
       </div>
+      {scaleTarget && (
+        <ScaleDialog key={`${scaleTarget.job}/${scaleTarget.group}`} job={scaleTarget.job} group={scaleTarget.group} suggested={scaleTarget.suggested} onClose={() => openScale(null)} />
+      )}
       <PanelBoundary name="unmonitored queues">
         <UnmonitoredQueues snapshot={snapshot} />
       </PanelBoundary>

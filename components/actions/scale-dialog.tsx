@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { useUiStore } from '../live/ui-store';
 import type { ScaleOutcome, ScalePreview } from '@/lib/actions/scale-group';
 
 /**
@@ -22,7 +23,7 @@ async function post<T>(url: string, body: unknown): Promise<{ ok: true; value: T
 }
 
 export function ScaleButton({ job, group, suggested, viewer, label }: { job: string; group: string; suggested: number; viewer: Viewer | null; label?: string }) {
-  const [open, setOpen] = useState(false);
+  const openScale = useUiStore((s) => s.openScale);
   const denied = !viewer || !viewer.signedIn ? 'sign in as an operator to scale' : viewer.role === 'viewer' ? `${viewer.name} is a viewer: scaling needs the operator role` : null;
   return (
     <>
@@ -30,18 +31,17 @@ export function ScaleButton({ job, group, suggested, viewer, label }: { job: str
         className="rounded bg-crit/80 px-3 py-1 text-sm font-semibold text-white hover:bg-crit disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"
         disabled={denied !== null}
         title={denied ?? ''}
-        onClick={() => setOpen(true)}
+        onClick={() => openScale({ job, group, suggested })}
         data-testid={`scale-button-${group}`}
       >
         {label ?? `Scale ${group}`}
       </button>
       {denied && <span className="ml-2 text-xs text-muted" data-testid="scale-disabled-reason">{denied}</span>}
-      {open && <ScaleDialog job={job} group={group} suggested={suggested} onClose={() => setOpen(false)} />}
     </>
   );
 }
 
-function ScaleDialog({ job, group, suggested, onClose }: { job: string; group: string; suggested: number; onClose: () => void }) {
+export function ScaleDialog({ job, group, suggested, onClose }: { job: string; group: string; suggested: number; onClose: () => void }) {
   const [count, setCount] = useState(suggested);
   const [preview, setPreview] = useState<ScalePreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);

@@ -64,6 +64,13 @@ describe('analyze: edge cases', () => {
     expect(s.insights.map((i) => i.kind)).toEqual(['queue-growing']);
   });
 
+  it('an SLO breach whose largest share is a queue at its threshold is pinned on the queue\'s consumers, with a recommendation', () => {
+    const s = analyze(demoObservations({ e2eP90Ms: 3800, requestQueue: { ready: 0, consumers: 10, publish: 16, deliver: 16, growthPerSec: 0 }, replyQueue: { ready: 50, consumers: 3, publish: 17, deliver: 11, growthPerSec: 0.2, headAgeMs: 8000 } }));
+    expect(s.bottleneck).toMatchObject({ stageId: 'reply-consumers', queueStageId: 'reply-queue' });
+    expect(s.bottleneck!.reason).toBe('Reply queue: 50 ready, 3 consumers drain 11/s while 17/s arrive; requests wait about 8 s here.');
+    expect(s.bottleneck!.recommendation).toMatchObject({ job: 'api', group: 'reply-consumer', from: 3 });
+  });
+
   it('an SLO breach without a queue to blame names the stage with the largest share', () => {
     const s = analyze(demoObservations({ e2eP90Ms: 4000, inferenceP90Ms: 3500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 0, consumers: 3, publish: 4, deliver: 4, growthPerSec: 0 } }));
     expect(s.bottleneck?.stageId).toBe('ml-workers');

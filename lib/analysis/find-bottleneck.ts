@@ -55,6 +55,12 @@ export function findBottleneck(obs: Observations, stages: StageSnapshot[], queue
     const top = [...stages].sort((a, b) => b.contributionMs - a.contributionMs)[0];
     if (top && top.share >= 0.3) {
       const q = Math.round(obs.endToEnd.quantile * 100);
+      // Time piling up in a queue is pinned on the group that drains it, as above.
+      const queue = queues.get(top.id);
+      if (queue) {
+        const consumer = stages.find((s) => s.consumesFrom === top.id);
+        return { stageId: consumer?.id ?? top.id, queueStageId: top.id, reason: explainQueue(top.label, queue) };
+      }
       return {
         stageId: top.id,
         reason: `${top.label}: ${formatDuration(top.contributionMs)} at p${q}, ${Math.round(top.share * 100)}% of the ${formatDuration(e2e)} end-to-end p${q} (SLO ${formatDuration(sloMs)}).`,

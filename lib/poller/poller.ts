@@ -55,7 +55,9 @@ export class Poller extends EventEmitter {
     }));
     this.health = new SourceHealth({ rabbitmq: polling.managementMs, prometheus: polling.prometheusMs, nomad: polling.nomadMs });
     const r = sources.rabbitmq;
-    this.management = r ? createManagementClient({ url: r.managementUrl, username: r.username, password: r.password }) : null;
+    // The management API sorts and pages every queue on each listing: on a large, busy broker that
+    // takes seconds, so it gets most of its poll interval.
+    this.management = r ? createManagementClient({ url: r.managementUrl, username: r.username, password: r.password, timeoutMs: Math.min(4000, polling.managementMs - 500) }) : null;
     this.amqp = r?.amqpUrl ? createAmqpChecker({ url: r.amqpUrl, username: r.username, password: r.password, vhost }) : null;
     this.prometheus = sources.prometheus ? createPrometheusClient({ url: sources.prometheus.url, bearerToken: sources.prometheus.bearerToken }) : null;
     this.nomad = sources.nomad ? createNomadClient({ url: sources.nomad.url, token: sources.nomad.token, namespace: sources.nomad.namespace }) : null;
