@@ -7,12 +7,13 @@ import { PanelSkeleton } from '@/components/panel';
 // The page reflects the live poller and the configuration file at request time.
 export const dynamic = 'force-dynamic';
 
-export default function HomePage() {
+export default async function HomePage({ searchParams }: { searchParams: Promise<{ at?: string | string[] }> }) {
+  const { at } = await searchParams;
   return (
     <main className="mx-auto max-w-7xl space-y-4 p-6">
       <AppHeader />
       <Suspense fallback={<PanelSkeleton title="Topology" />}>
-        <LivePanel />
+        <LivePanel at={Array.isArray(at) ? at[0] : at} />
       </Suspense>
       <Suspense fallback={<PanelSkeleton title="Sources" />}>
         <SourcesPanel />

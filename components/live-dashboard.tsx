@@ -4,6 +4,8 @@ import { useEffect } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { Snapshot } from '@/lib/analysis/types';
 import { ScaleDialog, type Viewer } from './actions/scale-dialog';
+import { CopyMomentLink, ReplayBanner } from './panels/replay';
+import { TimelinePanel } from './panels/timeline-panel';
 import { useSnapshot } from './live/use-snapshot';
 import { useUiStore } from './live/ui-store';
 import { BottleneckBanner } from './panels/bottleneck-banner';
@@ -24,8 +26,8 @@ const StageSidePanel = dynamic(() => import('./panels/stage-side-panel').then((m
  * The live war room: one snapshot (SSE-fed) drives the banner, the topology, the side panel and
  * the unmonitored queues, each inside its own boundary. The selected stage lives in the URL.
  */
-export function LiveDashboard({ initial, viewer }: { initial: Snapshot; viewer: Viewer | null }) {
-  const { data: snapshot, stream, error } = useSnapshot(initial);
+export function LiveDashboard({ initial, viewer, replay }: { initial: Snapshot; viewer: Viewer | null; replay?: { at: string; storedAt: string } }) {
+  const { data: snapshot, stream, error } = useSnapshot(initial, { live: !replay });
   const selected = useUiStore((s) => s.selectedStageId);
   const select = useUiStore((s) => s.select);
   const scaleTarget = useUiStore((s) => s.scaleTarget);
@@ -50,6 +52,7 @@ export function LiveDashboard({ initial, viewer }: { initial: Snapshot; viewer: 
   if (!snapshot) return <p className="text-sm text-crit">No snapshot: {(error as Error | null)?.message ?? 'loading'}</p>;
   return (
     <div className="space-y-4">
+      {replay ? <ReplayBanner at={replay.at} storedAt={replay.storedAt} /> : <CopyMomentLink at={snapshot.generatedAt} />}
       <SourceStatus snapshot={snapshot} stream={stream} />
       <PanelBoundary name="banner">
         <BottleneckBanner snapshot={snapshot} viewer={viewer} />
@@ -72,6 +75,9 @@ export function LiveDashboard({ initial, viewer }: { initial: Snapshot; viewer: 
       {scaleTarget && (
         <ScaleDialog key={`${scaleTarget.job}/${scaleTarget.group}`} job={scaleTarget.job} group={scaleTarget.group} suggested={scaleTarget.suggested} onClose={() => openScale(null)} />
       )}
+      <PanelBoundary name="timeline">
+        <TimelinePanel until={replay ? replay.at : null} />
+      </PanelBoundary>
       <PanelBoundary name="unmonitored queues">
         <UnmonitoredQueues snapshot={snapshot} />
       </PanelBoundary>

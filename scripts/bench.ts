@@ -37,6 +37,44 @@ function delta(after: Map<string, number>, before: Map<string, number>, prefix: 
   return out;
 }
 
+async function historyCounters(): Promise<{ snapshots: number; bytes: number }> {
+  const text = await (await fetch(`${base}/api/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} ([\\d.e+]+)`, 'm').exec(text)?.[1] ?? 0);
+  return { snapshots: read('warroom_history_snapshots_stored_total'), bytes: read('warroom_history_snapshot_bytes_total') };
+}
+
+async function timelineAndReplay(): Promise<void> {
+  console.log('\n## Opening a link into the history, and the timeline');
+  const snap = await topology(layout);
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    const res = await fetch(`${base}/api/topology?at=${encodeURIComponent(new Date(Date.parse(snap.generatedAt) - i * 7000).toISOString())}`);
+    await res.arrayBuffer();
+    times.push(performance.now() - t);
+  }
+  const timeline: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    await (await fetch(`${base}/api/timeline`)).arrayBuffer();
+    timeline.push(performance.now() - t);
+  }
+  const page: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await (await fetch(`${base}/?at=${encodeURIComponent(snap.generatedAt)}`)).arrayBuffer();
+    page.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  timeline.sort((a, b) => a - b);
+  page.sort((a, b) => a - b);
+  console.log('| request | p50 | max |');
+  console.log('|---|---|---|');
+  console.log(`| GET /api/topology?at= (20 moments) | ${quantile(times, 0.5).toFixed(1)} ms | ${times.at(-1)!.toFixed(1)} ms |`);
+  console.log(`| GET /?at= (server-rendered page) | ${quantile(page, 0.5).toFixed(1)} ms | ${page.at(-1)!.toFixed(1)} ms |`);
+  console.log(`| GET /api/timeline (last hour) | ${quantile(timeline, 0.5).toFixed(1)} ms | ${timeline.at(-1)!.toFixed(1)} ms |`);
+}
+
 async function detectionLag(): Promise<void> {
   console.log('\n## Detection lag (reply-starvation, backlog passing 50 ready)');
   await resetPipeline(layout);
@@ -144,6 +182,8 @@ async function topologyUnderSse(): Promise<void> {
   console.log('|---|---|---|---|---|');
   console.log(`| ${latencies.length} | ${quantile(latencies, 0.5).toFixed(1)} ms | ${quantile(latencies, 0.95).toFixed(1)} ms | ${latencies.at(-1)!.toFixed(1)} ms | ${events} |`);
   const cycles = delta(after, before, 'warroom_poll_cycles_total');
+  const stored = await historyCounters();
+  console.log(`\nHistory while this ran: ${stored.snapshots} snapshots stored since start, ${Math.round(stored.bytes / Math.max(1, stored.snapshots)).toLocaleString('en-US')} bytes each (JSON, before PostgreSQL's compression); at the 5 s maximum rate that is ${((stored.bytes / Math.max(1, stored.snapshots)) * 720 / 1e6).toFixed(1)} MB per hour of a pipeline that changes every poll.`);
   console.log(`\nPoll cycles in those ${elapsedSec.toFixed(0)} s (from warroom's own prom-client counters), against one per interval:`);
   console.log('| loop | cycles | expected at one per interval |');
   console.log('|---|---|---|');
@@ -180,6 +220,7 @@ await stopDashboard(layout);
 await startDashboard(layout);
 try {
   await detectionLag();
+  await timelineAndReplay();
   await topologyUnderSse();
   await firstLoadJs();
   await sourceCost();

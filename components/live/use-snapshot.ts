@@ -17,16 +17,19 @@ async function fetchSnapshot(): Promise<Snapshot> {
  * The live snapshot: fetched once, then replaced by every server-sent event. EventSource
  * reconnects by itself; while it is down the hook says so and polls every 5 s instead.
  */
-export function useSnapshot(initial?: Snapshot) {
+export function useSnapshot(initial?: Snapshot, options: { live: boolean } = { live: true }) {
   const client = useQueryClient();
-  const [stream, setStream] = useState<'connecting' | 'live' | 'reconnecting'>('connecting');
+  const [stream, setStream] = useState<'connecting' | 'live' | 'reconnecting' | 'replay'>(options.live ? 'connecting' : 'replay');
   const query = useQuery({
-    queryKey: snapshotKey,
+    queryKey: options.live ? snapshotKey : ['replay', initial?.generatedAt],
     queryFn: fetchSnapshot,
     initialData: initial,
-    refetchInterval: stream === 'live' ? false : 5000,
+    enabled: options.live,
+    refetchInterval: options.live && stream !== 'live' ? 5000 : false,
   });
   useEffect(() => {
+    // A replayed moment stays as it was: no stream.
+    if (!options.live) return;
     const source = new EventSource('/api/stream');
     source.addEventListener('snapshot', (event) => {
       client.setQueryData(snapshotKey, JSON.parse((event as MessageEvent<string>).data) as Snapshot);
@@ -34,6 +37,6 @@ export function useSnapshot(initial?: Snapshot) {
     });
     source.onerror = () => setStream('reconnecting');
     return () => source.close();
-  }, [client]);
+  }, [client, options.live]);
   return { ...query, stream };
 }

@@ -118,8 +118,15 @@ export const ActionsSchema = z.strictObject({
     .default({ targets: [], largeChangeFactor: 2 }),
 });
 
+export const HistorySchema = z.strictObject({
+  /** Store a snapshot at most this often while anything changes. */
+  snapshotEveryMs: z.number().int().min(1000).default(5000),
+  retentionHours: z.number().min(1).default(168),
+});
+
 export const ConfigSchema = z.strictObject({
   auth: AuthSchema.optional(),
+  history: HistorySchema.default({ snapshotEveryMs: 5000, retentionHours: 168 }),
   actions: ActionsSchema.default({ scale: { targets: [], largeChangeFactor: 2 } }),
   pipeline: z
     .strictObject({

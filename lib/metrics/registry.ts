@@ -11,6 +11,8 @@ interface WarroomMetrics {
   sourceSeconds: Histogram<'source'>;
   pollCycles: Counter<'loop'>;
   topologyRequests: Counter<'route'>;
+  historySnapshots: Counter;
+  historyBytes: Counter;
 }
 
 const globalKey = Symbol.for('warroom.metrics');
@@ -52,6 +54,8 @@ function create(): WarroomMetrics {
       labelNames: ['route'],
       registers: [registry],
     }),
+    historySnapshots: new Counter({ name: 'warroom_history_snapshots_stored_total', help: 'Snapshots written to the history', registers: [registry] }),
+    historyBytes: new Counter({ name: 'warroom_history_snapshot_bytes_total', help: 'JSON bytes of the snapshots written to the history', registers: [registry] }),
   };
 }
 

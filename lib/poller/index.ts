@@ -1,5 +1,8 @@
 import 'server-only';
 import { currentConfig } from '../config';
+import { HistoryRecorder } from '../history/recorder';
+import { getDb } from '../store';
+import { history } from '../store/history';
 import { Poller } from './poller';
 
 /**
@@ -21,5 +24,18 @@ export function getPoller(): { poller: Poller; error: null } | { poller: null; e
   const poller = new Poller(state.config);
   poller.start();
   g[key] = poller;
+  startRecording(poller);
   return { poller, error: null };
+}
+
+/** Every snapshot goes to the history; the store opening late (or failing) only delays that. */
+function startRecording(poller: Poller): void {
+  const { config } = poller;
+  void getDb()
+    .then((db) => {
+      const recorder = new HistoryRecorder(history(db), config.pipeline.name, { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours });
+      poller.recorder = recorder;
+      poller.on('snapshot', (snapshot) => void recorder.record(snapshot));
+    })
+    .catch((err: Error) => console.error(`history: the store did not open: ${err.message}`));
 }

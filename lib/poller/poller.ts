@@ -11,6 +11,7 @@ import { latencyQuery } from './latency-queries';
 import { SourceHealth } from './source-health';
 import { UnmonitoredSweep } from './unmonitored-sweep';
 import { SeriesCache } from './series';
+import type { HistoryRecorder } from '../history/recorder';
 
 /**
  * One poll loop per server process. Each source is polled on its own interval (lag-free AMQP
@@ -37,6 +38,8 @@ export class Poller extends EventEmitter {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private latest: Snapshot;
+  /** Set once the store is open; the bench reads its counters. */
+  recorder: HistoryRecorder | null = null;
 
   constructor(readonly config: WarroomConfig) {
     super();

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresUrl, stackLayout } from '../../scripts/stack';
 import { migrate, openDb, type Db } from './db';
 import { auditLog } from './audit-log';
+import { migrations } from './migrations';
 
 /** The same store tests on PGlite (embedded) and on the stack's real PostgreSQL. */
 const layout = stackLayout('test');
@@ -66,6 +67,6 @@ describe.each(['pglite', 'postgres'] as const)('audit log on %s', (kind) => {
     const db = await open(kind);
     expect(await migrate(db as Db & { exec(sql: string): Promise<void> })).toEqual([]);
     const versions = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.map((v) => v.version)).toEqual([1]);
+    expect(versions.map((v) => v.version)).toEqual(migrations.map((m) => m.version));
   });
 });

@@ -30,4 +30,29 @@ CREATE INDEX audit_log_target ON audit_log (target_job, target_group, created_at
 CREATE INDEX audit_log_created ON audit_log (created_at DESC);
 `,
   },
+  {
+    version: 2,
+    name: 'history',
+    sql: `
+-- The topology as it was: one row per stored snapshot (the recorder skips unchanged ones).
+CREATE TABLE snapshots (
+  id BIGSERIAL PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL,
+  pipeline TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  body JSONB NOT NULL
+);
+CREATE INDEX snapshots_pipeline_at ON snapshots (pipeline, at DESC);
+-- What changed, derived from consecutive snapshots.
+CREATE TABLE timeline_events (
+  id BIGSERIAL PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL,
+  pipeline TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  stage_id TEXT,
+  message TEXT NOT NULL
+);
+CREATE INDEX timeline_events_pipeline_at ON timeline_events (pipeline, at);
+`,
+  },
 ];

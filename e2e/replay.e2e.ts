@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { dashboardUrl, stackLayout, stackSecrets } from '../scripts/stack';
+import { demoUsers } from '../scripts/stack/dashboard';
+import { resetPipeline, scaleGroup, topology, waitFor } from '../scripts/testing/demo-client';
+import { setScenario } from '../demo/pipeline';
+import { launchChromium, screenshotPath } from './browser';
+
+const layout = stackLayout('test');
+let browser: Browser;
+
+beforeAll(async () => {
+  await resetPipeline(layout);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await resetPipeline(layout);
+});
+
+describe('a link to a moment', () => {
+  it('opened later by a viewer in a fresh browser, shows the reply queue flagged as it was, while the live pipeline is healthy', async () => {
+    await setScenario(layout, 'reply-starvation');
+    const live = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await live.goto(dashboardUrl(layout));
+    await expect.poll(() => live.getByTestId('bottleneck-banner').getAttribute('data-stage'), { timeout: 90_000, interval: 500 }).toBe('reply-consumers');
+    await waitFor(() => topology(layout), (s) => (s.stages.find((st) => st.id === 'reply-queue')?.queue?.ready ?? 0) > 80, 60_000, 'a deeper queue');
+    await live.waitForTimeout(1500);
+    await live.getByTestId('copy-link').click();
+    const link = (await live.getByTestId('copied-link').textContent())!;
+    expect(link).toMatch(/\?at=/);
+    const readyThen = Number((await live.getByTestId('stage-reply-queue-ready').textContent())!.split('/')[0]!.replace(/,/g, ''));
+    await live.close();
+
+    await scaleGroup(layout, 'api', 'reply-consumer', 30, 'replay test: fix');
+    await setScenario(layout, 'steady');
+    await waitFor(() => topology(layout), (s) => s.bottleneck === null, 90_000, 'the live pipeline to be healthy', 1000);
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${dashboardUrl(layout)}/sign-in`);
+    await page.getByTestId('sign-in-name').fill(demoUsers.viewer);
+    await page.getByTestId('sign-in-password').fill(stackSecrets(layout).users.viewer);
+    await page.getByTestId('sign-in-submit').click();
+    await expect.poll(() => page.getByTestId('current-user').getAttribute('data-role'), { timeout: 15_000 }).toBe('viewer');
+    await page.goto(link);
+    await expect.poll(() => page.getByTestId('replay-banner').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
+    expect(await page.getByTestId('stage-node-reply-queue').getAttribute('data-bottleneck')).toBe('true');
+    const readyReplayed = Number((await page.getByTestId('stage-reply-queue-ready').textContent())!.split('/')[0]!.replace(/,/g, ''));
+    expect(readyReplayed).toBeGreaterThan(50);
+    expect(Math.abs(readyReplayed - readyThen)).toBeLessThanOrEqual(Math.max(20, readyThen * 0.2));
+    // The replay stays put: no live update replaces it.
+    await page.waitForTimeout(3000);
+    expect(await page.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
+    expect((await topology(layout)).bottleneck).toBeNull();
+    await page.screenshot({ path: screenshotPath('replay'), fullPage: true });
+    await context.close();
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../analysis/analyze';
+import { scenarioObservations } from '../analysis/fixtures';
+import type { Snapshot } from '../analysis/types';
+import type { TimelineEvent } from '../analysis/derive-events';
+import type { History } from '../store/history';
+import { parseAt } from './parse-at';
+import { HistoryRecorder } from './recorder';
+
+describe('parseAt', () => {
+  const now = Date.parse('2026-11-22T10:00:00Z');
+  it.each([
+    ['2026-11-22T09:42:00Z', '2026-11-22T09:42:00.000Z'],
+    ['2026-11-22T10:42:00+01:00', '2026-11-22T09:42:00.000Z'],
+    ['2026-11-22T09:42Z', '2026-11-22T09:42:00.000Z'],
+  ])('%s is %s', (raw, iso) => {
+    const r = parseAt(raw, now);
+    expect(r.ok && r.at.toISOString()).toBe(iso);
+  });
+  it.each([
+    [null, 'at is empty'],
+    ['yesterday', 'not an ISO 8601 time with a zone'],
+    ['2026-11-22T09:42:00', 'not an ISO 8601 time with a zone'],
+    ['2026-13-45T99:00:00Z', 'not a valid time'],
+    ['2026-11-23T09:42:00Z', 'is in the future'],
+  ])('%s is refused: %s', (raw, message) => {
+    const r = parseAt(raw, now);
+    expect(!r.ok && r.message).toContain(message);
+  });
+});
+
+function fakeStore() {
+  const snapshots: Snapshot[] = [];
+  const events: TimelineEvent[] = [];
+  const store = {
+    saveSnapshot: async (_p: string, s: Snapshot) => {
+      snapshots.push(s);
+      return JSON.stringify(s).length;
+    },
+    saveEvents: async (_p: string, e: TimelineEvent[]) => void events.push(...e),
+    prune: async () => undefined,
+  } as unknown as History;
+  return { store, snapshots, events };
+}
+
+describe('HistoryRecorder', () => {
+  const steady = analyze(scenarioObservations.steady);
+  const starving = analyze(scenarioObservations.replyStarvation);
+
+  it('stores at most one snapshot per interval while things change, none while they do not, and every event at once', async () => {
+    const { store, snapshots, events } = fakeStore();
+    const r = new HistoryRecorder(store, 'p', { everyMs: 5000, retentionHours: 1 });
+    await r.record(steady, 0);
+    await r.record(steady, 5000);
+    await r.record(steady, 10_000);
+    expect(snapshots).toHaveLength(1);
+    // A new bottleneck is stored at once, even inside the interval.
+    await r.record(starving, 11_000);
+    expect(snapshots).toHaveLength(2);
+    expect(events.map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began']);
+    const deeper = { ...starving, stages: starving.stages.map((s) => (s.queue && s.id === 'reply-queue' ? { ...s, queue: { ...s.queue, ready: 500 } } : s)) };
+    await r.record(deeper, 12_000);
+    expect(snapshots).toHaveLength(2);
+    await r.record(deeper, 16_000);
+    expect(snapshots).toHaveLength(3);
+    expect(r.storedCount).toBe(3);
+  });
+
+  it('survives a failing store and records again when it is back', async () => {
+    const { store, snapshots } = fakeStore();
+    let fail = true;
+    const flaky = { ...store, saveSnapshot: async (p: string, s: Snapshot, f: string) => (fail ? Promise.reject(new Error('store down')) : store.saveSnapshot(p, s, f)) } as History;
+    const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1 });
+    await r.record(steady, 5000);
+    expect(r.lastError).toBe('store down');
+    fail = false;
+    await r.record(starving, 7000);
+    expect(r.lastError).toBeNull();
+    expect(snapshots).toHaveLength(1);
+  });
+});

@@ -1,0 +1,55 @@
+import type { Snapshot } from '../analysis/types';
+import type { TimelineEvent } from '../analysis/derive-events';
+import type { Db } from './db';
+
+/** Stored snapshots (deduplicated by the recorder) and timeline events, by pipeline and time. */
+export function history(db: Db) {
+  return {
+    async saveSnapshot(pipeline: string, snapshot: Snapshot, fingerprint: string): Promise<number> {
+      const body = JSON.stringify(snapshot);
+      await db.query('INSERT INTO snapshots (at, pipeline, fingerprint, body) VALUES ($1, $2, $3, $4::jsonb)', [snapshot.generatedAt, pipeline, fingerprint, body]);
+      return Buffer.byteLength(body);
+    },
+
+    async saveEvents(pipeline: string, events: TimelineEvent[]): Promise<void> {
+      for (const e of events) {
+        await db.query('INSERT INTO timeline_events (at, pipeline, kind, stage_id, message) VALUES ($1, $2, $3, $4, $5)', [e.at, pipeline, e.kind, e.stageId, e.message]);
+      }
+    },
+
+    /** The snapshot that was current at `at`: the latest stored at or before it. */
+    async snapshotAt(pipeline: string, at: Date): Promise<{ snapshot: Snapshot; storedAt: string } | null> {
+      const rows = await db.query<{ at: Date | string; body: Snapshot | string }>(
+        'SELECT at, body FROM snapshots WHERE pipeline = $1 AND at <= $2 ORDER BY at DESC LIMIT 1',
+        [pipeline, at.toISOString()],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      return { snapshot: typeof row.body === 'string' ? (JSON.parse(row.body) as Snapshot) : row.body, storedAt: new Date(row.at).toISOString() };
+    },
+
+    async range(pipeline: string): Promise<{ oldest: string | null; newest: string | null; count: number }> {
+      const rows = await db.query<{ oldest: Date | null; newest: Date | null; count: string | number }>(
+        'SELECT min(at) AS oldest, max(at) AS newest, count(*) AS count FROM snapshots WHERE pipeline = $1',
+        [pipeline],
+      );
+      const r = rows[0]!;
+      return { oldest: r.oldest ? new Date(r.oldest).toISOString() : null, newest: r.newest ? new Date(r.newest).toISOString() : null, count: Number(r.count) };
+    },
+
+    async events(pipeline: string, from: Date, to: Date, limit = 500): Promise<TimelineEvent[]> {
+      const rows = await db.query<{ at: Date | string; kind: TimelineEvent['kind']; stage_id: string | null; message: string }>(
+        'SELECT at, kind, stage_id, message FROM timeline_events WHERE pipeline = $1 AND at >= $2 AND at <= $3 ORDER BY at ASC, id ASC LIMIT $4',
+        [pipeline, from.toISOString(), to.toISOString(), limit],
+      );
+      return rows.map((r) => ({ at: new Date(r.at).toISOString(), kind: r.kind, stageId: r.stage_id, message: r.message }));
+    },
+
+    async prune(pipeline: string, before: Date): Promise<void> {
+      await db.query('DELETE FROM snapshots WHERE pipeline = $1 AND at < $2', [pipeline, before.toISOString()]);
+      await db.query('DELETE FROM timeline_events WHERE pipeline = $1 AND at < $2', [pipeline, before.toISOString()]);
+    },
+  };
+}
+
+export type History = ReturnType<typeof history>;
