@@ -105,6 +105,7 @@ describe('analysis steps', () => {
     [{ ready: 120, drainPerSec: 12, headAgeMs: null }, 10_000],
     [{ ready: 120, drainPerSec: 12, headAgeMs: 15_000 }, 15_000],
     [{ ready: 120, drainPerSec: 12, headAgeMs: 400 }, 10_000],
+    [{ ready: 3, drainPerSec: 15, headAgeMs: 7000 }, 200],
     [{ ready: 5, drainPerSec: 0, headAgeMs: null }, Number.POSITIVE_INFINITY],
     [{ ready: 5, drainPerSec: null, headAgeMs: null }, Number.POSITIVE_INFINITY],
   ])('queue wait of %j is %d ms', (input, expected) => {
