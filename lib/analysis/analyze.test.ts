@@ -58,6 +58,13 @@ describe('analyze: edge cases', () => {
     expect(s.bottleneck?.reason).toContain(reason);
   });
 
+  it('a growing queue close to its threshold is raised before it crosses', () => {
+    const s = analyze(demoObservations({ e2eP90Ms: 1500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 42, consumers: 3, publish: 16, deliver: 12, growthPerSec: 4 } }));
+    expect(s.bottleneck?.stageId).toBe('reply-consumers');
+    const notGrowing = analyze(demoObservations({ e2eP90Ms: 1500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 42, consumers: 3, publish: 12, deliver: 12, growthPerSec: 0 } }));
+    expect(notGrowing.bottleneck).toBeNull();
+  });
+
   it('a growing queue under its threshold is an early warning, not a bottleneck', () => {
     const s = analyze(demoObservations({ e2eP90Ms: 1500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 30, consumers: 3, publish: 5, deliver: 4, growthPerSec: 1 } }));
     expect(s.bottleneck).toBeNull();

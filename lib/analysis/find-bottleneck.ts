@@ -4,8 +4,8 @@ import type { Bottleneck, Observations, StageSnapshot } from './types';
 
 /**
  * Step 5: where the time accumulates. A queue is the bottleneck when it is past its depth
- * threshold and still growing (or already holding requests a fifth of the SLO), or has ready
- * messages and nobody draining them; the stage to fix is the consumer group that drains it.
+ * threshold (or within a fifth of it) and still growing, or past it and already holding requests
+ * a fifth of the SLO, or has ready messages and nobody draining them; the stage to fix is the consumer group that drains it.
  * Without such a queue, an SLO breach is pinned on the stage with the largest share. A healthy
  * pipeline has none.
  */
@@ -16,6 +16,9 @@ export function isGrowing(q: QueueDerived): boolean {
 
 function queueCandidate(q: QueueDerived, sloMs: number): number | null {
   if (q.ready > 0 && q.consumers === 0) return Number.POSITIVE_INFINITY;
+  // A queue within a fifth of its threshold that keeps growing is raised now: its depth jitters by
+  // a few messages around the trend, and waiting for a sample above the line costs seconds.
+  if (q.ready >= 0.8 * q.depthThreshold && q.ready <= q.depthThreshold) return isGrowing(q) ? q.waitMs : null;
   if (q.ready <= q.depthThreshold) return null;
   if (isGrowing(q) || q.waitMs > 0.2 * sloMs) return q.waitMs;
   return null;

@@ -42,8 +42,10 @@ describe('diagnosis of the demo scenarios', () => {
     let namedAtMs: number | null = null;
     let blamedMl = false;
     let snapshot = await topology(layout);
+    const watchUntilMs = Date.now() + 150_000;
     const watchQueue = (async () => {
-      while (namedAtMs === null) {
+      // Until the queue has passed 50: warroom may name it earlier, while it grows towards 50.
+      while (passed50AtMs === null && Date.now() < watchUntilMs) {
         const { messageCount } = await channel.checkQueue('api.replies');
         if (passed50AtMs === null && messageCount > 50) passed50AtMs = Date.now();
         await sleep(100);
@@ -63,6 +65,7 @@ describe('diagnosis of the demo scenarios', () => {
     expect(passed50AtMs).not.toBeNull();
     expect(snapshot.bottleneck).toMatchObject({ stageId: 'reply-consumers', queueStageId: 'reply-queue' });
     expect(snapshot.bottleneck!.reason).toMatch(/^Reply queue: \d+ ready/);
+    // Negative when warroom named it before the queue crossed 50 (a growing queue close to it).
     const lagMs = namedAtMs - passed50AtMs!;
     expect(lagMs).toBeLessThanOrEqual(2000);
     expect(blamedMl).toBe(false);
