@@ -4,12 +4,17 @@ import { Suspense } from 'react';
 import { getPoller } from '@/lib/poller';
 import { currentUser } from '@/lib/auth/current-user';
 import { replayAt } from '@/lib/history/replay';
+import { readAccess } from '@/lib/auth/read-access';
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { LiveDashboard } from './live-dashboard';
 import { Panel, PanelSkeleton } from './panel';
 import { Providers } from './providers';
 
 /** Server side of the live view: the first snapshot comes with the page, the rest over SSE. */
 export async function LivePanel({ at }: { at?: string }) {
+  // The page serves the same data as /api/topology, so it asks for the same access.
+  if (!readAccess(await headers()).allowed) redirect(`/sign-in?next=${encodeURIComponent(at ? `/?at=${at}` : '/')}`);
   const { poller, error } = getPoller();
   const { user } = await currentUser();
   const viewer = user ? { name: user.name, role: user.role, signedIn: user.via !== 'anonymous' } : null;
