@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { dashboardUrl, stackLayout, stackSecrets } from '../scripts/stack';
-import { demoUsers } from '../scripts/stack/dashboard';
+import { dashboardUrl, stackLayout } from '../scripts/stack';
 import { resetPipeline, scaleGroup, topology, waitFor } from '../scripts/testing/demo-client';
 import { setScenario } from '../demo/pipeline';
-import { launchChromium, screenshotPath } from './browser';
+import { launchChromium, screenshotPath, signInPage } from './browser';
 
 const layout = stackLayout('test');
 let browser: Browser;
@@ -36,13 +35,7 @@ describe('a link to a moment', () => {
     await setScenario(layout, 'steady');
     await waitFor(() => topology(layout), (s) => s.bottleneck === null, 90_000, 'the live pipeline to be healthy', 1000);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    const page = await context.newPage();
-    await page.goto(`${dashboardUrl(layout)}/sign-in`);
-    await page.getByTestId('sign-in-name').fill(demoUsers.viewer);
-    await page.getByTestId('sign-in-password').fill(stackSecrets(layout).users.viewer);
-    await page.getByTestId('sign-in-submit').click();
-    await expect.poll(() => page.getByTestId('current-user').getAttribute('data-role'), { timeout: 15_000 }).toBe('viewer');
+    const page = await signInPage(browser, layout, 'viewer');
     await page.goto(link);
     await expect.poll(() => page.getByTestId('replay-banner').isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
@@ -60,6 +53,6 @@ describe('a link to a moment', () => {
     expect(await page.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
     expect((await topology(layout)).bottleneck).toBeNull();
     await page.screenshot({ path: screenshotPath('replay'), fullPage: true });
-    await context.close();
+    await page.context().close();
   });
 });

@@ -1,25 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { dashboardUrl, stackLayout, stackSecrets } from '../scripts/stack';
-import { demoUsers } from '../scripts/stack/dashboard';
+import type { Browser } from 'playwright-core';
+import { dashboardUrl, stackLayout } from '../scripts/stack';
 import { loadgenStats, nomadFetch, resetPipeline, waitFor } from '../scripts/testing/demo-client';
 import { setScenario } from '../demo/pipeline';
 import { JobScaleStatusSchema } from '../lib/sources/nomad/schemas';
-import { launchChromium, screenshotPath } from './browser';
+import { launchChromium, screenshotPath, signInPage } from './browser';
 
 const layout = stackLayout('test');
 let browser: Browser;
-
-async function signInPage(role: keyof typeof demoUsers): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  await page.goto(`${dashboardUrl(layout)}/sign-in`);
-  await page.getByTestId('sign-in-name').fill(demoUsers[role]);
-  await page.getByTestId('sign-in-password').fill(stackSecrets(layout).users[role]);
-  await page.getByTestId('sign-in-submit').click();
-  await expect.poll(() => page.getByTestId('current-user').getAttribute('data-role'), { timeout: 15_000 }).toBe(role);
-  return page;
-}
 
 beforeAll(async () => {
   await resetPipeline(layout);
@@ -33,7 +21,7 @@ afterAll(async () => {
 describe('one-click fix in Chromium', () => {
   it('an operator scales the reply consumers from the banner; latency recovers; the audit page shows who and why', async () => {
     await setScenario(layout, 'reply-starvation');
-    const page = await signInPage('operator');
+    const page = await signInPage(browser, layout, 'operator');
     const button = page.getByTestId('scale-button-reply-consumer');
     await expect.poll(() => button.isEnabled().catch(() => false), { timeout: 90_000, interval: 500 }).toBe(true);
     await button.click();
@@ -65,7 +53,7 @@ describe('one-click fix in Chromium', () => {
   });
 
   it('a viewer sees the Scale button disabled, with the reason', async () => {
-    const page = await signInPage('viewer');
+    const page = await signInPage(browser, layout, 'viewer');
     await page.getByTestId('stage-node-reply-consumers').click();
     const button = page.getByTestId('scale-button-reply-consumer');
     await expect.poll(() => button.isDisabled(), { timeout: 15_000 }).toBe(true);
