@@ -85,6 +85,17 @@ describe('analyze: edge cases', () => {
     expect(s.insights.map((i) => i.kind)).toContain('slo-breach');
   });
 
+  it('an SLO breach on a slow stage whose input queue builds up names the queue too, with a recommendation', () => {
+    const s = analyze(demoObservations({ e2eP90Ms: 4200, inferenceP90Ms: 3500, requestQueue: { ready: 12, consumers: 10, publish: 10, deliver: 8, growthPerSec: 1.2 }, replyQueue: { ready: 0, consumers: 3, publish: 3, deliver: 3, growthPerSec: 0 } }));
+    expect(s.bottleneck).toMatchObject({ stageId: 'ml-workers', queueStageId: 'request-queue' });
+    expect(s.bottleneck!.reason).toMatch(/^ML workers: 3.5 s at p90, \d+% of the 4.2 s end-to-end p90 \(SLO 3 s\)\. ML request queue: 12 ready, 10 consumers drain 8\/s while 10\/s arrive/);
+    expect(s.bottleneck!.recommendation).toMatchObject({ job: 'ml-inference', group: 'worker', from: 10 });
+    // The same slow stage with a steady, empty input gets no scale advice.
+    const steadyInput = analyze(demoObservations({ e2eP90Ms: 4200, inferenceP90Ms: 3500, requestQueue: { ready: 0, consumers: 10, publish: 3, deliver: 3, growthPerSec: 0 }, replyQueue: { ready: 0, consumers: 3, publish: 3, deliver: 3, growthPerSec: 0 } }));
+    expect(steadyInput.bottleneck?.queueStageId).toBeUndefined();
+    expect(steadyInput.bottleneck?.recommendation).toBeUndefined();
+  });
+
   it('with no data at all it reports nothing rather than guessing', () => {
     const obs = demoObservations({ e2eP90Ms: null, requestQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 }, replyQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 } });
     obs.queues = {};

@@ -64,10 +64,16 @@ export function findBottleneck(obs: Observations, stages: StageSnapshot[], queue
         const consumer = stages.find((s) => s.consumesFrom === top.id);
         return { stageId: consumer?.id ?? top.id, queueStageId: top.id, reason: explainQueue(top.label, queue) };
       }
-      return {
-        stageId: top.id,
-        reason: `${top.label}: ${formatDuration(top.contributionMs)} at p${q}, ${Math.round(top.share * 100)}% of the ${formatDuration(e2e)} end-to-end p${q} (SLO ${formatDuration(sloMs)}).`,
-      };
+      const reason = `${top.label}: ${formatDuration(top.contributionMs)} at p${q}, ${Math.round(top.share * 100)}% of the ${formatDuration(e2e)} end-to-end p${q} (SLO ${formatDuration(sloMs)}).`;
+      // A slow stage whose input queue is building up is short of workers, not only slow: name
+      // the queue too, so that the recommendation (scale the group) follows. A slow stage with
+      // an empty, steady input gets no scale advice: more workers would not make it faster.
+      const input = top.consumesFrom ? queues.get(top.consumesFrom) : undefined;
+      if (input && input.ready > 0 && isGrowing(input)) {
+        const inputLabel = stages.find((s) => s.id === input.stageId)?.label ?? input.stageId;
+        return { stageId: top.id, queueStageId: input.stageId, reason: `${reason} ${explainQueue(inputLabel, input)}` };
+      }
+      return { stageId: top.id, reason };
     }
   }
   return null;

@@ -79,7 +79,7 @@ describe('diagnosis of the demo scenarios', () => {
   it('ml-saturation: names the ML workers', async () => {
     await resetPipeline(layout);
     await setScenario(layout, 'ml-saturation');
-    const s = await waitFor(() => topology(layout), (t) => t.bottleneck?.stageId === 'ml-workers', 120_000, 'the ML workers to be named', 1000);
+    const s = await waitFor(() => topology(layout), (t) => t.bottleneck?.stageId === 'ml-workers' && Boolean(t.bottleneck.recommendation), 120_000, 'the ML workers to be named, with a recommendation', 1000);
     expect(s.bottleneck).toMatchObject({ stageId: 'ml-workers', queueStageId: 'request-queue' });
     expect(s.bottleneck!.recommendation).toMatchObject({ job: 'ml-inference', group: 'worker', from: 10 });
   });
