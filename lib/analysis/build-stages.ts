@@ -39,6 +39,7 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
         publishRate: q.stats?.publishRatePerSec ?? null,
         deliverRate: drainPerSec,
         growthPerSec,
+        depthThreshold: spec.queue.depthThreshold,
       };
       // The head age comes with the management lag; an empty queue (by the lag-free count) has none.
       if (q.stats?.headAgeMs != null && ready > 0) stage.queue.headAgeMs = q.stats.headAgeMs;

@@ -14,9 +14,15 @@ describe('deriveEvents', () => {
     expect(deriveEvents(steady, at(starving, '2026-11-22T09:42:00.000Z')).map((e) => [e.kind, e.stageId])).toEqual([
       ['bottleneck-appeared', 'reply-consumers'],
       ['slo-breach-began', null],
+      ['queue-above-threshold', 'reply-queue'],
     ]);
-    expect(deriveEvents(starving, saturated).map((e) => e.kind)).toEqual(['bottleneck-moved']);
-    expect(deriveEvents(starving, steady).map((e) => e.kind)).toEqual(['bottleneck-cleared', 'slo-breach-ended']);
+    // The saturated fixture's request queue (150) is over its threshold, the reply queue (0) far under.
+    expect(deriveEvents(starving, saturated).map((e) => [e.kind, e.stageId])).toEqual([
+      ['bottleneck-moved', 'ml-workers'],
+      ['queue-above-threshold', 'request-queue'],
+      ['queue-below-threshold', 'reply-queue'],
+    ]);
+    expect(deriveEvents(starving, steady).map((e) => e.kind)).toEqual(['bottleneck-cleared', 'slo-breach-ended', 'queue-below-threshold']);
     expect(deriveEvents(steady, steady)).toEqual([]);
     expect(deriveEvents(steady, at(starving, '2026-11-22T09:42:00.000Z'))[0]!.at).toBe('2026-11-22T09:42:00.000Z');
   });
@@ -31,7 +37,15 @@ describe('deriveEvents', () => {
 
   it('with no previous snapshot reports only what is wrong now', () => {
     expect(deriveEvents(null, steady)).toEqual([]);
-    expect(deriveEvents(null, starving).map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began']);
+    expect(deriveEvents(null, starving).map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began', 'queue-above-threshold']);
+  });
+
+  it('reports a queue crossing its depth threshold once, and back only under half of it', () => {
+    const withReply = (ready: number): Snapshot => ({ ...steady, stages: steady.stages.map((s) => (s.id === 'reply-queue' && s.queue ? { ...s, queue: { ...s.queue, ready } } : s)) });
+    const above = new Set<string>();
+    const kinds = [10, 51, 49, 60, 30, 25, 70].map((ready, i, all) => deriveEvents(i === 0 ? null : withReply(all[i - 1]!), withReply(ready), above).map((e) => `${ready}:${e.kind}`));
+    expect(kinds.flat()).toEqual(['51:queue-above-threshold', '25:queue-below-threshold', '70:queue-above-threshold']);
+    expect(deriveEvents(withReply(10), withReply(51), new Set())[0]!.message).toBe('Reply queue crossed its depth threshold: 51 ready (threshold 50), 3 consumers.');
   });
 });
 

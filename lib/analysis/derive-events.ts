@@ -2,8 +2,9 @@ import type { Snapshot, SourceName } from './types';
 
 /**
  * What changed between two consecutive snapshots, as timeline events: the bottleneck appearing,
- * moving or clearing; an SLO breach beginning or ending; a source going down or coming back;
- * worker counts changing (in Nomad, whoever did it). Pure: the recorder stores what this returns.
+ * moving or clearing; an SLO breach beginning or ending; a queue crossing its depth threshold and
+ * falling back under half of it; a source going down or coming back; worker counts changing (in
+ * Nomad, whoever did it). Pure: the recorder stores what this returns.
  */
 export type TimelineEventKind =
   | 'bottleneck-appeared'
@@ -11,6 +12,8 @@ export type TimelineEventKind =
   | 'bottleneck-cleared'
   | 'slo-breach-began'
   | 'slo-breach-ended'
+  | 'queue-above-threshold'
+  | 'queue-below-threshold'
   | 'source-down'
   | 'source-up'
   | 'workers-changed';
@@ -25,7 +28,13 @@ export interface TimelineEvent {
 const breached = (s: Snapshot) => s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;
 const label = (s: Snapshot, id: string) => s.stages.find((st) => st.id === id)?.label ?? id;
 
-export function deriveEvents(previous: Snapshot | null, next: Snapshot): TimelineEvent[] {
+/**
+ * `aboveThreshold` is the caller's memory of which queues are over their threshold (the recorder
+ * keeps one across snapshots): a queue is reported above when it crosses the threshold and back
+ * only under half of it, so a depth jittering around the line does not fill the timeline. Without
+ * it, the previous snapshot's depth stands in.
+ */
+export function deriveEvents(previous: Snapshot | null, next: Snapshot, aboveThreshold?: Set<string>): TimelineEvent[] {
   const at = next.generatedAt;
   const events: TimelineEvent[] = [];
   const before = previous?.bottleneck ?? null;
@@ -38,6 +47,20 @@ export function deriveEvents(previous: Snapshot | null, next: Snapshot): Timelin
   const wasBreached = previous ? breached(previous) : false;
   if (!wasBreached && breached(next)) events.push({ at, kind: 'slo-breach-began', stageId: null, message: `SLO breached: end-to-end p${q} ${Math.round(next.endToEnd.pMs!)} ms > ${next.endToEnd.sloMs} ms.` });
   if (wasBreached && !breached(next) && next.endToEnd.pMs !== null) events.push({ at, kind: 'slo-breach-ended', stageId: null, message: `SLO met again: end-to-end p${q} ${Math.round(next.endToEnd.pMs)} ms.` });
+
+  for (const stage of next.stages) {
+    const q = stage.queue;
+    if (!q) continue;
+    const before = previous?.stages.find((s) => s.id === stage.id)?.queue;
+    const wasAbove = aboveThreshold ? aboveThreshold.has(stage.id) : before !== undefined && before.ready > before.depthThreshold;
+    if (!wasAbove && q.ready > q.depthThreshold) {
+      aboveThreshold?.add(stage.id);
+      events.push({ at, kind: 'queue-above-threshold', stageId: stage.id, message: `${stage.label} crossed its depth threshold: ${q.ready} ready (threshold ${q.depthThreshold}), ${q.consumers} ${q.consumers === 1 ? 'consumer' : 'consumers'}.` });
+    } else if (wasAbove && q.ready <= q.depthThreshold / 2) {
+      aboveThreshold?.delete(stage.id);
+      events.push({ at, kind: 'queue-below-threshold', stageId: stage.id, message: `${stage.label} back under its depth threshold: ${q.ready} ready (threshold ${q.depthThreshold}).` });
+    }
+  }
 
   for (const name of Object.keys(next.sources) as SourceName[]) {
     const was = previous?.sources[name]?.status ?? 'ok';

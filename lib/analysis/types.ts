@@ -88,6 +88,8 @@ export interface StageSnapshot {
     deliverRate: number | null;
     headAgeMs?: number;
     growthPerSec: number | null;
+    /** The configured depth above which the queue is watched closely. */
+    depthThreshold: number;
   };
   latency?: { p50Ms: number | null; p90Ms: number | null; p99Ms: number | null };
   workers?: { job: string; group: string; desired: number; running: number };

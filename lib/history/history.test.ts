@@ -57,12 +57,38 @@ describe('HistoryRecorder', () => {
     // A new bottleneck is stored at once, even inside the interval.
     await r.record(starving, 11_000);
     expect(snapshots).toHaveLength(2);
-    expect(events.map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began']);
+    expect(events.map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began', 'queue-above-threshold']);
     const deeper = { ...starving, stages: starving.stages.map((s) => (s.queue && s.id === 'reply-queue' ? { ...s, queue: { ...s.queue, ready: 500 } } : s)) };
     await r.record(deeper, 12_000);
     expect(snapshots).toHaveLength(2);
     await r.record(deeper, 16_000);
     expect(snapshots).toHaveLength(3);
+    expect(r.storedCount).toBe(3);
+  });
+
+  it('holds events and due snapshots while the store is down and writes them, in order, when it is back', async () => {
+    const { store, snapshots, events } = fakeStore();
+    let down = false;
+    const flaky = {
+      ...store,
+      saveSnapshot: async (p: string, s: Snapshot, f: string) => (down ? Promise.reject(new Error('connection refused')) : store.saveSnapshot(p, s, f)),
+      saveEvents: async (p: string, e: TimelineEvent[]) => (down ? Promise.reject(new Error('connection refused')) : store.saveEvents(p, e)),
+    } as History;
+    const told: string[] = [];
+    const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1 }, async (batch) => void told.push(...batch.map((e) => e.kind)));
+    await r.record(steady, 5000);
+    down = true;
+    await r.record(starving, 7000);
+    await r.record(steady, 9000);
+    expect(r.lastError).toBe('connection refused');
+    expect(r.pending).toEqual({ events: 6, snapshots: 2 });
+    expect(r.storedEvents).toBe(0);
+    down = false;
+    await r.record(steady, 11_000);
+    expect(r.pending).toEqual({ events: 0, snapshots: 0 });
+    expect(events.map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began', 'queue-above-threshold', 'bottleneck-cleared', 'slo-breach-ended', 'queue-below-threshold']);
+    expect(told).toEqual(events.map((e) => e.kind));
+    expect(snapshots.map((s) => s.bottleneck?.stageId ?? null)).toEqual([null, 'reply-consumers', null]);
     expect(r.storedCount).toBe(3);
   });
 
@@ -76,6 +102,7 @@ describe('HistoryRecorder', () => {
     fail = false;
     await r.record(starving, 7000);
     expect(r.lastError).toBeNull();
-    expect(snapshots).toHaveLength(1);
+    // The one that failed was held and written first.
+    expect(snapshots.map((s) => s.bottleneck?.stageId ?? null)).toEqual([null, 'reply-consumers']);
   });
 });

@@ -3,6 +3,7 @@ import { currentConfig } from '../config';
 import { HistoryRecorder } from '../history/recorder';
 import { getDb } from '../store';
 import { history } from '../store/history';
+import { suggestFromEvents } from '../incidents/service';
 import { Poller } from './poller';
 
 /**
@@ -33,7 +34,9 @@ function startRecording(poller: Poller): void {
   const { config } = poller;
   void getDb()
     .then((db) => {
-      const recorder = new HistoryRecorder(history(db), config.pipeline.name, { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours });
+      const recorder = new HistoryRecorder(history(db), config.pipeline.name, { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours }, (events, snapshot) =>
+        suggestFromEvents(db, config.pipeline.name, events, snapshot),
+      );
       poller.recorder = recorder;
       poller.on('snapshot', (snapshot) => void recorder.record(snapshot));
     })

@@ -103,7 +103,8 @@ export function auditLog(db: Db) {
       return rows[0] ? toRow(rows[0]) : null;
     },
 
-    async list(filter: { actor?: string; job?: string; group?: string; outcome?: AuditOutcome; limit?: number } = {}): Promise<AuditRow[]> {
+    /** Newest first; `from`/`to` bound the creation time (inclusive). */
+    async list(filter: { actor?: string; job?: string; group?: string; outcome?: AuditOutcome; from?: Date; to?: Date; limit?: number } = {}): Promise<AuditRow[]> {
       const where: string[] = [];
       const params: unknown[] = [];
       for (const [column, value] of [['actor', filter.actor], ['target_job', filter.job], ['target_group', filter.group], ['outcome', filter.outcome]] as const) {
@@ -111,6 +112,14 @@ export function auditLog(db: Db) {
           params.push(value);
           where.push(`${column} = $${params.length}`);
         }
+      }
+      if (filter.from) {
+        params.push(filter.from.toISOString());
+        where.push(`created_at >= $${params.length}`);
+      }
+      if (filter.to) {
+        params.push(filter.to.toISOString());
+        where.push(`created_at <= $${params.length}`);
       }
       params.push(Math.min(500, Math.max(1, filter.limit ?? 100)));
       const rows = await db.query<RawRow>(

@@ -11,9 +11,17 @@ export function history(db: Db) {
       return Buffer.byteLength(body);
     },
 
+    /** All the events in one statement: stored together or not at all (then retried whole). */
     async saveEvents(pipeline: string, events: TimelineEvent[]): Promise<void> {
-      for (const e of events) {
-        await db.query('INSERT INTO timeline_events (at, pipeline, kind, stage_id, message) VALUES ($1, $2, $3, $4, $5)', [e.at, pipeline, e.kind, e.stageId, e.message]);
+      for (let i = 0; i < events.length; i += 500) {
+        const chunk = events.slice(i, i + 500);
+        const params: unknown[] = [];
+        const rows = chunk.map((e) => {
+          params.push(e.at, pipeline, e.kind, e.stageId, e.message);
+          const n = params.length;
+          return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+        });
+        await db.query(`INSERT INTO timeline_events (at, pipeline, kind, stage_id, message) VALUES ${rows.join(', ')}`, params);
       }
     },
 

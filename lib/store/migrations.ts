@@ -55,4 +55,40 @@ CREATE TABLE timeline_events (
 CREATE INDEX timeline_events_pipeline_at ON timeline_events (pipeline, at);
 `,
   },
+  {
+    version: 3,
+    name: 'incidents',
+    sql: `
+-- An incident: opened by a person, or suggested by warroom when a bottleneck or an SLO breach
+-- appears. ended_at is set when it is resolved or dismissed.
+CREATE TABLE incidents (
+  id BIGSERIAL PRIMARY KEY,
+  pipeline TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('sev1', 'sev2', 'sev3')),
+  status TEXT NOT NULL CHECK (status IN ('suggested', 'investigating', 'mitigated', 'resolved', 'dismissed')),
+  started_at TIMESTAMPTZ NOT NULL,
+  ended_at TIMESTAMPTZ,
+  owner TEXT,
+  opened_by TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX incidents_pipeline_started ON incidents (pipeline, started_at DESC);
+-- Everything people (and warroom) did to an incident: opened, status, owner, severity, notes.
+-- It is the incident's audit trail and part of its timeline.
+CREATE TABLE incident_log (
+  id BIGSERIAL PRIMARY KEY,
+  incident_id BIGINT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  author TEXT NOT NULL,
+  author_role TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('opened', 'suggested', 'status', 'owner', 'severity', 'title', 'note')),
+  from_value TEXT,
+  to_value TEXT,
+  body TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX incident_log_incident_at ON incident_log (incident_id, at);
+`,
+  },
 ];

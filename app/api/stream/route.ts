@@ -1,17 +1,21 @@
 import { livePoller } from '@/lib/poller/live-access';
 import { metrics } from '@/lib/metrics/registry';
 import type { Snapshot } from '@/lib/analysis/types';
+import { changes, type Change } from '@/lib/incidents/bus';
 
 export const dynamic = 'force-dynamic';
 
 /**
  * Server-sent events: the current snapshot at once, then every new one the poller makes, to every
- * open dashboard. A comment line every 15 s keeps proxies from closing an idle stream.
+ * open dashboard (`?snapshots=0` leaves them out), and a `change` event when an incident or the
+ * timeline changes, so that every open incident page refreshes. A comment line every 15 s keeps
+ * proxies from closing an idle stream.
  */
 export function GET(request: Request) {
   const { poller, response } = livePoller(request);
   if (!poller) return response;
   metrics().topologyRequests.inc({ route: 'stream' });
+  const withSnapshots = new URL(request.url).searchParams.get('snapshots') !== '0';
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -19,6 +23,13 @@ export function GET(request: Request) {
       const send = (snapshot: Snapshot) => {
         try {
           controller.enqueue(encoder.encode(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`));
+        } catch {
+          cleanup();
+        }
+      };
+      const announce = (change: Change) => {
+        try {
+          controller.enqueue(encoder.encode(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
         } catch {
           cleanup();
         }
@@ -33,9 +44,15 @@ export function GET(request: Request) {
       cleanup = () => {
         clearInterval(keepAlive);
         poller.off('snapshot', send);
+        changes().off('change', announce);
       };
-      poller.on('snapshot', send);
-      send(poller.snapshot());
+      changes().on('change', announce);
+      if (withSnapshots) {
+        poller.on('snapshot', send);
+        send(poller.snapshot());
+      } else {
+        controller.enqueue(encoder.encode(': connected\n\n'));
+      }
       request.signal.addEventListener('abort', () => {
         cleanup();
         try {

@@ -3,6 +3,7 @@ import { parseAt } from '@/lib/history/parse-at';
 import { getDb } from '@/lib/store';
 import { history } from '@/lib/store/history';
 import { auditLog } from '@/lib/store/audit-log';
+import { mergeTimeline } from '@/lib/incidents/timeline';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,14 +22,7 @@ export async function GET(request: Request) {
   if (!to.ok) return Response.json({ error: { code: 'invalid', message: `to: ${to.message}` } }, { status: 400 });
   const db = await getDb();
   const events = await history(db).events(poller.config.pipeline.name, from.at, to.at);
-  const actions = (await auditLog(db).list({ limit: 500 }))
-    .filter((r) => Date.parse(r.createdAt) >= from.at.getTime() && Date.parse(r.createdAt) <= to.at.getTime())
-    .map((r) => ({
-      at: r.createdAt,
-      kind: 'action' as const,
-      stageId: null,
-      message: `${r.actor} (${r.actorRole}) scaled ${r.job}/${r.group} ${r.from ?? '?'} -> ${r.to}: ${r.outcome}. Reason: ${r.reason}`,
-    }));
-  const all = [...events, ...actions].sort((a, b) => a.at.localeCompare(b.at)).map((e) => ({ ...e, link: `/?at=${encodeURIComponent(e.at)}` }));
+  const actions = (await auditLog(db).list({ from: from.at, to: to.at, limit: 500 })).reverse();
+  const all = mergeTimeline({ events, actions }, (at) => `/?at=${encodeURIComponent(at)}`);
   return Response.json({ from: from.at.toISOString(), to: to.at.toISOString(), events: all }, { headers: { 'cache-control': 'no-store' } });
 }

@@ -1,0 +1,28 @@
+import { errorResponse } from '@/lib/actions/guard';
+import { livePoller } from '@/lib/poller/live-access';
+import { getDb } from '@/lib/store';
+import { incidentLink, loadIncident } from '@/lib/incidents/service';
+import { postmortemMarkdown } from '@/lib/incidents/postmortem';
+import { incidentIdFrom } from '../../incident-id';
+
+export const dynamic = 'force-dynamic';
+
+/** The postmortem draft as Markdown (?download=1 saves it as a file). */
+export async function GET(request: Request) {
+  const { poller, response } = livePoller(request);
+  if (!poller) return response;
+  const { id, response: notAnId } = incidentIdFrom(request);
+  if (id === null) return notAnId;
+  const detail = await loadIncident(await getDb(), poller.config.pipeline.name, id);
+  if (!detail) return errorResponse(404, 'not_found', `no incident #${id}`);
+  const url = new URL(request.url);
+  const markdown = postmortemMarkdown({
+    ...detail,
+    momentUrl: (at) => `${url.origin}${incidentLink(id, at)}`,
+    incidentUrl: `${url.origin}${incidentLink(id)}`,
+    nowIso: new Date().toISOString(),
+  });
+  const headers: Record<string, string> = { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store' };
+  if (url.searchParams.get('download') === '1') headers['content-disposition'] = `attachment; filename="incident-${id}-postmortem.md"`;
+  return new Response(markdown, { headers });
+}
