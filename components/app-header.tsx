@@ -24,6 +24,9 @@ export async function AppHeader() {
         </p>
         {authConfigured && (
           <p className="flex items-center gap-3 text-xs" data-testid="current-user" data-role={user?.role ?? ''}>
+            <Link href="/incidents" className="text-muted underline hover:text-ink" data-testid="incidents-link">
+              incidents
+            </Link>
             <Link href="/audit" className="text-muted underline hover:text-ink">
               audit log
             </Link>

@@ -1,11 +1,12 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { Snapshot } from '@/lib/analysis/types';
 import { ScaleDialog, type Viewer } from './actions/scale-dialog';
 import { CopyMomentLink, ReplayBanner } from './panels/replay';
 import { TimelinePanel } from './panels/timeline-panel';
+import { ActiveIncidentBar } from './incidents/active-incident-bar';
 import { useSnapshot } from './live/use-snapshot';
 import { useUiStore } from './live/ui-store';
 import { BottleneckBanner } from './panels/bottleneck-banner';
@@ -26,7 +27,19 @@ const StageSidePanel = dynamic(() => import('./panels/stage-side-panel').then((m
  * The live war room: one snapshot (SSE-fed) drives the banner, the topology, the side panel and
  * the unmonitored queues, each inside its own boundary. The selected stage lives in the URL.
  */
-export function LiveDashboard({ initial, viewer, replay }: { initial: Snapshot; viewer: Viewer | null; replay?: { at: string; storedAt: string } }) {
+export function LiveDashboard({
+  initial,
+  viewer,
+  replay,
+  liveHref = '/',
+  timeline,
+}: {
+  initial: Snapshot;
+  viewer: Viewer | null;
+  replay?: { at: string; storedAt: string };
+  liveHref?: string;
+  timeline?: ReactNode;
+}) {
   const { data: snapshot, stream, error } = useSnapshot(initial, { live: !replay });
   const selected = useUiStore((s) => s.selectedStageId);
   const select = useUiStore((s) => s.select);
@@ -52,7 +65,9 @@ export function LiveDashboard({ initial, viewer, replay }: { initial: Snapshot; 
   if (!snapshot) return <p className="text-sm text-crit">No snapshot: {(error as Error | null)?.message ?? 'loading'}</p>;
   return (
     <div className="space-y-4">
-      {replay ? <ReplayBanner at={replay.at} storedAt={replay.storedAt} /> : <CopyMomentLink at={snapshot.generatedAt} />}
+      {replay && <ReplayBanner at={replay.at} storedAt={replay.storedAt} liveHref={liveHref} />}
+      {!replay && liveHref === '/' && <ActiveIncidentBar viewer={viewer} />}
+      <CopyMomentLink at={replay ? replay.at : snapshot.generatedAt} />
       <SourceStatus snapshot={snapshot} stream={stream} />
       <PanelBoundary name="banner">
         <BottleneckBanner snapshot={snapshot} viewer={viewer} />
@@ -76,7 +91,7 @@ export function LiveDashboard({ initial, viewer, replay }: { initial: Snapshot; 
         <ScaleDialog key={`${scaleTarget.job}/${scaleTarget.group}`} job={scaleTarget.job} group={scaleTarget.group} suggested={scaleTarget.suggested} onClose={() => openScale(null)} />
       )}
       <PanelBoundary name="timeline">
-        <TimelinePanel until={replay ? replay.at : null} />
+        {timeline ?? <TimelinePanel until={replay ? replay.at : null} />}
       </PanelBoundary>
       <PanelBoundary name="unmonitored queues">
         <UnmonitoredQueues snapshot={snapshot} />

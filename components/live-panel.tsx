@@ -1,23 +1,25 @@
 import Link from 'next/link';
 import 'server-only';
-import { Suspense } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { getPoller } from '@/lib/poller';
-import { currentUser } from '@/lib/auth/current-user';
+import { viewerOf } from '@/lib/auth/current-user';
 import { replayAt } from '@/lib/history/replay';
 import { readAccess } from '@/lib/auth/read-access';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { LiveDashboard } from './live-dashboard';
 import { Panel, PanelSkeleton } from './panel';
-import { Providers } from './providers';
 
-/** Server side of the live view: the first snapshot comes with the page, the rest over SSE. */
-export async function LivePanel({ at }: { at?: string }) {
+/**
+ * Server side of the live view: the first snapshot comes with the page, the rest over SSE. With
+ * `at`, the stored snapshot of that moment instead, not live. `basePath` is where "back to live"
+ * leads (the incident page passes its own), `timeline` replaces the default timeline panel.
+ */
+export async function LivePanel({ at, basePath = '/', timeline }: { at?: string; basePath?: string; timeline?: ReactNode }) {
   // The page serves the same data as /api/topology, so it asks for the same access.
-  if (!readAccess(await headers()).allowed) redirect(`/sign-in?next=${encodeURIComponent(at ? `/?at=${at}` : '/')}`);
+  if (!readAccess(await headers()).allowed) redirect(`/sign-in?next=${encodeURIComponent(at ? `${basePath}?at=${at}` : basePath)}`);
   const { poller, error } = getPoller();
-  const { user } = await currentUser();
-  const viewer = user ? { name: user.name, role: user.role, signedIn: user.via !== 'anonymous' } : null;
+  const viewer = await viewerOf();
   if (!poller) {
     return (
       <Panel title="Topology" testId="topology-unavailable">
@@ -32,7 +34,7 @@ export async function LivePanel({ at }: { at?: string }) {
         <Panel title="Replay" testId="replay-error">
           <p className="text-sm text-warn">
             Cannot show that moment: {replay.message}.{' '}
-            <Link href="/" className="underline">
+            <Link href={basePath} className="underline">
               Back to live
             </Link>
           </p>
@@ -40,18 +42,14 @@ export async function LivePanel({ at }: { at?: string }) {
       );
     }
     return (
-      <Providers>
-        <Suspense fallback={<PanelSkeleton title="Topology" />}>
-          <LiveDashboard initial={replay.snapshot} viewer={viewer} replay={replay.snapshot.replay} />
-        </Suspense>
-      </Providers>
+      <Suspense fallback={<PanelSkeleton title="Topology" />}>
+        <LiveDashboard initial={replay.snapshot} viewer={viewer} replay={replay.snapshot.replay} liveHref={basePath} timeline={timeline} />
+      </Suspense>
     );
   }
   return (
-    <Providers>
-      <Suspense fallback={<PanelSkeleton title="Topology" />}>
-        <LiveDashboard initial={poller.snapshot()} viewer={viewer} />
-      </Suspense>
-    </Providers>
+    <Suspense fallback={<PanelSkeleton title="Topology" />}>
+      <LiveDashboard initial={poller.snapshot()} viewer={viewer} liveHref={basePath} timeline={timeline} />
+    </Suspense>
   );
 }

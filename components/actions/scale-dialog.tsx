@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { useUiStore } from '../live/ui-store';
+import { sendJson } from '../live/send-json';
 import type { ScaleOutcome, ScalePreview } from '@/lib/actions/scale-group';
 
 /**
@@ -15,12 +16,7 @@ export interface Viewer {
   signedIn: boolean;
 }
 
-async function post<T>(url: string, body: unknown): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = await res.json().catch(() => null);
-  if (!res.ok) return { ok: false, message: (json as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}` };
-  return { ok: true, value: json as T };
-}
+const post = <T,>(url: string, body: unknown) => sendJson<T>('POST', url, body);
 
 export function ScaleButton({ job, group, suggested, viewer, label }: { job: string; group: string; suggested: number; viewer: Viewer | null; label?: string }) {
   const openScale = useUiStore((s) => s.openScale);

@@ -9,3 +9,9 @@ export async function currentUser(): Promise<{ user: User | null; authConfigured
   if (state.status !== 'loaded' || !state.config.auth) return { user: null, authConfigured: false };
   return { user: authenticate(await headers(), state.config), authConfigured: true };
 }
+
+/** The current user as the browser components see them (no secrets), or null. */
+export async function viewerOf(): Promise<{ name: string; role: User['role']; signedIn: boolean } | null> {
+  const { user } = await currentUser();
+  return user ? { name: user.name, role: user.role, signedIn: user.via !== 'anonymous' } : null;
+}

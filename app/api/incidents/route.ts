@@ -2,7 +2,7 @@ import { guarded } from '@/lib/actions/guard';
 import { livePoller } from '@/lib/poller/live-access';
 import { getDb } from '@/lib/store';
 import { incidents } from '@/lib/store/incidents';
-import { OpenIncidentInput } from '@/lib/incidents/model';
+import { OpenIncidentInput } from '@/lib/incidents/inputs';
 import { openIncident } from '@/lib/incidents/service';
 
 export const dynamic = 'force-dynamic';

@@ -2,7 +2,7 @@ import { errorResponse, guarded } from '@/lib/actions/guard';
 import { actionFail } from '@/lib/actions/result';
 import { livePoller } from '@/lib/poller/live-access';
 import { getDb } from '@/lib/store';
-import { UpdateIncidentInput } from '@/lib/incidents/model';
+import { UpdateIncidentInput } from '@/lib/incidents/inputs';
 import { loadIncident, updateIncident } from '@/lib/incidents/service';
 import { incidentIdFrom } from '../incident-id';
 

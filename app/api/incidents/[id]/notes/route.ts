@@ -1,7 +1,7 @@
 import { guarded } from '@/lib/actions/guard';
 import { actionFail } from '@/lib/actions/result';
 import { getDb } from '@/lib/store';
-import { NoteInput } from '@/lib/incidents/model';
+import { NoteInput } from '@/lib/incidents/inputs';
 import { addNote } from '@/lib/incidents/service';
 import { incidentIdFrom } from '../../incident-id';
 

@@ -1,0 +1,55 @@
+'use client';
+
+import Link from 'next/link';
+import { useQuery } from '@tanstack/react-query';
+import { isActive, statusLabel, type Incident } from '@/lib/incidents/model';
+import type { Viewer } from '../actions/scale-dialog';
+import { useIncidentChanges } from './use-changes';
+
+export async function fetchIncidents(): Promise<Incident[]> {
+  const res = await fetch('/api/incidents', { cache: 'no-store' });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
+  return (body as { incidents: Incident[] }).incidents;
+}
+
+/**
+ * On the live page: the incident that needs attention (or warroom's suggestion to open one), with
+ * a link to its page, so that whoever opens the dashboard joins the incident in one click.
+ */
+export function ActiveIncidentBar({ viewer }: { viewer: Viewer | null }) {
+  useIncidentChanges();
+  const { data } = useQuery({ queryKey: ['incidents'], queryFn: fetchIncidents, refetchInterval: 15_000 });
+  const active = data?.find((i) => isActive(i.status));
+  if (!data) return null;
+  if (!active) {
+    return (
+      <p className="text-right text-xs text-muted" data-testid="no-active-incident">
+        No open incident.{' '}
+        <Link href="/incidents" className="underline">
+          {viewer?.signedIn && viewer.role !== 'viewer' ? 'Open one' : 'Incidents'}
+        </Link>
+      </p>
+    );
+  }
+  const suggested = active.status === 'suggested';
+  return (
+    <section
+      className={`flex flex-wrap items-center justify-between gap-2 rounded-lg border px-4 py-2 text-sm ${suggested ? 'border-amber-600 bg-amber-950/40' : 'border-crit bg-red-950/40'}`}
+      data-testid="active-incident"
+      data-status={active.status}
+    >
+      <span>
+        {suggested ? 'warroom suggests an incident: ' : `Incident #${active.id} (${statusLabel[active.status].toLowerCase()}, ${active.severity}): `}
+        <strong>{active.title}</strong>
+        <span className="text-muted">
+          {' '}
+          since {active.startedAt.slice(11, 19)} UTC{active.owner ? `, ${active.owner} in charge` : ''}
+        </span>
+      </span>
+      <Link href={`/incidents/${active.id}`} className="rounded border border-edge px-3 py-1 hover:bg-edge" data-testid="active-incident-link">
+        {suggested ? 'Review the suggestion' : 'Join the incident'}
+      </Link>
+    </section>
+  );
+}

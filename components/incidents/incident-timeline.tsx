@@ -1,0 +1,82 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Viewer } from '../actions/scale-dialog';
+import { sendJson } from '../live/send-json';
+import { denyReason } from './incident-header';
+import { fetchIncident, type IncidentDetailJson } from './types';
+
+const sourceStyle = { warroom: 'text-muted', action: 'text-amber-300', incident: 'text-sky-300' } as const;
+
+/**
+ * The incident's timeline, oldest first: what warroom saw, what people did, and their notes, each
+ * linked to its moment; the entry of the replayed moment is marked. Operators add notes here.
+ */
+export function IncidentTimeline({ initial, viewer, at }: { initial: IncidentDetailJson; viewer: Viewer | null; at: string | null }) {
+  const id = initial.incident.id;
+  const client = useQueryClient();
+  const { data } = useQuery({ queryKey: ['incident', id], queryFn: () => fetchIncident(id), initialData: initial, refetchInterval: 15_000 });
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const denied = denyReason(viewer);
+  // The last entry at or before the replayed moment.
+  const current = at ? data.timeline.reduce((found, e, i) => (e.at <= at ? i : found), -1) : -1;
+  return (
+    <section className="rounded-lg border border-edge bg-panel" data-testid="incident-timeline">
+      <header className="flex items-center justify-between border-b border-edge px-4 py-2">
+        <h2 className="text-sm font-semibold uppercase tracking-wide text-muted">Incident timeline</h2>
+        <span className="text-xs text-muted">
+          {data.window.from.slice(11, 19)} to {data.window.to.slice(11, 19)} UTC{data.truncated ? ', first 5,000 events' : ''}
+        </span>
+      </header>
+      {data.timeline.length === 0 && <p className="px-4 py-3 text-sm text-muted">Nothing recorded yet.</p>}
+      <ol className="max-h-96 overflow-auto text-xs">
+        {data.timeline.map((e, i) => (
+          <li
+            key={`${e.at}-${i}`}
+            className={`flex gap-3 border-t border-edge/60 px-4 py-1 ${i === current ? 'bg-sky-950/60' : ''}`}
+            data-testid="timeline-event"
+            data-kind={e.kind}
+            data-current={i === current ? 'true' : undefined}
+          >
+            <Link href={e.link} className="shrink-0 font-mono text-sky-300 underline" title="open this moment" scroll={false}>
+              {e.at.slice(11, 19)}
+            </Link>
+            <span className={`shrink-0 ${sourceStyle[e.source]}`}>{e.source === 'warroom' ? 'seen' : e.source === 'action' ? 'action' : e.kind === 'note' ? 'note' : 'incident'}</span>
+            <span>{e.message}</span>
+          </li>
+        ))}
+      </ol>
+      <form
+        className="flex flex-wrap items-end gap-2 border-t border-edge px-4 py-3 text-sm"
+        title={denied ?? undefined}
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          const r = await sendJson<{ id: number }>('POST', `/api/incidents/${id}/notes`, { body: note });
+          setBusy(false);
+          if (!r.ok) return setError(r.message);
+          setNote('');
+          await client.invalidateQueries({ queryKey: ['incident', id] });
+        }}
+      >
+        <label className="flex min-w-72 flex-1 flex-col gap-1">
+          <span className="text-xs text-muted">Add a note to the timeline</span>
+          <input className="rounded border border-edge bg-surface px-2 py-1" value={note} onChange={(e) => setNote(e.target.value)} disabled={denied !== null} maxLength={5000} data-testid="note-input" />
+        </label>
+        <button type="submit" className="rounded border border-edge px-3 py-1 hover:bg-edge disabled:opacity-50" disabled={denied !== null || busy || note.trim() === ''} data-testid="note-submit">
+          Add note
+        </button>
+        {error && (
+          <p className="w-full text-crit" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
