@@ -47,15 +47,21 @@ describe('decideSuggestion', () => {
   });
 
   it('does not suggest a second one while one needs attention, nor on a healthy pipeline', () => {
-    expect(decideSuggestion(deriveEvents(steady, starving), starving, { status: 'investigating' })).toBeNull();
-    expect(decideSuggestion(deriveEvents(steady, starving), starving, { status: 'suggested' })).toBeNull();
+    expect(decideSuggestion(deriveEvents(steady, starving), starving, { status: 'investigating', severity: 'sev3' })).toBeNull();
+    expect(decideSuggestion(deriveEvents(steady, starving), starving, { status: 'suggested', severity: 'sev2' })).toBeNull();
     expect(decideSuggestion([], steady, null)).toBeNull();
   });
 
   it('withdraws a suggestion nobody took once the pipeline is healthy, never one a person opened', () => {
     const events = deriveEvents(starving, healthyAgain);
-    expect(decideSuggestion(events, healthyAgain, { status: 'suggested' })).toMatchObject({ kind: 'dismiss', reason: expect.stringContaining('Cleared by itself') });
-    expect(decideSuggestion(events, healthyAgain, { status: 'investigating' })).toBeNull();
+    expect(decideSuggestion(events, healthyAgain, { status: 'suggested', severity: 'sev2' })).toMatchObject({ kind: 'dismiss', reason: expect.stringContaining('Cleared by itself') });
+    expect(decideSuggestion(events, healthyAgain, { status: 'investigating', severity: 'sev2' })).toBeNull();
+  });
+
+  it('raises a bottleneck suggestion to sev2 when the SLO breach follows, only while nobody has taken it', () => {
+    const breach = deriveEvents(steady, starving).filter((e) => e.kind === 'slo-breach-began');
+    expect(decideSuggestion(breach, starving, { status: 'suggested', severity: 'sev3' })).toMatchObject({ kind: 'escalate', severity: 'sev2', reason: expect.stringContaining('SLO breached') });
+    expect(decideSuggestion(breach, starving, { status: 'investigating', severity: 'sev3' })).toBeNull();
   });
 });
 
@@ -112,6 +118,7 @@ describe('postmortem', () => {
     timeline,
     actions: [action],
     worst: { at: starving.generatedAt, snapshot: starving },
+    peak: { at: '2026-11-22T09:43:10.000Z', pMs: 25_000, sloMs: 3000, quantile: 0.9 },
     momentUrl: (at) => `http://w.example/incidents/7?at=${encodeURIComponent(at)}`,
     incidentUrl: 'http://w.example/incidents/7',
     nowIso: '2026-11-22T10:30:00.000Z',
@@ -121,6 +128,7 @@ describe('postmortem', () => {
     expect(md).toContain('# Postmortem draft: Reply consumers bottleneck');
     expect(md).toContain('- Ended: 2026-11-22 10:02:00 UTC (20 min 30 s)');
     expect(md).toContain('The time piled up at **Reply consumers** (Reply queue).');
+    expect(md).toContain('- Worst end-to-end p90: 25.0 s at 09:43:10 UTC against an SLO of 3 s');
     expect(md).toContain('SLO breached from 09:42:00 to 09:55:00 UTC (13 min 0 s)');
     expect(md).toContain('> Reply queue: 420 ready, 3 consumers drain 12/s while 16/s arrive; requests wait about 35 s here.');
     expect(md).toContain('warroom recommended then: scale api/reply-consumer from 3 to 9');
@@ -133,7 +141,7 @@ describe('postmortem', () => {
   });
 
   it('says so when there was no bottleneck, no breach and no action', () => {
-    const quiet = postmortemMarkdown({ incident: { ...incident, endedAt: null, status: 'investigating' }, timeline: [], actions: [], worst: null, momentUrl: (at) => at, incidentUrl: 'u', nowIso: '2026-11-22T09:51:30.000Z' });
+    const quiet = postmortemMarkdown({ incident: { ...incident, endedAt: null, status: 'investigating' }, timeline: [], actions: [], worst: null, peak: null, momentUrl: (at) => at, incidentUrl: 'u', nowIso: '2026-11-22T09:51:30.000Z' });
     expect(quiet).toContain('warroom recorded no bottleneck in this window.');
     expect(quiet).toContain('No SLO breach was recorded in this window.');
     expect(quiet).toContain('- Still open at: 2026-11-22 09:51:30 UTC (10 min 0 s)');

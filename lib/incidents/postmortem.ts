@@ -15,6 +15,8 @@ export interface PostmortemInput {
   timeline: TimelineEntry[];
   actions: AuditRow[];
   worst: { at: string; snapshot: Snapshot } | null;
+  /** The highest end-to-end latency of the window. */
+  peak: { at: string; pMs: number; sloMs: number; quantile: number } | null;
   /** Absolute link to a moment of this incident. */
   momentUrl: (at: string) => string;
   incidentUrl: string;
@@ -45,7 +47,7 @@ export function breachSpans(timeline: TimelineEntry[]): Array<{ from: string; to
 }
 
 export function postmortemMarkdown(input: PostmortemInput): string {
-  const { incident, timeline, actions, worst, momentUrl } = input;
+  const { incident, timeline, actions, worst, peak, momentUrl } = input;
   const end = incident.endedAt ?? input.nowIso;
   const lines: string[] = [];
   const stageLabel = (s: Snapshot, id: string) => s.stages.find((st) => st.id === id)?.label ?? id;
@@ -78,10 +80,9 @@ export function postmortemMarkdown(input: PostmortemInput): string {
 
   lines.push('## Impact', '');
   const spans = breachSpans(timeline);
-  if (worst) {
-    const e = worst.snapshot.endToEnd;
-    const q = Math.round(e.quantile * 100);
-    lines.push(`- Worst end-to-end p${q}: ${e.pMs === null ? 'unknown' : `${(e.pMs / 1000).toFixed(1)} s`} at ${time(worst.at)} UTC against an SLO of ${e.sloMs / 1000} s ([moment](${momentUrl(worst.at)})).`);
+  if (peak) {
+    const q = Math.round(peak.quantile * 100);
+    lines.push(`- Worst end-to-end p${q}: ${(peak.pMs / 1000).toFixed(1)} s at ${time(peak.at)} UTC against an SLO of ${peak.sloMs / 1000} s ([moment](${momentUrl(peak.at)})).`);
   }
   if (spans.length === 0) lines.push('- No SLO breach was recorded in this window.');
   for (const s of spans) {
@@ -92,7 +93,7 @@ export function postmortemMarkdown(input: PostmortemInput): string {
   lines.push('## The bottleneck at its worst', '');
   if (worst?.snapshot.bottleneck) {
     const b = worst.snapshot.bottleneck;
-    lines.push(`> ${b.reason}`, '');
+    lines.push(`At ${time(worst.at)} UTC, warroom said:`, '', `> ${b.reason}`, '');
     if (b.recommendation) {
       const r = b.recommendation;
       lines.push(`warroom recommended then: scale ${r.job}/${r.group} from ${r.from} to ${r.to}${r.drainSeconds !== undefined ? ` (backlog drained in about ${r.drainSeconds} s)` : ''}.`, '');

@@ -103,6 +103,7 @@ export interface IncidentDetail {
   truncated: boolean;
   actions: AuditRow[];
   worst: { at: string; snapshot: Snapshot } | null;
+  peak: { at: string; pMs: number; sloMs: number; quantile: number } | null;
 }
 
 /** The incident, its window (a few minutes either side), its merged timeline and its worst moment. */
@@ -112,15 +113,16 @@ export async function loadIncident(db: Db, pipeline: string, id: number, nowMs =
   if (!incident || incident.pipeline !== pipeline) return null;
   const from = new Date(Date.parse(incident.startedAt) - leadInMs);
   const to = new Date(Math.min(nowMs, incident.endedAt ? Date.parse(incident.endedAt) + tailMs : nowMs));
-  const [events, actions, log, worst] = await Promise.all([
+  const [events, actions, log, worst, peak] = await Promise.all([
     history(db).events(pipeline, from, to, maxTimelineEvents + 1),
     auditLog(db).list({ from, to, limit: 500 }),
     store.logOf(id),
     store.worstSnapshot(pipeline, new Date(incident.startedAt), to),
+    store.peakLatency(pipeline, new Date(incident.startedAt), to),
   ]);
   const truncated = events.length > maxTimelineEvents;
   const timeline = mergeTimeline({ events: events.slice(0, maxTimelineEvents), actions: actions.slice().reverse(), log }, (at) => incidentLink(id, at));
-  return { incident, window: { from: from.toISOString(), to: to.toISOString() }, timeline, truncated, actions: actions.slice().reverse(), worst };
+  return { incident, window: { from: from.toISOString(), to: to.toISOString() }, timeline, truncated, actions: actions.slice().reverse(), worst, peak };
 }
 
 /** Called by the recorder with each stored batch of events: suggest, or withdraw a stale suggestion. */
@@ -135,6 +137,9 @@ export async function suggestFromEvents(db: Db, pipeline: string, events: Timeli
   if (decision.kind === 'suggest') {
     const incident = await store.create({ pipeline, title: decision.title, severity: decision.severity, status: 'suggested', startedAt: decision.startedAt, owner: null, author: warroom, body: decision.body });
     announce({ topic: 'incident', incidentId: incident.id });
+  } else if (active && decision.kind === 'escalate') {
+    await store.change(active.id, 'severity', active.severity, decision.severity, warroom, decision.reason);
+    announce({ topic: 'incident', incidentId: active.id });
   } else if (active) {
     await store.change(active.id, 'status', 'suggested', 'dismissed', warroom, decision.reason);
     announce({ topic: 'incident', incidentId: active.id });

@@ -33,7 +33,7 @@ export function logMessage(e: IncidentLogEntry): string {
     case 'owner':
       return e.to === e.author ? `${e.author} took charge.` : `${e.author} handed the incident to ${e.to}.`;
     case 'severity':
-      return `${e.author} changed the severity ${e.from ?? '?'} -> ${e.to}.`;
+      return `${e.author} changed the severity ${e.from ?? '?'} -> ${e.to}${e.body ? `: ${e.body}` : '.'}`;
     case 'title':
       return `${e.author} renamed the incident: "${e.to}".`;
     case 'note':

@@ -1,46 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresUrl, stackLayout } from '../../scripts/stack';
-import { migrate, openDb, type Db } from './db';
+import { testDbs } from '../../scripts/testing/test-db';
+import { migrate, type Db } from './db';
 import { auditLog } from './audit-log';
 import { migrations } from './migrations';
 
 /** The same store tests on PGlite (embedded) and on the stack's real PostgreSQL. */
-const layout = stackLayout('test');
-const adminUrl = postgresUrl(layout);
-const opened: Db[] = [];
-const databases: string[] = [];
-
-afterAll(async () => {
-  for (const db of opened) await db.close();
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  for (const name of databases) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.end();
-});
-
-async function open(kind: 'pglite' | 'postgres'): Promise<Db> {
-  if (kind === 'postgres') {
-    // A fresh database per test, so each starts from an empty schema.
-    const dbName = `warroom_test_${process.pid}_${databases.length}`;
-    databases.push(dbName);
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${dbName}`);
-    await client.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
-    const db = await openDb({ databaseUrl: url.toString(), dataDir: '' });
-    opened.push(db);
-    return db;
-  }
-  const db = await openDb({ dataDir: path.join(mkdtempSync(path.join(tmpdir(), 'warroom-pglite-')), 'db') });
-  opened.push(db);
-  return db;
-}
+const dbs = testDbs();
+afterAll(() => dbs.dropAll());
+const open = async (kind: 'pglite' | 'postgres'): Promise<Db> => (await dbs.open(kind)).db;
 
 describe.each(['pglite', 'postgres'] as const)('audit log on %s', (kind) => {
   it('records a pending row, completes it, and refuses a second row with the same key', async () => {

@@ -128,19 +128,37 @@ export function incidents(db: Db) {
     },
 
     /**
-     * The stored snapshot with the worst end-to-end latency among those with a bottleneck in the
-     * window (the postmortem's "at its worst"), or null.
+     * The bottleneck at its worst: among the stored snapshots with a bottleneck in the window, the
+     * one where requests spent the longest at the bottleneck (its queue wait, or its stage's
+     * time), then the worst end-to-end latency. Null when there was none.
      */
     async worstSnapshot(pipeline: string, from: Date, to: Date): Promise<{ at: string; snapshot: Snapshot } | null> {
       const rows = await db.query<{ at: Date | string; body: Snapshot | string }>(
         `SELECT at, body FROM snapshots
           WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND jsonb_typeof(body->'bottleneck') = 'object'
-          ORDER BY (body->'endToEnd'->>'pMs')::double precision DESC NULLS LAST, at ASC LIMIT 1`,
+          ORDER BY (
+            SELECT max(GREATEST(COALESCE((st->>'waitMs')::double precision, 0), COALESCE((st->>'contributionMs')::double precision, 0)))
+              FROM jsonb_array_elements(body->'stages') st
+             WHERE st->>'id' IN (body->'bottleneck'->>'stageId', body->'bottleneck'->>'queueStageId')
+          ) DESC NULLS LAST, (body->'endToEnd'->>'pMs')::double precision DESC NULLS LAST, at ASC
+          LIMIT 1`,
         [pipeline, from.toISOString(), to.toISOString()],
       );
       const row = rows[0];
       if (!row) return null;
       return { at: iso(row.at), snapshot: typeof row.body === 'string' ? (JSON.parse(row.body) as Snapshot) : row.body };
+    },
+
+    /** The highest end-to-end latency stored in the window, and when. */
+    async peakLatency(pipeline: string, from: Date, to: Date): Promise<{ at: string; pMs: number; sloMs: number; quantile: number } | null> {
+      const rows = await db.query<{ at: Date | string; p: number | string; slo: number | string; q: number | string }>(
+        `SELECT at, (body->'endToEnd'->>'pMs')::double precision AS p, (body->'endToEnd'->>'sloMs')::double precision AS slo, (body->'endToEnd'->>'quantile')::double precision AS q
+           FROM snapshots WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND body->'endToEnd'->>'pMs' IS NOT NULL
+          ORDER BY 2 DESC, at ASC LIMIT 1`,
+        [pipeline, from.toISOString(), to.toISOString()],
+      );
+      const row = rows[0];
+      return row ? { at: iso(row.at), pMs: Number(row.p), sloMs: Number(row.slo), quantile: Number(row.q) } : null;
     },
   };
 }
