@@ -15,12 +15,15 @@ export async function signIn(layout: StackLayout, role: keyof typeof demoUsers):
   return cookie.split(';')[0]!;
 }
 
-/** A same-origin JSON POST with a session cookie, as the dashboard's own pages send. */
-export function postAs(layout: StackLayout, cookie: string | null, path: string, body: unknown, extraHeaders: Record<string, string> = {}) {
+/** A same-origin JSON request with a session cookie, as the dashboard's own pages send. */
+export function sendAs(layout: StackLayout, cookie: string | null, method: 'POST' | 'PATCH', path: string, body: unknown, extraHeaders: Record<string, string> = {}) {
   const base = dashboardUrl(layout);
   return fetch(`${base}${path}`, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}), ...extraHeaders },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+export const postAs = (layout: StackLayout, cookie: string | null, path: string, body: unknown, extraHeaders: Record<string, string> = {}) =>
+  sendAs(layout, cookie, 'POST', path, body, extraHeaders);

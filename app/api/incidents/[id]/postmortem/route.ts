@@ -16,10 +16,12 @@ export async function GET(request: Request) {
   const detail = await loadIncident(await getDb(), poller.config.pipeline.name, id);
   if (!detail) return errorResponse(404, 'not_found', `no incident #${id}`);
   const url = new URL(request.url);
+  // Links use the host the reader used (request.url carries the server's own bind name).
+  const origin = `${url.protocol}//${request.headers.get('host') ?? url.host}`;
   const markdown = postmortemMarkdown({
     ...detail,
-    momentUrl: (at) => `${url.origin}${incidentLink(id, at)}`,
-    incidentUrl: `${url.origin}${incidentLink(id)}`,
+    momentUrl: (at) => `${origin}${incidentLink(id, at)}`,
+    incidentUrl: `${origin}${incidentLink(id)}`,
     nowIso: new Date().toISOString(),
   });
   const headers: Record<string, string> = { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store' };
