@@ -65,6 +65,15 @@ export function ScaleDialog({ job, group, suggested, onClose }: { job: string; g
     };
   }, [job, group, count]);
 
+  // Escape closes the dialog, as any modal; not while a request is in flight.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !busy) onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [busy, onClose]);
+
   async function execute(to: number, why: string, key: string) {
     setBusy(true);
     const r = await post<ScaleOutcome>('/api/actions/scale', {

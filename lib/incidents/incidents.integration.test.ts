@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardUrl, stackLayout } from '../../scripts/stack';
-import { sendAs, signIn } from '../../scripts/testing/dashboard-client';
+import { closeActiveIncidents, sendAs, signIn } from '../../scripts/testing/dashboard-client';
 import type { Incident } from './model';
 
 /**
@@ -17,13 +17,7 @@ async function json<T>(res: Response): Promise<{ status: number; body: T & { err
   return { status: res.status, body: (await res.json()) as T & { error?: { code: string; message: string } } };
 }
 
-/** Closes whatever earlier runs left open, so this file starts with no active incident. */
-async function closeActive(): Promise<void> {
-  const { incidents } = (await (await fetch(`${base()}/api/incidents`)).json()) as { incidents: Incident[] };
-  for (const i of incidents.filter((x) => ['suggested', 'investigating', 'mitigated'].includes(x.status))) {
-    await sendAs(layout, admin, 'PATCH', `/api/incidents/${i.id}`, { status: i.status === 'suggested' ? 'dismissed' : 'resolved', reason: 'closed by the incident API test' });
-  }
-}
+const closeActive = () => closeActiveIncidents(layout, admin);
 
 beforeAll(async () => {
   [operator, viewer, admin] = await Promise.all([signIn(layout, 'operator'), signIn(layout, 'viewer'), signIn(layout, 'admin')]);

@@ -101,6 +101,7 @@ export interface IncidentDetail {
   window: { from: string; to: string };
   timeline: TimelineEntry[];
   truncated: boolean;
+  /** The scale actions from the incident's start to its end (the timeline also has the lead-in). */
   actions: AuditRow[];
   worst: { at: string; snapshot: Snapshot } | null;
   peak: { at: string; pMs: number; sloMs: number; quantile: number } | null;
@@ -121,8 +122,11 @@ export async function loadIncident(db: Db, pipeline: string, id: number, nowMs =
     store.peakLatency(pipeline, new Date(incident.startedAt), to),
   ]);
   const truncated = events.length > maxTimelineEvents;
-  const timeline = mergeTimeline({ events: events.slice(0, maxTimelineEvents), actions: actions.slice().reverse(), log }, (at) => incidentLink(id, at));
-  return { incident, window: { from: from.toISOString(), to: to.toISOString() }, timeline, truncated, actions: actions.slice().reverse(), worst, peak };
+  const chronological = actions.slice().reverse();
+  const timeline = mergeTimeline({ events: events.slice(0, maxTimelineEvents), actions: chronological, log }, (at) => incidentLink(id, at));
+  // The timeline shows the lead-in for context; the incident's own actions start with it.
+  const own = chronological.filter((a) => a.createdAt >= incident.startedAt);
+  return { incident, window: { from: from.toISOString(), to: to.toISOString() }, timeline, truncated, actions: own, worst, peak };
 }
 
 /** Called by the recorder with each stored batch of events: suggest, or withdraw a stale suggestion. */
