@@ -85,7 +85,7 @@ describe('an incident in Chromium', () => {
 
     const story = await kinds(page);
     for (const kind of ['bottleneck-appeared', 'incident-suggested', 'slo-breach-began', 'queue-above-threshold', 'incident-status', 'note', 'action', 'bottleneck-cleared']) expect(story).toContain(kind);
-    // (The timeline opens five minutes before the incident, so earlier tests' events may lead in.)
+    // (The timeline opens two minutes before the incident, so earlier tests' events may lead in.)
     expect(story.lastIndexOf('bottleneck-appeared')).toBeLessThan(story.lastIndexOf('action'));
     expect(story.lastIndexOf('action')).toBeLessThan(story.lastIndexOf('bottleneck-cleared'));
     const action = page.locator('[data-testid="timeline-event"][data-kind="action"]').filter({ hasText: 'incident: 3 reply consumers' }).last();

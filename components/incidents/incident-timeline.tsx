@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Viewer } from '../actions/scale-dialog';
 import { sendJson } from '../live/send-json';
@@ -24,6 +24,13 @@ export function IncidentTimeline({ initial, viewer, at }: { initial: IncidentDet
   const denied = denyReason(viewer);
   // The last entry at or before the replayed moment.
   const current = at ? data.timeline.reduce((found, e, i) => (e.at <= at ? i : found), -1) : -1;
+  // Bring the replayed moment's entry into view inside the list (not the page).
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const box = list.current;
+    const row = box?.querySelector<HTMLElement>('[data-current="true"]');
+    if (box && row) box.scrollTop = Math.max(0, row.offsetTop - box.clientHeight / 2);
+  }, [current]);
   return (
     <section className="rounded-lg border border-edge bg-panel" data-testid="incident-timeline">
       <header className="flex items-center justify-between border-b border-edge px-4 py-2">
@@ -33,7 +40,7 @@ export function IncidentTimeline({ initial, viewer, at }: { initial: IncidentDet
         </span>
       </header>
       {data.timeline.length === 0 && <p className="px-4 py-3 text-sm text-muted">Nothing recorded yet.</p>}
-      <ol className="max-h-96 overflow-auto text-xs">
+      <ol ref={list} className="relative max-h-96 overflow-auto text-xs">
         {data.timeline.map((e, i) => (
           <li
             key={`${e.at}-${i}`}

@@ -20,7 +20,7 @@ import type { z } from 'zod';
  * the author) and as reads (the detail with its timeline, the worst moment). The recorder calls
  * `suggestFromEvents` with every stored batch of events.
  */
-const leadInMs = 5 * 60_000;
+const leadInMs = 2 * 60_000;
 const tailMs = 5 * 60_000;
 const maxTimelineEvents = 5000;
 
