@@ -1,30 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { dashboardUrl, stackSecrets, type StackLayout } from '../scripts/stack';
 import { demoUsers } from '../scripts/stack/dashboard';
 import { repoRoot } from '../scripts/stack/paths';
 
-/**
- * Debian's Chromium through playwright-core (browser downloads fail on this machine kind). The
- * flags keep it from reaching for the network and from needing a sandbox as root.
- */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.WARROOM_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchChromium } from '../scripts/testing/chromium';
 
 /** Screenshots go under the ignored state folder, one per test, for a person to look at. */
 export function screenshotPath(name: string): string {

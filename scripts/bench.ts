@@ -7,6 +7,7 @@ import { sleep } from './stack/processes';
 import { setScenario, startPipeline, stopPipeline } from '../demo/pipeline';
 import { resetPipeline, topology } from './testing/demo-client';
 import { createBulkQueues, deleteBulkQueues } from './testing/bulk-queues';
+import { longIncident } from './bench-incident';
 
 /**
  * `npm run bench`: the figures the issues ask for, from one run on the real local stack. Prints a
@@ -224,6 +225,7 @@ try {
   await topologyUnderSse();
   await firstLoadJs();
   await sourceCost();
+  await longIncident(layout, (await topology(layout)).pipeline);
 } finally {
   await deleteBulkQueues(layout).catch(() => undefined);
   await stopDashboard(layout);

@@ -2,12 +2,12 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { allowedMoves, severities, statusLabel, type Incident, type IncidentStatus } from '@/lib/incidents/model';
 import { formatSpan } from '@/lib/incidents/postmortem';
 import type { Viewer } from '../actions/scale-dialog';
 import { sendJson } from '../live/send-json';
-import { fetchIncident, type IncidentDetailJson } from './types';
+import { useIncident, type IncidentDetailJson } from './types';
 
 const moveLabel: Record<IncidentStatus, string> = {
   suggested: 'Suggest',
@@ -35,10 +35,14 @@ export function denyReason(viewer: Viewer | null): string | null {
  * The incident's facts and its controls: status moves (each with a required reason), taking
  * charge, severity, the postmortem export and the worst moment. Kept fresh by the shared query.
  */
-export function IncidentHeader({ initial, viewer }: { initial: IncidentDetailJson; viewer: Viewer | null }) {
-  const id = initial.incident.id;
+export function IncidentHeader({ id, viewer }: { id: number; viewer: Viewer | null }) {
+  const { data } = useIncident(id);
+  return data ? <IncidentHeaderView data={data} viewer={viewer} /> : null;
+}
+
+function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer: Viewer | null }) {
   const client = useQueryClient();
-  const { data } = useQuery({ queryKey: ['incident', id], queryFn: () => fetchIncident(id), initialData: initial, refetchInterval: 15_000 });
+  const id = data.incident.id;
   const incident = data.incident;
   const [move, setMove] = useState<IncidentStatus | null>(null);
   const [reason, setReason] = useState('');

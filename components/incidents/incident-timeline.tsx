@@ -2,11 +2,11 @@
 
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import type { Viewer } from '../actions/scale-dialog';
 import { sendJson } from '../live/send-json';
 import { denyReason } from './incident-header';
-import { fetchIncident, type IncidentDetailJson } from './types';
+import { useIncident, type IncidentDetailJson } from './types';
 
 const sourceStyle = { warroom: 'text-muted', action: 'text-amber-300', incident: 'text-sky-300' } as const;
 
@@ -14,10 +14,14 @@ const sourceStyle = { warroom: 'text-muted', action: 'text-amber-300', incident:
  * The incident's timeline, oldest first: what warroom saw, what people did, and their notes, each
  * linked to its moment; the entry of the replayed moment is marked. Operators add notes here.
  */
-export function IncidentTimeline({ initial, viewer, at }: { initial: IncidentDetailJson; viewer: Viewer | null; at: string | null }) {
-  const id = initial.incident.id;
+export function IncidentTimeline({ id, viewer, at }: { id: number; viewer: Viewer | null; at: string | null }) {
+  const { data } = useIncident(id);
+  return data ? <IncidentTimelineView data={data} viewer={viewer} at={at} /> : null;
+}
+
+function IncidentTimelineView({ data, viewer, at }: { data: IncidentDetailJson; viewer: Viewer | null; at: string | null }) {
   const client = useQueryClient();
-  const { data } = useQuery({ queryKey: ['incident', id], queryFn: () => fetchIncident(id), initialData: initial, refetchInterval: 15_000 });
+  const id = data.incident.id;
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -2,9 +2,8 @@
 
 import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { useQuery } from '@tanstack/react-query';
 import { isActive } from '@/lib/incidents/model';
-import { fetchIncident, type IncidentDetailJson } from './types';
+import { useIncident, type IncidentDetailJson } from './types';
 
 const markKinds = new Set(['bottleneck-appeared', 'bottleneck-moved', 'bottleneck-cleared', 'slo-breach-began', 'slo-breach-ended', 'action', 'note']);
 
@@ -13,10 +12,14 @@ const markKinds = new Set(['bottleneck-appeared', 'bottleneck-moved', 'bottlenec
  * event buttons, and Live while the incident is open. Letting go of the slider opens that moment
  * (`?at=`), which the server renders from the stored snapshots.
  */
-export function IncidentScrubber({ initial, at }: { initial: IncidentDetailJson; at: string | null }) {
-  const id = initial.incident.id;
+export function IncidentScrubber({ id, at }: { id: number; at: string | null }) {
+  const { data } = useIncident(id);
+  return data ? <IncidentScrubberView data={data} at={at} /> : null;
+}
+
+function IncidentScrubberView({ data, at }: { data: IncidentDetailJson; at: string | null }) {
   const router = useRouter();
-  const { data } = useQuery({ queryKey: ['incident', id], queryFn: () => fetchIncident(id), initialData: initial, refetchInterval: 15_000 });
+  const id = data.incident.id;
   const from = Date.parse(data.window.from);
   const to = Math.max(from + 1000, Date.parse(data.window.to));
   const current = at ? Date.parse(at) : to;

@@ -2,13 +2,42 @@ import type { Snapshot } from '../analysis/types';
 import type { TimelineEvent } from '../analysis/derive-events';
 import type { Db } from './db';
 
+/**
+ * How long requests spent at a snapshot's bottleneck (the longest of its stages' queue wait and
+ * time share), or null without one: what "the bottleneck at its worst" ranks by.
+ */
+export function bottleneckMs(snapshot: Snapshot): number | null {
+  const b = snapshot.bottleneck;
+  if (!b) return null;
+  let worst = 0;
+  for (const st of snapshot.stages) {
+    if (st.id === b.stageId || st.id === b.queueStageId) worst = Math.max(worst, st.waitMs ?? 0, st.contributionMs);
+  }
+  return worst;
+}
+
 /** Stored snapshots (deduplicated by the recorder) and timeline events, by pipeline and time. */
 export function history(db: Db) {
   return {
     async saveSnapshot(pipeline: string, snapshot: Snapshot, fingerprint: string): Promise<number> {
-      const body = JSON.stringify(snapshot);
-      await db.query('INSERT INTO snapshots (at, pipeline, fingerprint, body) VALUES ($1, $2, $3, $4::jsonb)', [snapshot.generatedAt, pipeline, fingerprint, body]);
-      return Buffer.byteLength(body);
+      return this.saveSnapshots(pipeline, [{ snapshot, fingerprint }]);
+    },
+
+    /** Several snapshots in one statement; returns the JSON bytes written. */
+    async saveSnapshots(pipeline: string, items: Array<{ snapshot: Snapshot; fingerprint: string }>): Promise<number> {
+      let bytes = 0;
+      for (let i = 0; i < items.length; i += 200) {
+        const params: unknown[] = [];
+        const rows = items.slice(i, i + 200).map(({ snapshot, fingerprint }) => {
+          const body = JSON.stringify(snapshot);
+          bytes += Buffer.byteLength(body);
+          params.push(snapshot.generatedAt, pipeline, fingerprint, body, snapshot.endToEnd.pMs, bottleneckMs(snapshot));
+          const n = params.length;
+          return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::jsonb, $${n - 1}, $${n})`;
+        });
+        await db.query(`INSERT INTO snapshots (at, pipeline, fingerprint, body, e2e_ms, bottleneck_ms) VALUES ${rows.join(', ')}`, params);
+      }
+      return bytes;
     },
 
     /** All the events in one statement: stored together or not at all (then retried whole). */

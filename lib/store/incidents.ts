@@ -134,14 +134,10 @@ export function incidents(db: Db) {
      */
     async worstSnapshot(pipeline: string, from: Date, to: Date): Promise<{ at: string; snapshot: Snapshot } | null> {
       const rows = await db.query<{ at: Date | string; body: Snapshot | string }>(
-        `SELECT at, body FROM snapshots
-          WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND jsonb_typeof(body->'bottleneck') = 'object'
-          ORDER BY (
-            SELECT max(GREATEST(COALESCE((st->>'waitMs')::double precision, 0), COALESCE((st->>'contributionMs')::double precision, 0)))
-              FROM jsonb_array_elements(body->'stages') st
-             WHERE st->>'id' IN (body->'bottleneck'->>'stageId', body->'bottleneck'->>'queueStageId')
-          ) DESC NULLS LAST, (body->'endToEnd'->>'pMs')::double precision DESC NULLS LAST, at ASC
-          LIMIT 1`,
+        `SELECT at, body FROM snapshots WHERE id = (
+           SELECT id FROM snapshots
+            WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND bottleneck_ms IS NOT NULL
+            ORDER BY bottleneck_ms DESC, e2e_ms DESC NULLS LAST, at ASC LIMIT 1)`,
         [pipeline, from.toISOString(), to.toISOString()],
       );
       const row = rows[0];
@@ -152,9 +148,8 @@ export function incidents(db: Db) {
     /** The highest end-to-end latency stored in the window, and when. */
     async peakLatency(pipeline: string, from: Date, to: Date): Promise<{ at: string; pMs: number; sloMs: number; quantile: number } | null> {
       const rows = await db.query<{ at: Date | string; p: number | string; slo: number | string; q: number | string }>(
-        `SELECT at, (body->'endToEnd'->>'pMs')::double precision AS p, (body->'endToEnd'->>'sloMs')::double precision AS slo, (body->'endToEnd'->>'quantile')::double precision AS q
-           FROM snapshots WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND body->'endToEnd'->>'pMs' IS NOT NULL
-          ORDER BY 2 DESC, at ASC LIMIT 1`,
+        `SELECT at, e2e_ms AS p, (body->'endToEnd'->>'sloMs')::double precision AS slo, (body->'endToEnd'->>'quantile')::double precision AS q FROM snapshots WHERE id = (
+           SELECT id FROM snapshots WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND e2e_ms IS NOT NULL ORDER BY e2e_ms DESC, at ASC LIMIT 1)`,
         [pipeline, from.toISOString(), to.toISOString()],
       );
       const row = rows[0];

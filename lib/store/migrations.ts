@@ -91,4 +91,21 @@ CREATE TABLE incident_log (
 CREATE INDEX incident_log_incident_at ON incident_log (incident_id, at);
 `,
   },
+  {
+    version: 4,
+    name: 'snapshot figures',
+    sql: `
+-- Two figures of each snapshot kept beside its body, so that finding an incident's worst moment
+-- and its peak latency reads two numbers per row instead of parsing every stored JSON body.
+ALTER TABLE snapshots ADD COLUMN e2e_ms DOUBLE PRECISION;
+ALTER TABLE snapshots ADD COLUMN bottleneck_ms DOUBLE PRECISION;
+UPDATE snapshots SET
+  e2e_ms = (body->'endToEnd'->>'pMs')::double precision,
+  bottleneck_ms = CASE WHEN jsonb_typeof(body->'bottleneck') = 'object' THEN (
+    SELECT COALESCE(max(GREATEST(COALESCE((st->>'waitMs')::double precision, 0), COALESCE((st->>'contributionMs')::double precision, 0))), 0)
+      FROM jsonb_array_elements(body->'stages') st
+     WHERE st->>'id' IN (body->'bottleneck'->>'stageId', body->'bottleneck'->>'queueStageId')
+  ) END;
+`,
+  },
 ];

@@ -4,7 +4,7 @@ import { AppHeader } from '@/components/app-header';
 import { IncidentHeader } from '@/components/incidents/incident-header';
 import { IncidentScrubber } from '@/components/incidents/scrubber';
 import { IncidentTimeline } from '@/components/incidents/incident-timeline';
-import { IncidentChanges } from '@/components/incidents/incident-changes';
+import { IncidentData } from '@/components/incidents/incident-data';
 import { LivePanel } from '@/components/live-panel';
 import { Panel } from '@/components/panel';
 import { readAccess } from '@/lib/auth/read-access';
@@ -44,10 +44,11 @@ export default async function IncidentPage({ params, searchParams }: { params: P
   return (
     <main className="mx-auto max-w-7xl space-y-4 p-6">
       <AppHeader />
-      <IncidentChanges />
-      <IncidentHeader initial={detail} viewer={viewer} />
-      <IncidentScrubber initial={detail} at={moment ?? null} />
-      <LivePanel at={moment} basePath={`/incidents/${detail.incident.id}`} timeline={<IncidentTimeline initial={detail} viewer={viewer} at={moment ?? null} />} />
+      <IncidentData initial={detail}>
+        <IncidentHeader id={detail.incident.id} viewer={viewer} />
+        <IncidentScrubber id={detail.incident.id} at={moment ?? null} />
+        <LivePanel at={moment} basePath={`/incidents/${detail.incident.id}`} timeline={<IncidentTimeline id={detail.incident.id} viewer={viewer} at={moment ?? null} />} />
+      </IncidentData>
     </main>
   );
 }
