@@ -1,21 +1,16 @@
-import { errorResponse, guarded } from '@/lib/actions/guard';
+import { guarded } from '@/lib/actions/guard';
 import { actionFail } from '@/lib/actions/result';
-import { livePoller } from '@/lib/poller/live-access';
 import { getDb } from '@/lib/store';
 import { UpdateIncidentInput } from '@/lib/incidents/inputs';
-import { loadIncident, updateIncident } from '@/lib/incidents/service';
-import { incidentIdFrom } from '../incident-id';
+import { updateIncident } from '@/lib/incidents/service';
+import { incidentIdFrom, readIncident } from '../incident-id';
 
 export const dynamic = 'force-dynamic';
 
 /** The incident with its timeline (derived events, actions, its own log and notes) and worst moment. */
 export async function GET(request: Request) {
-  const { poller, response } = livePoller(request);
-  if (!poller) return response;
-  const { id, response: notAnId } = incidentIdFrom(request);
-  if (id === null) return notAnId;
-  const detail = await loadIncident(await getDb(), poller.config.pipeline.name, id);
-  if (!detail) return errorResponse(404, 'not_found', `no incident #${id}`);
+  const { detail, response } = await readIncident(request);
+  if (!detail) return response;
   return Response.json(detail, { headers: { 'cache-control': 'no-store' } });
 }
 

@@ -1,20 +1,14 @@
-import { errorResponse } from '@/lib/actions/guard';
-import { livePoller } from '@/lib/poller/live-access';
-import { getDb } from '@/lib/store';
-import { incidentLink, loadIncident } from '@/lib/incidents/service';
+import { incidentLink } from '@/lib/incidents/service';
 import { postmortemMarkdown } from '@/lib/incidents/postmortem';
-import { incidentIdFrom } from '../../incident-id';
+import { readIncident } from '../../incident-id';
 
 export const dynamic = 'force-dynamic';
 
 /** The postmortem draft as Markdown (?download=1 saves it as a file). */
 export async function GET(request: Request) {
-  const { poller, response } = livePoller(request);
-  if (!poller) return response;
-  const { id, response: notAnId } = incidentIdFrom(request);
-  if (id === null) return notAnId;
-  const detail = await loadIncident(await getDb(), poller.config.pipeline.name, id);
-  if (!detail) return errorResponse(404, 'not_found', `no incident #${id}`);
+  const { detail, response } = await readIncident(request);
+  if (!detail) return response;
+  const id = detail.incident.id;
   const url = new URL(request.url);
   // Links use the host the reader used (request.url carries the server's own bind name).
   const origin = `${url.protocol}//${request.headers.get('host') ?? url.host}`;
