@@ -44,6 +44,14 @@ describe('an incident in Chromium', () => {
 
     // Someone else follows the same incident page.
     const watcher = await signInPage(browser, layout, 'viewer');
+    // React's own errors (a hydration mismatch, an exception in a component) fail the test.
+    const reactErrors: string[] = [];
+    for (const p of [page, watcher]) {
+      p.on('pageerror', (err) => reactErrors.push(err.message));
+      p.on('console', (msg) => {
+        if (msg.type() === 'error' && /react|hydrat/i.test(msg.text())) reactErrors.push(msg.text());
+      });
+    }
     await watcher.goto(incidentUrl);
     expect(await watcher.getByTestId('incident-status').textContent()).toBe('Suggested');
 
@@ -83,6 +91,7 @@ describe('an incident in Chromium', () => {
     await expect.poll(() => page.getByTestId('incident-status').textContent(), { timeout: 10_000 }).toBe('Resolved');
     await expect.poll(() => watcher.getByTestId('incident-status').textContent(), { timeout: 10_000 }).toBe('Resolved');
 
+    expect(reactErrors).toEqual([]);
     const story = await kinds(page);
     for (const kind of ['bottleneck-appeared', 'incident-suggested', 'slo-breach-began', 'queue-above-threshold', 'incident-status', 'note', 'action', 'bottleneck-cleared']) expect(story).toContain(kind);
     // (The timeline opens two minutes before the incident, so earlier tests' events may lead in.)

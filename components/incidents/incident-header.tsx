@@ -7,6 +7,7 @@ import { allowedMoves, severities, statusLabel, type Incident, type IncidentStat
 import { formatSpan } from '@/lib/incidents/postmortem';
 import type { Viewer } from '../actions/scale-dialog';
 import { sendJson } from '../live/send-json';
+import { useNow } from '../live/use-now';
 import { useIncident, type IncidentDetailJson } from './types';
 
 const moveLabel: Record<IncidentStatus, string> = {
@@ -49,6 +50,7 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const denied = denyReason(viewer);
+  const now = useNow();
 
   const patch = async (body: Record<string, unknown>) => {
     setBusy(true);
@@ -63,7 +65,7 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
     return true;
   };
 
-  const end = incident.endedAt ?? new Date().toISOString();
+  const duration = incident.endedAt ? Date.parse(incident.endedAt) - Date.parse(incident.startedAt) : now === null ? null : now - Date.parse(incident.startedAt);
   return (
     <section className="space-y-3 rounded-lg border border-edge bg-panel p-4" data-testid="incident-header" data-status={incident.status}>
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -86,8 +88,7 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
             </span>
             <span className="text-muted">
               started <time dateTime={incident.startedAt}>{incident.startedAt.replace('T', ' ').slice(0, 19)} UTC</time>
-              {incident.endedAt ? `, ended ${incident.endedAt.slice(11, 19)} UTC` : ''} ({formatSpan(Date.parse(end) - Date.parse(incident.startedAt))}
-              {incident.endedAt ? '' : ' so far'})
+              {incident.endedAt ? `, ended ${incident.endedAt.slice(11, 19)} UTC` : ''} {duration !== null && `(${formatSpan(duration)}${incident.endedAt ? '' : ' so far'})`}
             </span>
             <span data-testid="incident-owner">{incident.owner ? `${incident.owner} in charge` : 'nobody in charge'}</span>
             <span className="text-muted">opened by {incident.openedBy}</span>

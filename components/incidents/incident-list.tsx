@@ -8,6 +8,7 @@ import { severities, statusLabel, type Incident, type Severity } from '@/lib/inc
 import { formatSpan } from '@/lib/incidents/postmortem';
 import type { Viewer } from '../actions/scale-dialog';
 import { sendJson } from '../live/send-json';
+import { useNow } from '../live/use-now';
 import { fetchIncidents } from './active-incident-bar';
 import { denyReason, statusColour } from './incident-header';
 import { useIncidentChanges } from './use-changes';
@@ -16,6 +17,7 @@ import { useIncidentChanges } from './use-changes';
 export function IncidentList({ initial, viewer }: { initial: Incident[]; viewer: Viewer | null }) {
   useIncidentChanges();
   const { data } = useQuery({ queryKey: ['incidents'], queryFn: fetchIncidents, initialData: initial, refetchInterval: 15_000 });
+  const now = useNow();
   return (
     <div className="space-y-4">
       <OpenIncidentForm viewer={viewer} />
@@ -51,7 +53,7 @@ export function IncidentList({ initial, viewer }: { initial: Incident[]; viewer:
                   </td>
                   <td className="px-4 py-2 uppercase">{i.severity}</td>
                   <td className="px-4 py-2 font-mono">{i.startedAt.replace('T', ' ').slice(0, 19)}</td>
-                  <td className="px-4 py-2">{formatSpan(Date.parse(i.endedAt ?? new Date().toISOString()) - Date.parse(i.startedAt))}</td>
+                  <td className="px-4 py-2">{i.endedAt ? formatSpan(Date.parse(i.endedAt) - Date.parse(i.startedAt)) : now === null ? '' : `${formatSpan(now - Date.parse(i.startedAt))} so far`}</td>
                   <td className="px-4 py-2">{i.owner ?? '-'}</td>
                 </tr>
               ))}

@@ -92,6 +92,50 @@ describe('HistoryRecorder', () => {
     expect(r.storedCount).toBe(3);
   });
 
+  it('writes held events a chunk at a time; a chunk that failed is retried, the stored ones are not written twice', async () => {
+    const { store, events } = fakeStore();
+    let calls = 0;
+    const flaky = { ...store, saveEvents: async (p: string, e: TimelineEvent[]) => (++calls === 2 ? Promise.reject(new Error('timeout')) : store.saveEvents(p, e)) } as History;
+    const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1, eventsPerWrite: 2 });
+    await r.record(steady, 5000);
+    await r.record(starving, 6000);
+    expect(r.lastError).toBe('timeout');
+    expect(events).toHaveLength(2);
+    await r.record(steady, 8000);
+    expect(events.map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began', 'queue-above-threshold', 'bottleneck-cleared', 'slo-breach-ended', 'queue-below-threshold']);
+    expect(r.storedEvents).toBe(6);
+  });
+
+  it('while a write hangs, new records may trim the queue without losing or repeating what is in flight', async () => {
+    const { store, events } = fakeStore();
+    let release: () => void = () => undefined;
+    let first = true;
+    const slow = {
+      ...store,
+      saveEvents: async (p: string, e: TimelineEvent[]) => {
+        if (first) {
+          first = false;
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return store.saveEvents(p, e);
+      },
+    } as History;
+    const r = new HistoryRecorder(slow, 'p', { everyMs: 1000, retentionHours: 1, maxPendingEvents: 4 });
+    await r.record(steady, 5000);
+    const hanging = r.record(starving, 6000);
+    // Three more transitions arrive while the first three events are being written.
+    await r.record(steady, 7000);
+    await r.record(starving, 8000);
+    release();
+    await hanging;
+    await r.record(starving, 9000);
+    // The same event object stored twice would be a repeat.
+    expect(new Set(events).size).toBe(events.length);
+    // 9 events derived: every one either stored or counted as dropped, none twice.
+    expect(events.length + r.dropped).toBe(9);
+    expect(r.pending.events).toBe(0);
+  });
+
   it('survives a failing store and records again when it is back', async () => {
     const { store, snapshots } = fakeStore();
     let fail = true;

@@ -3,9 +3,8 @@ import { deriveEvents, fingerprint, type TimelineEvent } from '../analysis/deriv
 import type { History } from '../store/history';
 import { metrics } from '../metrics/registry';
 
-/** How much the recorder holds while the store is down, before it drops the oldest. */
-const maxPendingEvents = 5000;
-const maxPendingSnapshots = 200;
+/** How much the recorder holds while the store is down (before it drops the oldest), and writes at once. */
+const defaults = { maxPendingEvents: 5000, maxPendingSnapshots: 200, eventsPerWrite: 500 };
 
 /**
  * Persists the poller's snapshots: at most one every `everyMs` while anything changes (same
@@ -32,7 +31,7 @@ export class HistoryRecorder {
   constructor(
     private readonly store: History,
     private readonly pipeline: string,
-    private readonly options: { everyMs: number; retentionHours: number },
+    private readonly options: { everyMs: number; retentionHours: number; maxPendingEvents?: number; maxPendingSnapshots?: number; eventsPerWrite?: number },
     /** Told about every batch of events once it is stored (incident suggestions, live timelines). */
     private readonly afterEvents?: (events: TimelineEvent[], snapshot: Snapshot) => Promise<void>,
   ) {}
@@ -42,11 +41,11 @@ export class HistoryRecorder {
     // so none is missed.
     const events = deriveEvents(this.previous, snapshot, this.aboveThreshold);
     this.previous = snapshot;
-    this.hold(this.pendingEvents, events, maxPendingEvents);
+    this.hold(this.pendingEvents, events, this.options.maxPendingEvents ?? defaults.maxPendingEvents);
     const print = fingerprint(snapshot);
     const due = nowMs - this.lastStoredMs >= this.options.everyMs;
     if ((due && print !== this.lastFingerprint) || events.length > 0) {
-      this.hold(this.pendingSnapshots, [{ snapshot, print }], maxPendingSnapshots);
+      this.hold(this.pendingSnapshots, [{ snapshot, print }], this.options.maxPendingSnapshots ?? defaults.maxPendingSnapshots);
       this.lastStoredMs = nowMs;
       this.lastFingerprint = print;
     }
@@ -81,18 +80,41 @@ export class HistoryRecorder {
     }
   }
 
+  /**
+   * Writes what is held, oldest first. Each write is one statement (all of it stored or none).
+   * The chunk being written leaves the queue while it is in flight, so that records arriving
+   * meanwhile (which may trim the queue) cannot drop or count it; a failed chunk goes back to the
+   * front.
+   */
   private async flush(latest: Snapshot): Promise<void> {
-    if (this.pendingEvents.length > 0) {
-      const batch = this.pendingEvents.slice();
-      await this.store.saveEvents(this.pipeline, batch);
-      this.pendingEvents.splice(0, batch.length);
-      this.storedEvents += batch.length;
-      if (this.afterEvents) await this.afterEvents(batch, latest).catch((err: Error) => console.error(`history: after events: ${err.message}`));
+    const perWrite = this.options.eventsPerWrite ?? defaults.eventsPerWrite;
+    const stored: TimelineEvent[] = [];
+    try {
+      while (this.pendingEvents.length > 0) {
+        const chunk = this.pendingEvents.splice(0, perWrite);
+        try {
+          await this.store.saveEvents(this.pipeline, chunk);
+        } catch (err) {
+          this.pendingEvents.unshift(...chunk);
+          this.hold(this.pendingEvents, [], this.options.maxPendingEvents ?? defaults.maxPendingEvents);
+          throw err;
+        }
+        this.storedEvents += chunk.length;
+        stored.push(...chunk);
+      }
+    } finally {
+      if (stored.length > 0 && this.afterEvents) await this.afterEvents(stored, latest).catch((err: Error) => console.error(`history: after events: ${err.message}`));
     }
     while (this.pendingSnapshots.length > 0) {
-      const { snapshot, print } = this.pendingSnapshots[0]!;
-      const bytes = await this.store.saveSnapshot(this.pipeline, snapshot, print);
-      this.pendingSnapshots.shift();
+      const item = this.pendingSnapshots.shift()!;
+      let bytes: number;
+      try {
+        bytes = await this.store.saveSnapshot(this.pipeline, item.snapshot, item.print);
+      } catch (err) {
+        this.pendingSnapshots.unshift(item);
+        this.hold(this.pendingSnapshots, [], this.options.maxPendingSnapshots ?? defaults.maxPendingSnapshots);
+        throw err;
+      }
       this.storedBytes += bytes;
       this.storedCount += 1;
       metrics().historySnapshots.inc();

@@ -85,13 +85,22 @@ describe('incident API', () => {
     expect(r).toMatchObject({ status, body: { error: { message } } });
   });
 
-  it('unknown incident pages say so instead of a blank page or a 500', async () => {
-    for (const path of ['/incidents/999999999', '/incidents/abc', '/incidents/1?at=not-a-time']) {
+  it('bad links to incident pages say so instead of a blank page or a 500', async () => {
+    const opened = await json<Incident>(await sendAs(layout, operator, 'POST', '/api/incidents', { title: 'bad links test', severity: 'sev3' }));
+    const cases: Array<[string, string]> = [
+      ['/incidents/999999999', 'data-testid="incident-not-found"'],
+      ['/incidents/abc', 'data-testid="incident-not-found"'],
+      [`/incidents/${opened.body.id}?at=not-a-time`, 'data-testid="replay-error"'],
+      [`/incidents/${opened.body.id}?at=2000-01-01T00:00:00Z`, 'data-testid="replay-error"'],
+    ];
+    for (const [path, marker] of cases) {
       const res = await fetch(`${base()}${path}`);
-      expect(res.status).toBeLessThan(500);
+      expect(res.status, path).toBeLessThan(500);
       const html = await res.text();
-      expect(html).toMatch(/No such incident|Cannot show that moment/);
+      expect(html, path).toContain(marker);
     }
+    // The incident itself still renders around the refused moment.
+    expect(await (await fetch(`${base()}/incidents/${opened.body.id}?at=not-a-time`)).text()).toContain('data-testid="incident-header"');
   });
 
   it('tells every open page at once when an incident changes (server-sent events)', async () => {

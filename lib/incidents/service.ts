@@ -78,13 +78,22 @@ export async function updateIncident(db: Db, ctx: GuardContext, id: number, inpu
   if (owner !== undefined && owner !== incident.owner) steps.push(['owner', owner, '']);
   if (input.severity !== undefined && input.severity !== incident.severity) steps.push(['severity', input.severity, input.reason ?? '']);
   if (input.title !== undefined && input.title !== incident.title) steps.push(['title', input.title, '']);
-  for (const [field, to, body] of steps) {
-    const changed = await store.change(id, field, incident[field], to, author, body);
-    if (!changed) return actionFail('conflict', `incident #${id} changed while you were editing it (its ${field} is no longer ${incident[field] ?? 'empty'}): reload and try again`);
-    incident = changed;
+  const applied: string[] = [];
+  try {
+    for (const [field, to, body] of steps) {
+      const changed = await store.change(id, field, incident[field], to, author, body);
+      if (!changed) {
+        const done = applied.length > 0 ? ` (${applied.join(' and ')} changed before that)` : '';
+        return actionFail('conflict', `incident #${id} changed while you were editing it: its ${field} is no longer ${incident[field] ?? 'empty'}${done}; reload and try again`);
+      }
+      incident = changed;
+      applied.push(field);
+    }
+    return actionOk(incident);
+  } finally {
+    // Whatever was applied, even before a conflict, reaches the other open pages.
+    if (applied.length > 0) announce({ topic: 'incident', incidentId: id });
   }
-  if (steps.length > 0) announce({ topic: 'incident', incidentId: id });
-  return actionOk(incident);
 }
 
 export async function addNote(db: Db, ctx: GuardContext, id: number, input: z.infer<typeof NoteInput>): Promise<ActionResult<{ id: number; at: string }>> {
@@ -114,18 +123,22 @@ export async function loadIncident(db: Db, pipeline: string, id: number, nowMs =
   if (!incident || incident.pipeline !== pipeline) return null;
   const from = new Date(Date.parse(incident.startedAt) - leadInMs);
   const to = new Date(Math.min(nowMs, incident.endedAt ? Date.parse(incident.endedAt) + tailMs : nowMs));
+  // The timeline has a lead-in and a tail for context; the worst moment, the peak and the
+  // incident's own actions lie between its start and its end.
+  const start = new Date(incident.startedAt);
+  const end = new Date(Math.min(nowMs, incident.endedAt ? Date.parse(incident.endedAt) : nowMs));
   const [events, actions, log, worst, peak] = await Promise.all([
     history(db).events(pipeline, from, to, maxTimelineEvents + 1),
     auditLog(db).list({ from, to, limit: 500 }),
     store.logOf(id),
-    store.worstSnapshot(pipeline, new Date(incident.startedAt), to),
-    store.peakLatency(pipeline, new Date(incident.startedAt), to),
+    store.worstSnapshot(pipeline, start, end),
+    store.peakLatency(pipeline, start, end),
   ]);
   const truncated = events.length > maxTimelineEvents;
   const chronological = actions.slice().reverse();
   const timeline = mergeTimeline({ events: events.slice(0, maxTimelineEvents), actions: chronological, log }, (at) => incidentLink(id, at));
   // The timeline shows the lead-in for context; the incident's own actions start with it.
-  const own = chronological.filter((a) => a.createdAt >= incident.startedAt);
+  const own = chronological.filter((a) => a.createdAt >= incident.startedAt && Date.parse(a.createdAt) <= end.getTime());
   return { incident, window: { from: from.toISOString(), to: to.toISOString() }, timeline, truncated, actions: own, worst, peak };
 }
 
@@ -142,10 +155,10 @@ export async function suggestFromEvents(db: Db, pipeline: string, events: Timeli
     const incident = await store.create({ pipeline, title: decision.title, severity: decision.severity, status: 'suggested', startedAt: decision.startedAt, owner: null, author: warroom, body: decision.body });
     announce({ topic: 'incident', incidentId: incident.id });
   } else if (active && decision.kind === 'escalate') {
-    await store.change(active.id, 'severity', active.severity, decision.severity, warroom, decision.reason);
+    await store.change(active.id, 'severity', active.severity, decision.severity, warroom, decision.reason, 'suggested');
     announce({ topic: 'incident', incidentId: active.id });
   } else if (active) {
-    await store.change(active.id, 'status', 'suggested', 'dismissed', warroom, decision.reason);
+    await store.change(active.id, 'status', 'suggested', 'dismissed', warroom, decision.reason, 'suggested');
     announce({ topic: 'incident', incidentId: active.id });
   }
 }

@@ -14,7 +14,8 @@ export interface Db {
 }
 
 async function openPostgres(url: string): Promise<Db & { exec(sql: string): Promise<void> }> {
-  const pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 5000 });
+  // A server that stops answering fails a query after 15 s instead of holding it for ever.
+  const pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 5000, query_timeout: 15_000 });
   pool.on('error', () => undefined);
   return {
     kind: 'postgres',

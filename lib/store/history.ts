@@ -40,7 +40,10 @@ export function history(db: Db) {
       return bytes;
     },
 
-    /** All the events in one statement: stored together or not at all (then retried whole). */
+    /**
+     * The events, 500 to a statement: a call with at most 500 (as the recorder makes) is stored
+     * whole or not at all.
+     */
     async saveEvents(pipeline: string, events: TimelineEvent[]): Promise<void> {
       for (let i = 0; i < events.length; i += 500) {
         const chunk = events.slice(i, i + 500);

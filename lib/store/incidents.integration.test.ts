@@ -33,6 +33,8 @@ describe.each(['pglite', 'postgres'] as const)('incidents on %s', (kind) => {
     expect(await store.active('other')).toBeNull();
 
     expect(await store.change(created.id, 'status', 'suggested', 'investigating', olivia, 'taking it')).toMatchObject({ status: 'investigating', endedAt: null });
+    // warroom changes only its own suggestions: once taken, its escalation is refused.
+    expect(await store.change(created.id, 'severity', 'sev3', 'sev2', { name: 'warroom', role: 'system' }, 'SLO breached', 'suggested')).toBeNull();
     // Someone else's view (still "suggested") is now stale: refused, and no log row for it.
     expect(await store.change(created.id, 'status', 'suggested', 'dismissed', olivia, 'too late')).toBeNull();
     expect(await store.change(created.id, 'owner', null, 'olivia', olivia)).toMatchObject({ owner: 'olivia' });

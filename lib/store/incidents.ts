@@ -99,16 +99,28 @@ export function incidents(db: Db) {
      * the value the caller saw (`expected`): a concurrent change by someone else is reported
      * (null), not overwritten.
      */
-    async change(id: number, field: 'status' | 'severity' | 'title' | 'owner', expected: string | null, to: string, author: Author, body = ''): Promise<Incident | null> {
+    async change(
+      id: number,
+      field: 'status' | 'severity' | 'title' | 'owner',
+      expected: string | null,
+      to: string,
+      author: Author,
+      body = '',
+      /** Only while the incident has this status (warroom touches only its own suggestions). */
+      onlyIfStatus?: IncidentStatus,
+    ): Promise<Incident | null> {
+      // The column name is one of four literals (the type above), never input.
+      const column = ({ status: 'status', severity: 'severity', title: 'title', owner: 'owner' } as const)[field];
       const endedAt = field === 'status' ? (to === 'resolved' || to === 'dismissed' ? 'now()' : 'NULL') : 'ended_at';
       const rows = await db.query<RawIncident>(
         `WITH u AS (
-           UPDATE incidents SET ${field} = $2, ended_at = ${endedAt}, updated_at = now() WHERE id = $1 AND ${field} IS NOT DISTINCT FROM $3 RETURNING ${columns}
+           UPDATE incidents SET ${column} = $2, ended_at = ${endedAt}, updated_at = now()
+            WHERE id = $1 AND ${column} IS NOT DISTINCT FROM $3 AND ($8::text IS NULL OR status = $8::text) RETURNING ${columns}
          ), l AS (
            INSERT INTO incident_log (incident_id, author, author_role, kind, from_value, to_value, body) SELECT id, $4, $5, $6, $3, $2, $7 FROM u
          )
          SELECT * FROM u`,
-        [id, to, expected, author.name, author.role, field, body],
+        [id, to, expected, author.name, author.role, field, body, onlyIfStatus ?? null],
       );
       return rows[0] ? toIncident(rows[0]) : null;
     },

@@ -17,7 +17,17 @@ export async function readIncident(request: Request): Promise<{ detail: Incident
   if (!poller) return { detail: null, response };
   const { id, response: notAnId } = incidentIdFrom(request);
   if (id === null) return { detail: null, response: notAnId };
-  const detail = await loadIncident(await getDb(), poller.config.pipeline.name, id);
+  let detail: IncidentDetail | null;
+  try {
+    detail = await loadIncident(await getDb(), poller.config.pipeline.name, id);
+  } catch (err) {
+    return { detail: null, response: storeUnavailable(err) };
+  }
   if (!detail) return { detail: null, response: errorResponse(404, 'not_found', `no incident #${id}`) };
   return { detail, response: null };
+}
+
+/** The store did not answer: a 503 that says so, not a 500. */
+export function storeUnavailable(err: unknown): Response {
+  return errorResponse(503, 'store_unavailable', `incidents unavailable: the store did not answer (${(err as Error).message})`);
 }

@@ -4,6 +4,7 @@ import { getDb } from '@/lib/store';
 import { incidents } from '@/lib/store/incidents';
 import { OpenIncidentInput } from '@/lib/incidents/inputs';
 import { openIncident } from '@/lib/incidents/service';
+import { storeUnavailable } from './incident-id';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,8 +12,12 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request) {
   const { poller, response } = livePoller(request);
   if (!poller) return response;
-  const list = await incidents(await getDb()).list(poller.config.pipeline.name);
-  return Response.json({ incidents: list }, { headers: { 'cache-control': 'no-store' } });
+  try {
+    const list = await incidents(await getDb()).list(poller.config.pipeline.name);
+    return Response.json({ incidents: list }, { headers: { 'cache-control': 'no-store' } });
+  } catch (err) {
+    return storeUnavailable(err);
+  }
 }
 
 /** Opens an incident by hand: operators and admins; the opener is put in charge. */

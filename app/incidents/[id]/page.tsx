@@ -10,7 +10,8 @@ import { Panel } from '@/components/panel';
 import { readAccess } from '@/lib/auth/read-access';
 import { viewerOf } from '@/lib/auth/current-user';
 import { isClosed } from '@/lib/incidents/model';
-import { loadIncident, parseIncidentId } from '@/lib/incidents/service';
+import { parseAt } from '@/lib/history/parse-at';
+import { loadIncident, parseIncidentId, type IncidentDetail } from '@/lib/incidents/service';
 import { getPoller } from '@/lib/poller';
 import { getDb } from '@/lib/store';
 
@@ -37,17 +38,33 @@ export default async function IncidentPage({ params, searchParams }: { params: P
     );
   }
   const id = parseIncidentId(raw);
-  const detail = id === null ? null : await loadIncident(await getDb(), poller.config.pipeline.name, id);
+  let detail: IncidentDetail | null = null;
+  try {
+    detail = id === null ? null : await loadIncident(await getDb(), poller.config.pipeline.name, id);
+  } catch (err) {
+    return (
+      <main className="mx-auto max-w-7xl space-y-4 p-6">
+        <AppHeader />
+        <Panel title="Incident" testId="incident-unavailable">
+          <p className="text-sm text-warn">Incident unavailable: the store did not answer ({(err as Error).message}). Reload to try again.</p>
+        </Panel>
+      </main>
+    );
+  }
   if (!detail) notFound();
   const viewer = await viewerOf();
   const moment = at ?? (isClosed(detail.incident.status) ? (detail.worst?.at ?? detail.incident.endedAt ?? undefined) : undefined);
+  // The scrubber and the timeline get the moment as a normalised ISO time, or none when the link's
+  // `at` is not a time (the topology panel then says why).
+  const parsed = moment === undefined ? null : parseAt(moment);
+  const momentIso = parsed?.ok ? parsed.at.toISOString() : null;
   return (
     <main className="mx-auto max-w-7xl space-y-4 p-6">
       <AppHeader />
       <IncidentData initial={detail}>
         <IncidentHeader id={detail.incident.id} viewer={viewer} />
-        <IncidentScrubber id={detail.incident.id} at={moment ?? null} />
-        <LivePanel at={moment} basePath={`/incidents/${detail.incident.id}`} timeline={<IncidentTimeline id={detail.incident.id} viewer={viewer} at={moment ?? null} />} />
+        <IncidentScrubber id={detail.incident.id} at={momentIso} />
+        <LivePanel at={moment} basePath={`/incidents/${detail.incident.id}`} timeline={<IncidentTimeline id={detail.incident.id} viewer={viewer} at={momentIso} />} />
       </IncidentData>
     </main>
   );
