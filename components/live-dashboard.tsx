@@ -83,7 +83,7 @@ export function LiveDashboard({
         </PanelBoundary>
         {selected && (
           <PanelBoundary name="side panel">
-            <StageSidePanel snapshot={snapshot} stageId={selected} onClose={() => choose(null)} viewer={viewer} />
+            <StageSidePanel snapshot={snapshot} stageId={selected} onClose={() => choose(null)} viewer={viewer} at={replay?.at} />
           </PanelBoundary>
         )}
       </div>

@@ -9,8 +9,8 @@ import { ScaleButton, type Viewer } from '../actions/scale-dialog';
 
 const colours = ['#7cc4fa', '#e0a526', '#ef5a5a', '#3fb27f'];
 
-async function fetchSeries(stageId: string): Promise<StageSeries> {
-  const res = await fetch(`/api/series?stage=${encodeURIComponent(stageId)}`, { cache: 'no-store' });
+async function fetchSeries(stageId: string, at: string | undefined): Promise<StageSeries> {
+  const res = await fetch(`/api/series?stage=${encodeURIComponent(stageId)}${at ? `&at=${encodeURIComponent(at)}` : ''}`, { cache: 'no-store' });
   const body = await res.json();
   if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
   return body as StageSeries;
@@ -42,12 +42,16 @@ function Chart({ title, lines }: { title: string; lines: SeriesLine[] }) {
   );
 }
 
-/** The selected stage: its numbers now, and the last 15 minutes from Prometheus (refreshed live). */
-export function StageSidePanel({ snapshot, stageId, onClose, viewer }: { snapshot: Snapshot; stageId: string; onClose: () => void; viewer: Viewer | null }) {
+/**
+ * The selected stage: its numbers now, and the last 15 minutes from Prometheus (refreshed live);
+ * on a replayed moment (`at`), its numbers then and the 15 minutes up to it.
+ */
+export function StageSidePanel({ snapshot, stageId, onClose, viewer, at }: { snapshot: Snapshot; stageId: string; onClose: () => void; viewer: Viewer | null; at?: string }) {
   const stage = snapshot.stages.find((s) => s.id === stageId);
-  const series = useQuery({ queryKey: ['series', stageId], queryFn: () => fetchSeries(stageId), refetchInterval: 15_000 });
+  const series = useQuery({ queryKey: ['series', stageId, at ?? 'live'], queryFn: () => fetchSeries(stageId, at), refetchInterval: at ? false : 15_000 });
   if (!stage) return <p className="text-sm text-warn">No stage &quot;{stageId}&quot; in this pipeline.</p>;
   const byUnit = (unit: SeriesLine['unit']) => series.data?.lines.filter((l) => l.unit === unit) ?? [];
+  const span = at ? `15 min up to ${at.slice(11, 19)} UTC` : 'last 15 min';
   return (
     <aside className="space-y-3 rounded-lg border border-edge bg-panel p-4" data-testid="stage-side-panel" data-stage={stage.id}>
       <div className="flex items-center justify-between">
@@ -87,9 +91,9 @@ export function StageSidePanel({ snapshot, stageId, onClose, viewer }: { snapsho
       {series.data?.error && <p className="text-xs text-warn" data-testid="series-stale">Charts may be stale: {series.data.error}</p>}
       {series.data && series.data.lines.length === 0 && !series.data.error && <p className="text-xs text-muted">No series yet (first refresh within 15 s).</p>}
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
-        {byUnit('ms').length > 0 && <Chart title="latency (ms), last 15 min" lines={byUnit('ms')} />}
-        {byUnit('messages').length + byUnit('count').length > 0 && <Chart title="queue, last 15 min" lines={[...byUnit('messages'), ...byUnit('count')]} />}
-        {byUnit('pct').length > 0 && <Chart title="GPU (%), last 15 min" lines={byUnit('pct')} />}
+        {byUnit('ms').length > 0 && <Chart title={`latency (ms), ${span}`} lines={byUnit('ms')} />}
+        {byUnit('messages').length + byUnit('count').length > 0 && <Chart title={`queue, ${span}`} lines={[...byUnit('messages'), ...byUnit('count')]} />}
+        {byUnit('pct').length > 0 && <Chart title={`GPU (%), ${span}`} lines={byUnit('pct')} />}
       </div>
     </aside>
   );

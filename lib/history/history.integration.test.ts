@@ -68,6 +68,23 @@ describe('history', () => {
     expect(r.body.error?.message).toContain(message);
   });
 
+  it('the side panel of a replayed moment shows the 15 minutes up to it, from Prometheus', async () => {
+    const atMs = Date.now() - 40_000;
+    const iso = new Date(atMs).toISOString();
+    const res = await fetch(`${base()}/api/series?stage=reply-queue&at=${encodeURIComponent(iso)}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { lines: Array<{ key: string; points: Array<{ t: number }> }> };
+    const ready = body.lines.find((l) => l.key === 'ready')!;
+    expect(ready.points.length).toBeGreaterThan(0);
+    // Ends at the moment (rounded up to the 15 s step), not now; starts 15 minutes before at the most.
+    expect(ready.points.at(-1)!.t * 1000).toBeLessThanOrEqual(atMs + 15_000);
+    expect(ready.points.at(-1)!.t * 1000).toBeGreaterThan(atMs - 30_000);
+    expect(ready.points[0]!.t * 1000).toBeGreaterThanOrEqual(atMs - 15 * 60_000 - 15_000);
+    const bad = await fetch(`${base()}/api/series?stage=reply-queue&at=yesterday`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('at: "yesterday" is not an ISO 8601 time');
+  });
+
   it('a bad link renders a message on the page, not a blank page or a 500', async () => {
     const res = await fetch(`${base()}/?at=not-a-time`);
     expect(res.status).toBe(200);

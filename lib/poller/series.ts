@@ -5,7 +5,9 @@ import { latencyQuery } from './latency-queries';
 
 /**
  * The side panel's time series (the last 15 minutes), fetched by the poll loop on its own slower
- * interval for every stage, so opening a panel in a browser never causes a Prometheus query.
+ * interval for every stage, so opening a panel in a browser never causes a Prometheus query. A
+ * replayed moment asks for the 15 minutes up to it (`at`): fetched once per stage and moment
+ * (rounded to the 15 s step) and kept, since the past does not change.
  */
 export interface SeriesLine {
   key: string;
@@ -42,8 +44,12 @@ function queriesFor(stage: StageSpec, config: WarroomConfig): Array<Omit<SeriesL
   return out;
 }
 
+type Query = Omit<SeriesLine, 'points'> & { query: string; scale: number };
+const pastEntries = 200;
+
 export class SeriesCache {
   private readonly cache = new Map<string, StageSeries>();
+  private readonly past = new Map<string, Promise<StageSeries>>();
 
   constructor(
     private readonly prometheus: PrometheusClient,
@@ -59,27 +65,55 @@ export class SeriesCache {
     return this.cache.get('__end-to-end') ?? null;
   }
 
-  async refresh(): Promise<void> {
-    const endSec = Math.floor(Date.now() / 1000);
-    const startSec = endSec - seriesRangeSec;
+  private targets(): Array<{ id: string; queries: Query[] }> {
     const e2e = this.config.pipeline.endToEnd;
-    const targets: Array<{ id: string; queries: Array<Omit<SeriesLine, 'points'> & { query: string; scale: number }> }> = [
+    return [
       ...this.stages.map((s) => ({ id: s.id, queries: queriesFor(s, this.config) })),
       { id: '__end-to-end', queries: [{ key: 'e2e', label: `end-to-end p${Math.round(e2e.quantile * 100)}`, unit: 'ms' as const, query: latencyQuery(e2e.latency, e2e.quantile)!, scale: 1000 }] },
     ];
+  }
+
+  private async fetchLines(queries: Query[], startSec: number, endSec: number): Promise<{ lines: SeriesLine[]; error?: string }> {
+    const lines: SeriesLine[] = [];
+    let error: string | undefined;
+    for (const q of queries) {
+      const r = await this.prometheus.range(q.query, startSec, endSec, seriesStepSec);
+      if (!r.ok) {
+        error = r.error;
+        continue;
+      }
+      const points = r.value[0]?.points ?? [];
+      lines.push({ key: q.key, label: q.label, unit: q.unit, points: points.map((p) => ({ t: p.t, value: p.value === null || !Number.isFinite(p.value) ? null : Math.round(p.value * q.scale * 10) / 10 })) });
+    }
+    return error ? { lines, error } : { lines };
+  }
+
+  /** The 15 minutes up to `endMs` for one stage (or 'end-to-end'), or null for an unknown stage. */
+  async at(stageId: string, endMs: number): Promise<StageSeries | null> {
+    const id = stageId === 'end-to-end' ? '__end-to-end' : stageId;
+    const target = this.targets().find((t) => t.id === id);
+    if (!target) return null;
+    const endSec = Math.ceil(endMs / 1000 / seriesStepSec) * seriesStepSec;
+    const key = `${id}@${endSec}`;
+    let entry = this.past.get(key);
+    if (!entry) {
+      entry = this.fetchLines(target.queries, endSec - seriesRangeSec, endSec).then((r) => {
+        // A failed fetch is not kept: the next request tries again.
+        if (r.error) this.past.delete(key);
+        return { stageId: id, fetchedAt: new Date().toISOString(), ...r };
+      });
+      this.past.set(key, entry);
+      if (this.past.size > pastEntries) this.past.delete(this.past.keys().next().value!);
+    }
+    return entry;
+  }
+
+  async refresh(): Promise<void> {
+    const endSec = Math.floor(Date.now() / 1000);
+    const startSec = endSec - seriesRangeSec;
     await Promise.all(
-      targets.map(async ({ id, queries }) => {
-        const lines: SeriesLine[] = [];
-        let error: string | undefined;
-        for (const q of queries) {
-          const r = await this.prometheus.range(q.query, startSec, endSec, seriesStepSec);
-          if (!r.ok) {
-            error = r.error;
-            continue;
-          }
-          const points = r.value[0]?.points ?? [];
-          lines.push({ key: q.key, label: q.label, unit: q.unit, points: points.map((p) => ({ t: p.t, value: p.value === null || !Number.isFinite(p.value) ? null : Math.round(p.value * q.scale * 10) / 10 })) });
-        }
+      this.targets().map(async ({ id, queries }) => {
+        const { lines, error } = await this.fetchLines(queries, startSec, endSec);
         const previous = this.cache.get(id);
         // On a failed refresh, keep the last good lines and say why they are not current.
         this.cache.set(id, error && previous ? { ...previous, error } : { stageId: id, fetchedAt: new Date().toISOString(), lines, ...(error ? { error } : {}) });
