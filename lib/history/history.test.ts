@@ -150,3 +150,14 @@ describe('HistoryRecorder', () => {
     expect(snapshots.map((s) => s.bottleneck?.stageId ?? null)).toEqual([null, 'reply-consumers']);
   });
 });
+
+describe('bottleneckRank', () => {
+  it('ranks a queue bottleneck by its backlog, a stage bottleneck by its time, and none as null', async () => {
+    const { bottleneckRank } = await import('../store/history');
+    const starving = analyze(scenarioObservations.replyStarvation);
+    expect(bottleneckRank(starving)).toBe(420);
+    expect(bottleneckRank(analyze(scenarioObservations.steady))).toBeNull();
+    const slowStage = { ...starving, bottleneck: { stageId: 'ml-workers', reason: 'slow' }, stages: starving.stages.map((s) => (s.id === 'ml-workers' ? { ...s, contributionMs: 3500 } : s)) };
+    expect(bottleneckRank(slowStage)).toBe(3500);
+  });
+});

@@ -52,10 +52,16 @@ describe('decideSuggestion', () => {
     expect(decideSuggestion([], steady, null)).toBeNull();
   });
 
-  it('withdraws a suggestion nobody took once the pipeline is healthy, never one a person opened', () => {
+  it('withdraws a suggestion nobody took after a settled minute of health, never one a person opened', () => {
     const events = deriveEvents(starving, healthyAgain);
-    expect(decideSuggestion(events, healthyAgain, { status: 'suggested', severity: 'sev2' })).toMatchObject({ kind: 'dismiss', reason: expect.stringContaining('Cleared by itself') });
-    expect(decideSuggestion(events, healthyAgain, { status: 'investigating', severity: 'sev2' })).toBeNull();
+    const since = Date.parse(healthyAgain.generatedAt);
+    const later = (ms: number) => ({ ...healthyAgain, generatedAt: new Date(since + ms).toISOString() });
+    // Healthy for a moment only (a flicker at the threshold): the suggestion stays.
+    expect(decideSuggestion(events, healthyAgain, { status: 'suggested', severity: 'sev2' }, since)).toBeNull();
+    expect(decideSuggestion([], later(59_000), { status: 'suggested', severity: 'sev2' }, since)).toBeNull();
+    expect(decideSuggestion([], later(61_000), { status: 'suggested', severity: 'sev2' }, since)).toMatchObject({ kind: 'dismiss', reason: expect.stringContaining('Cleared by itself before anyone took it: healthy for 61 s') });
+    expect(decideSuggestion([], later(61_000), { status: 'investigating', severity: 'sev2' }, since)).toBeNull();
+    expect(decideSuggestion([], starving, { status: 'suggested', severity: 'sev2' }, null)).toBeNull();
   });
 
   it('raises a bottleneck suggestion to sev2 when the SLO breach follows, only while nobody has taken it', () => {

@@ -142,13 +142,15 @@ export async function loadIncident(db: Db, pipeline: string, id: number, nowMs =
   return { incident, window: { from: from.toISOString(), to: to.toISOString() }, timeline, truncated, actions: own, worst, peak };
 }
 
-/** Called by the recorder with each stored batch of events: suggest, or withdraw a stale suggestion. */
-export async function suggestFromEvents(db: Db, pipeline: string, events: TimelineEvent[], snapshot: Snapshot): Promise<void> {
-  if (events.length === 0) return;
-  announce({ topic: 'timeline', at: events.at(-1)!.at });
+/**
+ * Called by the recorder with each stored batch of events, and by a slow tick with none while the
+ * pipeline is healthy: suggest, escalate, or withdraw a suggestion nobody took.
+ */
+export async function suggestFromEvents(db: Db, pipeline: string, events: TimelineEvent[], snapshot: Snapshot, healthySinceMs: number | null = null): Promise<void> {
+  if (events.length > 0) announce({ topic: 'timeline', at: events.at(-1)!.at });
   const store = incidents(db);
   const active = await store.active(pipeline);
-  const decision = decideSuggestion(events, snapshot, active && isActive(active.status) ? active : null);
+  const decision = decideSuggestion(events, snapshot, active && isActive(active.status) ? active : null, healthySinceMs);
   if (!decision) return;
   const warroom: Author = { name: 'warroom', role: 'system' };
   if (decision.kind === 'suggest') {

@@ -7,7 +7,9 @@ import type { IncidentStatus, Severity } from './model';
  * - A bottleneck appearing or an SLO breach beginning, with no incident needing attention,
  *   suggests one (started at that event), severity sev2 when the SLO is breached, sev3 otherwise.
  * - A suggestion that began as a bottleneck is raised to sev2 when the SLO breach follows.
- * - A suggestion nobody took is dismissed when the pipeline is healthy again.
+ * - A suggestion nobody took is withdrawn once the pipeline has been healthy for `settleMs`
+ *   (a bottleneck that flickers while a queue hovers at its threshold does not make the
+ *   suggestion come and go).
  * Incidents people opened are theirs: warroom never changes them.
  */
 export type SuggestionDecision =
@@ -18,7 +20,18 @@ export type SuggestionDecision =
 
 const breached = (s: Snapshot) => s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;
 
-export function decideSuggestion(events: TimelineEvent[], snapshot: Snapshot, active: { status: IncidentStatus; severity: Severity } | null): SuggestionDecision {
+export const settleMs = 60_000;
+
+/** Healthy: no bottleneck and the SLO met (or no end-to-end figure). */
+export const isHealthy = (s: Snapshot) => !s.bottleneck && !breached(s);
+
+export function decideSuggestion(
+  events: TimelineEvent[],
+  snapshot: Snapshot,
+  active: { status: IncidentStatus; severity: Severity } | null,
+  /** Since when the pipeline has been healthy without a break (null: it is not). */
+  healthySinceMs: number | null = null,
+): SuggestionDecision {
   const q = Math.round(snapshot.endToEnd.quantile * 100);
   if (!active) {
     const trigger = events.find((e) => e.kind === 'bottleneck-appeared' || e.kind === 'slo-breach-began' || e.kind === 'bottleneck-moved');
@@ -35,9 +48,9 @@ export function decideSuggestion(events: TimelineEvent[], snapshot: Snapshot, ac
   }
   const breach = events.find((e) => e.kind === 'slo-breach-began');
   if (active.status === 'suggested' && active.severity === 'sev3' && breach) return { kind: 'escalate', severity: 'sev2', reason: breach.message };
-  if (active.status === 'suggested' && !snapshot.bottleneck && !breached(snapshot) && events.some((e) => e.kind === 'bottleneck-cleared' || e.kind === 'slo-breach-ended')) {
+  if (active.status === 'suggested' && healthySinceMs !== null && isHealthy(snapshot) && Date.parse(snapshot.generatedAt) - healthySinceMs >= settleMs) {
     const p = snapshot.endToEnd.pMs === null ? 'unknown' : `${snapshot.endToEnd.pMs} ms`;
-    return { kind: 'dismiss', reason: `Cleared by itself before anyone took it: no bottleneck, end-to-end p${q} ${p}.` };
+    return { kind: 'dismiss', reason: `Cleared by itself before anyone took it: healthy for ${Math.round((Date.parse(snapshot.generatedAt) - healthySinceMs) / 1000)} s, end-to-end p${q} ${p}.` };
   }
   return null;
 }

@@ -4,6 +4,8 @@ import { HistoryRecorder } from '../history/recorder';
 import { getDb } from '../store';
 import { history } from '../store/history';
 import { suggestFromEvents } from '../incidents/service';
+import { isHealthy } from '../incidents/suggest';
+import type { Snapshot } from '../analysis/types';
 import { Poller } from './poller';
 
 /**
@@ -34,11 +36,22 @@ function startRecording(poller: Poller): void {
   const { config } = poller;
   void getDb()
     .then((db) => {
-      const recorder = new HistoryRecorder(history(db), config.pipeline.name, { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours }, (events, snapshot) =>
-        suggestFromEvents(db, config.pipeline.name, events, snapshot),
-      );
+      // Since when the pipeline has been healthy: a suggestion nobody took is withdrawn after a
+      // settled minute, checked on a slow tick (events alone would miss a quiet recovery).
+      let healthySinceMs: number | null = null;
+      let latest = poller.snapshot();
+      const suggest = (events: Parameters<typeof suggestFromEvents>[2], snapshot: Snapshot) => suggestFromEvents(db, config.pipeline.name, events, snapshot, healthySinceMs);
+      const recorder = new HistoryRecorder(history(db), config.pipeline.name, { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours }, suggest);
       poller.recorder = recorder;
-      poller.on('snapshot', (snapshot) => void recorder.record(snapshot));
+      poller.on('snapshot', (snapshot) => {
+        latest = snapshot;
+        if (!isHealthy(snapshot)) healthySinceMs = null;
+        else healthySinceMs ??= Date.parse(snapshot.generatedAt);
+        void recorder.record(snapshot);
+      });
+      setInterval(() => {
+        if (healthySinceMs !== null) void suggest([], latest).catch((err: Error) => console.error(`incidents: ${err.message}`));
+      }, 15_000).unref();
     })
     .catch((err: Error) => console.error(`history: the store did not open: ${err.message}`));
 }

@@ -3,17 +3,16 @@ import type { TimelineEvent } from '../analysis/derive-events';
 import type { Db } from './db';
 
 /**
- * How long requests spent at a snapshot's bottleneck (the longest of its stages' queue wait and
- * time share), or null without one: what "the bottleneck at its worst" ranks by.
+ * How bad a snapshot's bottleneck was, for "the bottleneck at its worst": the ready count of its
+ * queue (the backlog, read without lag), or for a stage without a queue its time at the
+ * end-to-end quantile; null without a bottleneck. (Queue wait estimates were tried first: right
+ * after a fix, the stale head age of the draining backlog made them peak on the recovery.)
  */
-export function bottleneckMs(snapshot: Snapshot): number | null {
+export function bottleneckRank(snapshot: Snapshot): number | null {
   const b = snapshot.bottleneck;
   if (!b) return null;
-  let worst = 0;
-  for (const st of snapshot.stages) {
-    if (st.id === b.stageId || st.id === b.queueStageId) worst = Math.max(worst, st.waitMs ?? 0, st.contributionMs);
-  }
-  return worst;
+  if (b.queueStageId) return snapshot.stages.find((st) => st.id === b.queueStageId)?.queue?.ready ?? 0;
+  return snapshot.stages.find((st) => st.id === b.stageId)?.contributionMs ?? 0;
 }
 
 /** Stored snapshots (deduplicated by the recorder) and timeline events, by pipeline and time. */
@@ -31,11 +30,11 @@ export function history(db: Db) {
         const rows = items.slice(i, i + 200).map(({ snapshot, fingerprint }) => {
           const body = JSON.stringify(snapshot);
           bytes += Buffer.byteLength(body);
-          params.push(snapshot.generatedAt, pipeline, fingerprint, body, snapshot.endToEnd.pMs, bottleneckMs(snapshot));
+          params.push(snapshot.generatedAt, pipeline, fingerprint, body, snapshot.endToEnd.pMs, bottleneckRank(snapshot));
           const n = params.length;
           return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::jsonb, $${n - 1}, $${n})`;
         });
-        await db.query(`INSERT INTO snapshots (at, pipeline, fingerprint, body, e2e_ms, bottleneck_ms) VALUES ${rows.join(', ')}`, params);
+        await db.query(`INSERT INTO snapshots (at, pipeline, fingerprint, body, e2e_ms, bottleneck_rank) VALUES ${rows.join(', ')}`, params);
       }
       return bytes;
     },

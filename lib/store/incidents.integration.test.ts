@@ -56,7 +56,7 @@ describe.each(['pglite', 'postgres'] as const)('incidents on %s', (kind) => {
     expect((await store.list('p')).map((i) => i.id)).toEqual([created.id]);
   });
 
-  it('finds the bottleneck at its worst (longest wait at the bottleneck) and, apart, the peak latency', async () => {
+  it('finds the bottleneck at its worst (deepest backlog at the bottleneck) and, apart, the peak latency', async () => {
     const { db } = await dbs.open(kind);
     const h = history(db);
     await h.saveSnapshot('p', withReply(steady, 2, 1500, t0), 'a');

@@ -141,15 +141,15 @@ export function incidents(db: Db) {
 
     /**
      * The bottleneck at its worst: among the stored snapshots with a bottleneck in the window, the
-     * one where requests spent the longest at the bottleneck (its queue wait, or its stage's
-     * time), then the worst end-to-end latency. Null when there was none.
+     * one with the deepest backlog at it (see bottleneckRank), then the worst end-to-end latency.
+     * Null when there was none.
      */
     async worstSnapshot(pipeline: string, from: Date, to: Date): Promise<{ at: string; snapshot: Snapshot } | null> {
       const rows = await db.query<{ at: Date | string; body: Snapshot | string }>(
         `SELECT at, body FROM snapshots WHERE id = (
            SELECT id FROM snapshots
-            WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND bottleneck_ms IS NOT NULL
-            ORDER BY bottleneck_ms DESC, e2e_ms DESC NULLS LAST, at ASC LIMIT 1)`,
+            WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND bottleneck_rank IS NOT NULL
+            ORDER BY bottleneck_rank DESC, e2e_ms DESC NULLS LAST, at ASC LIMIT 1)`,
         [pipeline, from.toISOString(), to.toISOString()],
       );
       const row = rows[0];

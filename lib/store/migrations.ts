@@ -97,15 +97,21 @@ CREATE INDEX incident_log_incident_at ON incident_log (incident_id, at);
     sql: `
 -- Two figures of each snapshot kept beside its body, so that finding an incident's worst moment
 -- and its peak latency reads two numbers per row instead of parsing every stored JSON body.
+-- bottleneck_rank: how bad the bottleneck was, the ready count of its queue (lag-free), or for a
+-- stage without a queue its time at the end-to-end quantile; null without a bottleneck.
 ALTER TABLE snapshots ADD COLUMN e2e_ms DOUBLE PRECISION;
-ALTER TABLE snapshots ADD COLUMN bottleneck_ms DOUBLE PRECISION;
+ALTER TABLE snapshots ADD COLUMN bottleneck_rank DOUBLE PRECISION;
 UPDATE snapshots SET
   e2e_ms = (body->'endToEnd'->>'pMs')::double precision,
-  bottleneck_ms = CASE WHEN jsonb_typeof(body->'bottleneck') = 'object' THEN (
-    SELECT COALESCE(max(GREATEST(COALESCE((st->>'waitMs')::double precision, 0), COALESCE((st->>'contributionMs')::double precision, 0))), 0)
-      FROM jsonb_array_elements(body->'stages') st
-     WHERE st->>'id' IN (body->'bottleneck'->>'stageId', body->'bottleneck'->>'queueStageId')
-  ) END;
+  bottleneck_rank = CASE
+    WHEN jsonb_typeof(body->'bottleneck') <> 'object' THEN NULL
+    WHEN body->'bottleneck'->>'queueStageId' IS NOT NULL THEN (
+      SELECT COALESCE((st->'queue'->>'ready')::double precision, 0) FROM jsonb_array_elements(body->'stages') st
+       WHERE st->>'id' = body->'bottleneck'->>'queueStageId' LIMIT 1)
+    ELSE (
+      SELECT COALESCE((st->>'contributionMs')::double precision, 0) FROM jsonb_array_elements(body->'stages') st
+       WHERE st->>'id' = body->'bottleneck'->>'stageId' LIMIT 1)
+  END;
 `,
   },
 ];
