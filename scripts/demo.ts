@@ -33,10 +33,15 @@ const warmupSec = Number(args.warmup);
 if (!Number.isFinite(warmupSec) || warmupSec < 0) throw new Error(`--warmup must be a number of seconds, got "${args.warmup}"`);
 
 const layout = stackLayout('demo');
-let stopping = false;
-async function stopAll(code: number): Promise<never> {
-  if (stopping) process.exit(code);
-  stopping = true;
+// Ctrl-C reaches this process more than once (from the terminal, and relayed by npm and tsx):
+// signals within 3 s of the first are the same request; a later one forces the exit.
+let stoppingAt = 0;
+async function stopAll(code: number): Promise<void> {
+  if (stoppingAt !== 0) {
+    if (Date.now() - stoppingAt > 3000) process.exit(code);
+    return;
+  }
+  stoppingAt = Date.now();
   console.log('\nstopping the dashboard, the demo pipeline and the stack ...');
   await stopDashboard(layout);
   await stopPipeline(layout);
@@ -84,6 +89,9 @@ Ctrl-C stops everything.
     console.log(`${new Date().toISOString().slice(11, 19)} ${stats.scenario}: client p90 ${stats.window.p90Ms ?? '-'} ms over ${stats.window.count} requests, ${stats.inFlight} in flight`);
   }
 } catch (err) {
-  console.error(`demo: ${(err as Error).message}`);
-  await stopAll(1);
+  // While stopping, the status line's fetch fails as the pipeline goes away: not an error.
+  if (stoppingAt === 0) {
+    console.error(`demo: ${(err as Error).message}`);
+    await stopAll(1);
+  }
 }
