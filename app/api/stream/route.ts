@@ -20,27 +20,17 @@ export function GET(request: Request) {
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      const send = (snapshot: Snapshot) => {
+      // One writer for every frame: a stream the browser has closed ends the subscriptions.
+      const write = (frame: string) => {
         try {
-          controller.enqueue(encoder.encode(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`));
+          controller.enqueue(encoder.encode(frame));
         } catch {
           cleanup();
         }
       };
-      const announce = (change: Change) => {
-        try {
-          controller.enqueue(encoder.encode(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
-        } catch {
-          cleanup();
-        }
-      };
-      const keepAlive = setInterval(() => {
-        try {
-          controller.enqueue(encoder.encode(': keep-alive\n\n'));
-        } catch {
-          cleanup();
-        }
-      }, 15_000);
+      const send = (snapshot: Snapshot) => write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+      const announce = (change: Change) => write(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
+      const keepAlive = setInterval(() => write(': keep-alive\n\n'), 15_000);
       cleanup = () => {
         clearInterval(keepAlive);
         poller.off('snapshot', send);
@@ -51,7 +41,7 @@ export function GET(request: Request) {
         poller.on('snapshot', send);
         send(poller.snapshot());
       } else {
-        controller.enqueue(encoder.encode(': connected\n\n'));
+        write(': connected\n\n');
       }
       request.signal.addEventListener('abort', () => {
         cleanup();
