@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { useUiStore } from '../live/ui-store';
-import { sendJson } from '../live/send-json';
+import { sendJson } from '../live/api-client';
 import type { ScaleOutcome, ScalePreview } from '@/lib/actions/scale-group';
 
 /**

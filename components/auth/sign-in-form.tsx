@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { sendJson } from '../live/api-client';
 
 export function SignInForm({ next }: { next: string }) {
   const router = useRouter();
@@ -10,14 +11,10 @@ export function SignInForm({ next }: { next: string }) {
   async function submit(form: FormData) {
     setBusy(true);
     setError(null);
-    const res = await fetch('/api/auth/sign-in', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: form.get('name'), password: form.get('password') }),
-    });
+    const r = await sendJson('POST', '/api/auth/sign-in', { name: form.get('name'), password: form.get('password') });
     setBusy(false);
-    if (!res.ok) {
-      setError(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`);
+    if (!r.ok) {
+      setError(r.message);
       return;
     }
     router.push(next);

@@ -5,13 +5,9 @@ import { useQuery } from '@tanstack/react-query';
 import { isActive, statusLabel, type Incident } from '@/lib/incidents/model';
 import type { Viewer } from '../actions/scale-dialog';
 import { useIncidentChanges } from './use-changes';
+import { getJson } from '../live/api-client';
 
-export async function fetchIncidents(): Promise<Incident[]> {
-  const res = await fetch('/api/incidents', { cache: 'no-store' });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-  return (body as { incidents: Incident[] }).incidents;
-}
+export const fetchIncidents = async () => (await getJson<{ incidents: Incident[] }>('/api/incidents')).incidents;
 
 /**
  * On the live page: the incident that needs attention (or warroom's suggestion to open one), with

@@ -6,7 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { allowedMoves, severities, statusLabel, type Incident, type IncidentStatus } from '@/lib/incidents/model';
 import { formatSpan } from '@/lib/incidents/postmortem';
 import type { Viewer } from '../actions/scale-dialog';
-import { sendJson } from '../live/send-json';
+import { sendJson } from '../live/api-client';
 import { useNow } from '../live/use-now';
 import { useIncident, type IncidentDetailJson } from './types';
 

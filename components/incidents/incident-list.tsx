@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { severities, statusLabel, type Incident, type Severity } from '@/lib/incidents/model';
 import { formatSpan } from '@/lib/incidents/postmortem';
 import type { Viewer } from '../actions/scale-dialog';
-import { sendJson } from '../live/send-json';
+import { sendJson } from '../live/api-client';
 import { useNow } from '../live/use-now';
 import { fetchIncidents } from './active-incident-bar';
 import { denyReason, statusColour } from './incident-header';

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Viewer } from '../actions/scale-dialog';
-import { sendJson } from '../live/send-json';
+import { sendJson } from '../live/api-client';
 import { denyReason } from './incident-header';
 import { useIncident, type IncidentDetailJson } from './types';
 

@@ -2,16 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import type { IncidentDetail } from '@/lib/incidents/service';
+import { getJson } from '../live/api-client';
 
 /** What GET /api/incidents/<id> returns (the server type, JSON-serialised). */
 export type IncidentDetailJson = IncidentDetail;
 
-export async function fetchIncident(id: number): Promise<IncidentDetailJson> {
-  const res = await fetch(`/api/incidents/${id}`, { cache: 'no-store' });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-  return body as IncidentDetailJson;
-}
+export const fetchIncident = (id: number) => getJson<IncidentDetailJson>(`/api/incidents/${id}`);
 
 /**
  * The incident detail, shared by the header, the scrubber and the timeline through the query

@@ -3,15 +3,11 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Snapshot } from '@/lib/analysis/types';
+import { getJson } from './api-client';
 
 export const snapshotKey = ['topology'] as const;
 
-async function fetchSnapshot(): Promise<Snapshot> {
-  const res = await fetch('/api/topology', { cache: 'no-store' });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-  return body as Snapshot;
-}
+const fetchSnapshot = () => getJson<Snapshot>('/api/topology');
 
 /**
  * The live snapshot: fetched once, then replaced by every server-sent event. EventSource

@@ -6,15 +6,11 @@ import type { Snapshot } from '@/lib/analysis/types';
 import type { StageSeries, SeriesLine } from '@/lib/poller/series';
 import { count, ms, rate } from '../topology/format';
 import { ScaleButton, type Viewer } from '../actions/scale-dialog';
+import { getJson } from '../live/api-client';
 
 const colours = ['#7cc4fa', '#e0a526', '#ef5a5a', '#3fb27f'];
 
-async function fetchSeries(stageId: string, at: string | undefined): Promise<StageSeries> {
-  const res = await fetch(`/api/series?stage=${encodeURIComponent(stageId)}${at ? `&at=${encodeURIComponent(at)}` : ''}`, { cache: 'no-store' });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-  return body as StageSeries;
-}
+const fetchSeries = (stageId: string, at: string | undefined) => getJson<StageSeries>(`/api/series?stage=${encodeURIComponent(stageId)}${at ? `&at=${encodeURIComponent(at)}` : ''}`);
 
 function Chart({ title, lines }: { title: string; lines: SeriesLine[] }) {
   const times = [...new Set(lines.flatMap((l) => l.points.map((p) => p.t)))].sort((a, b) => a - b);

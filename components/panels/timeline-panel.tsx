@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { getJson } from '../live/api-client';
 
 interface TimelineEntry {
   at: string;
@@ -17,10 +18,7 @@ export function TimelinePanel({ until }: { until: string | null }) {
     queryFn: async () => {
       const to = until ? new Date(until) : null;
       const params = to ? `?from=${encodeURIComponent(new Date(to.getTime() - 3_600_000).toISOString())}&to=${encodeURIComponent(to.toISOString())}` : '';
-      const res = await fetch(`/api/timeline${params}`, { cache: 'no-store' });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-      return body as { events: TimelineEntry[] };
+      return getJson<{ events: TimelineEntry[] }>(`/api/timeline${params}`);
     },
     refetchInterval: until ? false : 10_000,
   });
