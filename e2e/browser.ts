@@ -1,12 +1,42 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../scripts/testing/chromium';
+import { resetPipeline } from '../scripts/testing/demo-client';
 import { dashboardUrl, stackSecrets, type StackLayout } from '../scripts/stack';
 import { demoUsers } from '../scripts/stack/dashboard';
 import { repoRoot } from '../scripts/stack/paths';
 
-export { launchChromium } from '../scripts/testing/chromium';
+export { launchChromium };
+
+/**
+ * The preamble of the tests that drive the demo pipeline: reset it and launch Chromium before the
+ * file, close Chromium and reset it again after. `before`/`after` run inside, between the reset
+ * and the browser. Returns the browser (once the hooks have run).
+ */
+export function pipelineBrowser(layout: StackLayout, hooks: { before?: () => Promise<void>; after?: () => Promise<void> } = {}): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    await resetPipeline(layout);
+    await hooks.before?.();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hooks.after?.();
+    await resetPipeline(layout);
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not launched yet: call the returned function inside a test');
+    return browser;
+  };
+}
+
+/** The ready count shown on the reply queue's node ("1,234 / 3" -> 1234). */
+export async function replyQueueReady(page: Page): Promise<number> {
+  return Number((await page.getByTestId('stage-reply-queue-ready').textContent())!.split('/')[0]!.replace(/,/g, ''));
+}
 
 /** Screenshots go under the ignored state folder, one per test, for a person to look at. */
 export function screenshotPath(name: string): string {

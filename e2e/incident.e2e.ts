@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { dashboardUrl, stackLayout } from '../scripts/stack';
 import { closeActiveIncidents } from '../scripts/testing/dashboard-client';
-import { resetPipeline, topology, waitFor } from '../scripts/testing/demo-client';
+import { topology, waitFor } from '../scripts/testing/demo-client';
 import { setScenario } from '../demo/pipeline';
-import { launchChromium, screenshotPath, signInPage } from './browser';
+import { pipelineBrowser, replyQueueReady, screenshotPath, signInPage } from './browser';
 
 /**
  * The incident, end to end in Chromium on the demo: warroom suggests it when the reply queue
@@ -13,28 +13,21 @@ import { launchChromium, screenshotPath, signInPage } from './browser';
  * the reply queue flagged as it was while the live pipeline is healthy; the postmortem has it all.
  */
 const layout = stackLayout('test');
-let browser: Browser;
-
-beforeAll(async () => {
-  await resetPipeline(layout);
-  // Earlier tests' slow requests leave the 30 s latency window; start from a healthy pipeline
-  // with no incident open, so the suggestion this test follows is its own.
-  await waitFor(() => topology(layout), (s) => s.bottleneck === null && s.endToEnd.pMs !== null && s.endToEnd.pMs < s.endToEnd.sloMs, 120_000, 'a healthy pipeline', 1000);
-  await closeActiveIncidents(layout);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await resetPipeline(layout);
+// Earlier tests' slow requests leave the 30 s latency window; start from a healthy pipeline with
+// no incident open, so the suggestion this test follows is its own.
+const browser = pipelineBrowser(layout, {
+  before: async () => {
+    await waitFor(() => topology(layout), (s) => s.bottleneck === null && s.endToEnd.pMs !== null && s.endToEnd.pMs < s.endToEnd.sloMs, 120_000, 'a healthy pipeline', 1000);
+    await closeActiveIncidents(layout);
+  },
 });
 
 const kinds = (page: Page) => page.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind ?? ''));
-const readyOf = async (page: Page) => Number((await page.getByTestId('stage-reply-queue-ready').textContent())!.split('/')[0]!.replace(/,/g, ''));
 
 describe('an incident in Chromium', () => {
   it('suggested, taken, fixed and resolved; the timeline tells it; the worst moment replays for a viewer', async () => {
     await setScenario(layout, 'reply-starvation');
-    const page = await signInPage(browser, layout, 'operator');
+    const page = await signInPage(browser(), layout, 'operator');
     // The live page offers warroom's suggestion as soon as the bottleneck appears.
     await expect.poll(() => page.getByTestId('active-incident').getAttribute('data-status').catch(() => null), { timeout: 90_000, interval: 500 }).toBe('suggested');
     await page.getByTestId('active-incident-link').click();
@@ -43,7 +36,7 @@ describe('an incident in Chromium', () => {
     const id = Number(new URL(incidentUrl).pathname.split('/').pop());
 
     // Someone else follows the same incident page.
-    const watcher = await signInPage(browser, layout, 'viewer');
+    const watcher = await signInPage(browser(), layout, 'viewer');
     // React's own errors (a hydration mismatch: minified errors 418, 423, 425) fail the test.
     const reactErrors: string[] = [];
     const isReact = (text: string) => /hydrat|Minified React error #(418|423|425)/i.test(text);
@@ -110,14 +103,14 @@ describe('an incident in Chromium', () => {
     await page.context().close();
     await watcher.context().close();
 
-    const viewer = await signInPage(browser, layout, 'viewer');
+    const viewer = await signInPage(browser(), layout, 'viewer');
     await viewer.goto(link);
     await expect.poll(() => viewer.getByTestId('replay-banner').isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await viewer.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
     expect(await viewer.getByTestId('stage-node-reply-queue').getAttribute('data-bottleneck')).toBe('true');
     const at = new URL(link).searchParams.get('at')!;
     const stored = (await (await fetch(`${dashboardUrl(layout)}/api/topology?at=${encodeURIComponent(at)}`)).json()) as { stages: Array<{ id: string; queue?: { ready: number } }> };
-    const readyThen = await readyOf(viewer);
+    const readyThen = await replyQueueReady(viewer);
     expect(readyThen).toBe(stored.stages.find((s) => s.id === 'reply-queue')!.queue!.ready);
     // The worst moment is the stored one with the deepest reply queue: past its threshold of 50.
     expect(readyThen).toBeGreaterThan(50);

@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { dashboardUrl, stackLayout } from '../scripts/stack';
-import { resetPipeline, scaleGroup, topology, waitFor } from '../scripts/testing/demo-client';
+import { scaleGroup, topology, waitFor } from '../scripts/testing/demo-client';
 import { setScenario } from '../demo/pipeline';
-import { launchChromium, screenshotPath, signInPage } from './browser';
+import { pipelineBrowser, replyQueueReady, screenshotPath, signInPage } from './browser';
 
 const layout = stackLayout('test');
-let browser: Browser;
-
-beforeAll(async () => {
-  await resetPipeline(layout);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await resetPipeline(layout);
-});
+const browser = pipelineBrowser(layout);
 
 describe('a link to a moment', () => {
   it('opened later by a viewer in a fresh browser, shows the reply queue flagged as it was, while the live pipeline is healthy', async () => {
     await setScenario(layout, 'reply-starvation');
-    const live = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const live = await browser().newPage({ viewport: { width: 1440, height: 1000 } });
     await live.goto(dashboardUrl(layout));
     await expect.poll(() => live.getByTestId('bottleneck-banner').getAttribute('data-stage'), { timeout: 90_000, interval: 500 }).toBe('reply-consumers');
     await waitFor(() => topology(layout), (s) => (s.stages.find((st) => st.id === 'reply-queue')?.queue?.ready ?? 0) > 80, 60_000, 'a deeper queue');
@@ -28,19 +18,19 @@ describe('a link to a moment', () => {
     await live.getByTestId('copy-link').click();
     const link = (await live.getByTestId('copied-link').textContent())!;
     expect(link).toMatch(/\?at=/);
-    const readyThen = Number((await live.getByTestId('stage-reply-queue-ready').textContent())!.split('/')[0]!.replace(/,/g, ''));
+    const readyThen = await replyQueueReady(live);
     await live.close();
 
     await scaleGroup(layout, 'api', 'reply-consumer', 30, 'replay test: fix');
     await setScenario(layout, 'steady');
     await waitFor(() => topology(layout), (s) => s.bottleneck === null, 90_000, 'the live pipeline to be healthy', 1000);
 
-    const page = await signInPage(browser, layout, 'viewer');
+    const page = await signInPage(browser(), layout, 'viewer');
     await page.goto(link);
     await expect.poll(() => page.getByTestId('replay-banner').isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
     expect(await page.getByTestId('stage-node-reply-queue').getAttribute('data-bottleneck')).toBe('true');
-    const readyReplayed = Number((await page.getByTestId('stage-reply-queue-ready').textContent())!.split('/')[0]!.replace(/,/g, ''));
+    const readyReplayed = await replyQueueReady(page);
     expect(readyReplayed).toBeGreaterThan(50);
     // Exactly the stored snapshot current at that moment (stored at most 5 s before it, so within
     // a few seconds' growth of what the live page showed when the link was copied).

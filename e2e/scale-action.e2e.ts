@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { dashboardUrl, stackLayout } from '../scripts/stack';
-import { loadgenStats, nomadFetch, resetPipeline, waitFor } from '../scripts/testing/demo-client';
+import { loadgenStats, nomadFetch, waitFor } from '../scripts/testing/demo-client';
 import { setScenario } from '../demo/pipeline';
 import { JobScaleStatusSchema } from '../lib/sources/nomad/schemas';
-import { launchChromium, screenshotPath, signInPage } from './browser';
+import { pipelineBrowser, screenshotPath, signInPage } from './browser';
 
 const layout = stackLayout('test');
-let browser: Browser;
-
-beforeAll(async () => {
-  await resetPipeline(layout);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await resetPipeline(layout);
-});
+const browser = pipelineBrowser(layout);
 
 describe('one-click fix in Chromium', () => {
   it('an operator scales the reply consumers from the banner; latency recovers; the audit page shows who and why', async () => {
     await setScenario(layout, 'reply-starvation');
-    const page = await signInPage(browser, layout, 'operator');
+    const page = await signInPage(browser(), layout, 'operator');
     const button = page.getByTestId('scale-button-reply-consumer');
     await expect.poll(() => button.isEnabled().catch(() => false), { timeout: 90_000, interval: 500 }).toBe(true);
     await button.click();
@@ -53,7 +43,7 @@ describe('one-click fix in Chromium', () => {
   });
 
   it('a viewer sees the Scale button disabled, with the reason', async () => {
-    const page = await signInPage(browser, layout, 'viewer');
+    const page = await signInPage(browser(), layout, 'viewer');
     await page.getByTestId('stage-node-reply-consumers').click();
     const button = page.getByTestId('scale-button-reply-consumer');
     await expect.poll(() => button.isDisabled(), { timeout: 15_000 }).toBe(true);

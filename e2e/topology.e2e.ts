@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { dashboardUrl, stackLayout, startPrometheus, stopPrometheus } from '../scripts/stack';
-import { resetPipeline } from '../scripts/testing/demo-client';
 import { setScenario } from '../demo/pipeline';
-import { launchChromium, screenshotPath } from './browser';
+import { pipelineBrowser, screenshotPath } from './browser';
 
 const layout = stackLayout('test');
-let browser: Browser;
+const browser = pipelineBrowser(layout, { after: () => startPrometheus(layout) });
 let page: Page;
 
 beforeAll(async () => {
-  await resetPipeline(layout);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-});
-afterAll(async () => {
-  await browser?.close();
-  await startPrometheus(layout);
-  await resetPipeline(layout);
+  page = await browser().newPage({ viewport: { width: 1440, height: 1000 } });
 });
 
 describe('live topology in Chromium', () => {
@@ -43,7 +35,7 @@ describe('live topology in Chromium', () => {
     await page.screenshot({ path: screenshotPath('reply-starvation'), fullPage: true });
 
     // The link alone brings back the same view.
-    const second = await browser.newPage();
+    const second = await browser().newPage();
     await second.goto(page.url());
     await expect.poll(() => second.getByTestId('stage-side-panel').getAttribute('data-stage'), { timeout: 15_000 }).toBe('reply-queue');
     await second.close();
