@@ -1,4 +1,5 @@
 import type { Snapshot } from '@/lib/analysis/types';
+import { breached } from '@/lib/analysis/derive-events';
 import { ScaleButton, type Viewer } from '../actions/scale-dialog';
 import { ms } from '../topology/format';
 
@@ -6,7 +7,7 @@ import { ms } from '../topology/format';
 export function BottleneckBanner({ snapshot, viewer }: { snapshot: Snapshot; viewer: Viewer | null }) {
   const e2e = snapshot.endToEnd;
   const q = Math.round(e2e.quantile * 100);
-  const breached = e2e.pMs !== null && e2e.pMs > e2e.sloMs;
+  const overSlo = breached(snapshot);
   const b = snapshot.bottleneck;
   if (!b) {
     return (
@@ -27,7 +28,7 @@ export function BottleneckBanner({ snapshot, viewer }: { snapshot: Snapshot; vie
       </p>
       <p className="mt-1 text-sm text-muted">
         End-to-end p{q} {ms(e2e.pMs)}
-        {breached ? <span className="text-crit"> (SLO {ms(e2e.sloMs)} breached)</span> : <> (SLO {ms(e2e.sloMs)})</>}
+        {overSlo ? <span className="text-crit"> (SLO {ms(e2e.sloMs)} breached)</span> : <> (SLO {ms(e2e.sloMs)})</>}
       </p>
       {r && (
         <p className="mt-2 text-sm" data-testid="bottleneck-recommendation">

@@ -25,7 +25,8 @@ export interface TimelineEvent {
   message: string;
 }
 
-const breached = (s: Snapshot) => s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;
+/** The end-to-end quantile is over the SLO. */
+export const breached = (s: Pick<Snapshot, 'endToEnd'>) => s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;
 const label = (s: Snapshot, id: string) => s.stages.find((st) => st.id === id)?.label ?? id;
 
 /**

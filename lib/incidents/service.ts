@@ -9,7 +9,7 @@ import { auditLog, type AuditRow } from '../store/audit-log';
 import { history } from '../store/history';
 import { incidents, type Author } from '../store/incidents';
 import { announce } from './bus';
-import { allowedMoves, canMove, isActive, type Incident } from './model';
+import { allowedMoves, canMove, type Incident } from './model';
 import type { NoteInput, OpenIncidentInput, UpdateIncidentInput } from './inputs';
 import { decideSuggestion } from './suggest';
 import { mergeTimeline, type TimelineEntry } from './timeline';
@@ -143,14 +143,13 @@ export async function loadIncident(db: Db, pipeline: string, id: number, nowMs =
 }
 
 /**
- * Called by the recorder with each stored batch of events, and by a slow tick with none while the
- * pipeline is healthy: suggest, escalate, or withdraw a suggestion nobody took.
+ * Called with each stored batch of events, and by a slow tick with none while the pipeline is
+ * healthy: suggest, escalate, or withdraw a suggestion nobody took.
  */
 export async function suggestFromEvents(db: Db, pipeline: string, events: TimelineEvent[], snapshot: Snapshot, healthySinceMs: number | null = null): Promise<void> {
-  if (events.length > 0) announce({ topic: 'timeline', at: events.at(-1)!.at });
   const store = incidents(db);
   const active = await store.active(pipeline);
-  const decision = decideSuggestion(events, snapshot, active && isActive(active.status) ? active : null, healthySinceMs);
+  const decision = decideSuggestion(events, snapshot, active, healthySinceMs);
   if (!decision) return;
   const warroom: Author = { name: 'warroom', role: 'system' };
   if (decision.kind === 'suggest') {

@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '../analysis/derive-events';
+import { breached, type TimelineEvent } from '../analysis/derive-events';
 import type { Snapshot } from '../analysis/types';
 import type { IncidentStatus, Severity } from './model';
 
@@ -18,7 +18,6 @@ export type SuggestionDecision =
   | { kind: 'escalate'; severity: Severity; reason: string }
   | null;
 
-const breached = (s: Snapshot) => s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;
 
 export const settleMs = 60_000;
 

@@ -6,6 +6,8 @@ import { history } from '../store/history';
 import { suggestFromEvents } from '../incidents/service';
 import { isHealthy } from '../incidents/suggest';
 import type { Snapshot } from '../analysis/types';
+import type { TimelineEvent } from '../analysis/derive-events';
+import { announce } from '../incidents/bus';
 import { Poller } from './poller';
 
 /**
@@ -39,18 +41,21 @@ function startRecording(poller: Poller): void {
       // Since when the pipeline has been healthy: a suggestion nobody took is withdrawn after a
       // settled minute, checked on a slow tick (events alone would miss a quiet recovery).
       let healthySinceMs: number | null = null;
-      let latest = poller.snapshot();
-      const suggest = (events: Parameters<typeof suggestFromEvents>[2], snapshot: Snapshot) => suggestFromEvents(db, config.pipeline.name, events, snapshot, healthySinceMs);
-      const recorder = new HistoryRecorder(history(db), config.pipeline.name, { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours }, suggest);
+      const suggest = (events: TimelineEvent[], snapshot: Snapshot) => suggestFromEvents(db, config.pipeline.name, events, snapshot, healthySinceMs);
+      // Each stored batch: open pages refresh their timelines, and warroom may suggest an incident.
+      const afterEvents = (events: TimelineEvent[], snapshot: Snapshot) => {
+        announce({ topic: 'timeline', at: events.at(-1)!.at });
+        return suggest(events, snapshot);
+      };
+      const recorder = new HistoryRecorder(history(db), config.pipeline.name, { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours }, afterEvents);
       poller.recorder = recorder;
       poller.on('snapshot', (snapshot) => {
-        latest = snapshot;
         if (!isHealthy(snapshot)) healthySinceMs = null;
         else healthySinceMs ??= Date.parse(snapshot.generatedAt);
         void recorder.record(snapshot);
       });
       setInterval(() => {
-        if (healthySinceMs !== null) void suggest([], latest).catch((err: Error) => console.error(`incidents: ${err.message}`));
+        if (healthySinceMs !== null) void suggest([], poller.snapshot()).catch((err: Error) => console.error(`incidents: ${err.message}`));
       }, 15_000).unref();
     })
     .catch((err: Error) => console.error(`history: the store did not open: ${err.message}`));
