@@ -4,17 +4,16 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { isActive, statusLabel, type Incident } from '@/lib/incidents/model';
 import type { Viewer } from '../actions/scale-dialog';
-import { useIncidentChanges } from './use-changes';
 import { getJson } from '../live/api-client';
 
 export const fetchIncidents = async () => (await getJson<{ incidents: Incident[] }>('/api/incidents')).incidents;
 
 /**
  * On the live page: the incident that needs attention (or warroom's suggestion to open one), with
- * a link to its page, so that whoever opens the dashboard joins the incident in one click.
+ * a link to its page, so that whoever opens the dashboard joins the incident in one click. Kept
+ * fresh by the live page's own stream (useSnapshot).
  */
 export function ActiveIncidentBar({ viewer }: { viewer: Viewer | null }) {
-  useIncidentChanges();
   const { data } = useQuery({ queryKey: ['incidents'], queryFn: fetchIncidents, refetchInterval: 15_000 });
   const active = data?.find((i) => isActive(i.status));
   if (!data) return null;

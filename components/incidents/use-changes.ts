@@ -1,24 +1,30 @@
 'use client';
 
 import { useEffect } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { Change } from '@/lib/incidents/bus';
+
+/** Refetches what a change announced by the server makes stale. */
+export function applyChange(client: QueryClient, event: MessageEvent<string>): void {
+  const change = JSON.parse(event.data) as Change;
+  void client.invalidateQueries({ queryKey: ['incidents'] });
+  if (change.topic === 'incident') void client.invalidateQueries({ queryKey: ['incident', change.incidentId] });
+  else void client.invalidateQueries({ queryKey: ['incident'] });
+}
 
 /**
  * Keeps incident data fresh for everyone who has it open: the server announces every incident
  * change and every stored timeline batch on /api/stream; the matching queries are refetched.
- * EventSource reconnects by itself; the queries also poll slowly in case the stream is down.
+ * A page showing the live topology already has that stream (useSnapshot applies the changes), so
+ * it passes `enabled: false` and keeps one connection per tab. EventSource reconnects by itself;
+ * the queries also poll slowly in case the stream is down.
  */
-export function useIncidentChanges(): void {
+export function useIncidentChanges(enabled = true): void {
   const client = useQueryClient();
   useEffect(() => {
+    if (!enabled) return;
     const source = new EventSource('/api/stream?snapshots=0');
-    source.addEventListener('change', (event) => {
-      const change = JSON.parse((event as MessageEvent<string>).data) as Change;
-      void client.invalidateQueries({ queryKey: ['incidents'] });
-      if (change.topic === 'incident') void client.invalidateQueries({ queryKey: ['incident', change.incidentId] });
-      else void client.invalidateQueries({ queryKey: ['incident'] });
-    });
+    source.addEventListener('change', (event) => applyChange(client, event as MessageEvent<string>));
     return () => source.close();
-  }, [client]);
+  }, [client, enabled]);
 }

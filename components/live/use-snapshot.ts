@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Snapshot } from '@/lib/analysis/types';
 import { getJson } from './api-client';
+import { applyChange } from '../incidents/use-changes';
 
 export const snapshotKey = ['topology'] as const;
 
@@ -31,6 +32,8 @@ export function useSnapshot(initial?: Snapshot, options: { live: boolean } = { l
       client.setQueryData(snapshotKey, JSON.parse((event as MessageEvent<string>).data) as Snapshot);
       setStream('live');
     });
+    // The same stream carries incident and timeline changes: one connection per tab.
+    source.addEventListener('change', (event) => applyChange(client, event as MessageEvent<string>));
     source.onerror = () => setStream('reconnecting');
     return () => source.close();
   }, [client, options.live]);

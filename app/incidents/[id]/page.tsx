@@ -61,7 +61,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
   return (
     <main className="mx-auto max-w-7xl space-y-4 p-6">
       <AppHeader />
-      <IncidentData initial={detail}>
+      <IncidentData initial={detail} live={moment === undefined}>
         <IncidentHeader id={detail.incident.id} viewer={viewer} />
         <IncidentScrubber id={detail.incident.id} at={momentIso} />
         <LivePanel at={moment} basePath={`/incidents/${detail.incident.id}`} timeline={<IncidentTimeline id={detail.incident.id} viewer={viewer} at={momentIso} />} />
