@@ -27,25 +27,28 @@ export class HistoryRecorder {
   storedEvents = 0;
   dropped = 0;
   lastError: string | null = null;
+  private readonly options: typeof defaults & { everyMs: number; retentionHours: number };
 
   constructor(
     private readonly store: History,
     private readonly pipeline: string,
-    private readonly options: { everyMs: number; retentionHours: number; maxPendingEvents?: number; maxPendingSnapshots?: number; eventsPerWrite?: number },
+    options: { everyMs: number; retentionHours: number } & Partial<typeof defaults>,
     /** Told about every batch of events once it is stored (incident suggestions, live timelines). */
     private readonly afterEvents?: (events: TimelineEvent[], snapshot: Snapshot) => Promise<void>,
-  ) {}
+  ) {
+    this.options = { ...defaults, ...options };
+  }
 
   async record(snapshot: Snapshot, nowMs = Date.now()): Promise<void> {
     // Events are derived from every snapshot the poller makes, even while a write is in flight,
     // so none is missed.
     const events = deriveEvents(this.previous, snapshot, this.aboveThreshold);
     this.previous = snapshot;
-    this.hold(this.pendingEvents, events, this.options.maxPendingEvents ?? defaults.maxPendingEvents);
+    this.hold(this.pendingEvents, events, this.options.maxPendingEvents);
     const print = fingerprint(snapshot);
     const due = nowMs - this.lastStoredMs >= this.options.everyMs;
     if ((due && print !== this.lastFingerprint) || events.length > 0) {
-      this.hold(this.pendingSnapshots, [{ snapshot, print }], this.options.maxPendingSnapshots ?? defaults.maxPendingSnapshots);
+      this.hold(this.pendingSnapshots, [{ snapshot, print }], this.options.maxPendingSnapshots);
       this.lastStoredMs = nowMs;
       this.lastFingerprint = print;
     }
@@ -87,7 +90,7 @@ export class HistoryRecorder {
    * front.
    */
   private async flush(latest: Snapshot): Promise<void> {
-    const perWrite = this.options.eventsPerWrite ?? defaults.eventsPerWrite;
+    const perWrite = this.options.eventsPerWrite;
     const stored: TimelineEvent[] = [];
     try {
       while (this.pendingEvents.length > 0) {
@@ -96,7 +99,7 @@ export class HistoryRecorder {
           await this.store.saveEvents(this.pipeline, chunk);
         } catch (err) {
           this.pendingEvents.unshift(...chunk);
-          this.hold(this.pendingEvents, [], this.options.maxPendingEvents ?? defaults.maxPendingEvents);
+          this.hold(this.pendingEvents, [], this.options.maxPendingEvents);
           throw err;
         }
         this.storedEvents += chunk.length;
@@ -112,7 +115,7 @@ export class HistoryRecorder {
         bytes = await this.store.saveSnapshot(this.pipeline, item.snapshot, item.print);
       } catch (err) {
         this.pendingSnapshots.unshift(item);
-        this.hold(this.pendingSnapshots, [], this.options.maxPendingSnapshots ?? defaults.maxPendingSnapshots);
+        this.hold(this.pendingSnapshots, [], this.options.maxPendingSnapshots);
         throw err;
       }
       this.storedBytes += bytes;
