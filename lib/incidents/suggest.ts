@@ -18,8 +18,10 @@ export type SuggestionDecision =
   | { kind: 'escalate'; severity: Severity; reason: string }
   | null;
 
-
 export const settleMs = 60_000;
+
+/** The events that make warroom suggest an incident. */
+const triggers = new Set<TimelineEvent['kind']>(['bottleneck-appeared', 'bottleneck-moved', 'slo-breach-began']);
 
 /** Healthy: no bottleneck and the SLO met (or no end-to-end figure). */
 export const isHealthy = (s: Snapshot) => !s.bottleneck && !breached(s);
@@ -33,14 +35,14 @@ export function decideSuggestion(
 ): SuggestionDecision {
   const q = Math.round(snapshot.endToEnd.quantile * 100);
   if (!active) {
-    const trigger = events.find((e) => e.kind === 'bottleneck-appeared' || e.kind === 'slo-breach-began' || e.kind === 'bottleneck-moved');
-    if (!trigger || (!snapshot.bottleneck && !breached(snapshot))) return null;
+    const trigger = events.find((e) => triggers.has(e.kind));
+    if (!trigger || isHealthy(snapshot)) return null;
     const stage = snapshot.bottleneck ? snapshot.stages.find((s) => s.id === snapshot.bottleneck!.stageId) : undefined;
     const title = stage
       ? `${stage.label} bottleneck${breached(snapshot) ? `, end-to-end p${q} over the ${snapshot.endToEnd.sloMs / 1000} s SLO` : ''}`
       : `End-to-end p${q} over the ${snapshot.endToEnd.sloMs / 1000} s SLO`;
     const body = events
-      .filter((e) => e.kind === 'bottleneck-appeared' || e.kind === 'bottleneck-moved' || e.kind === 'slo-breach-began')
+      .filter((e) => triggers.has(e.kind))
       .map((e) => e.message)
       .join(' ');
     return { kind: 'suggest', title, severity: breached(snapshot) ? 'sev2' : 'sev3', startedAt: trigger.at, body };
