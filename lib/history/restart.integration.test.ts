@@ -69,7 +69,7 @@ describe('the history across a store restart', () => {
     const appeared = kinds.filter((k) => k === 'bottleneck-appeared').length;
     expect(appeared).toBe(Math.ceil((i - 6) / 12));
     expect(kinds.filter((k) => k === 'bottleneck-cleared').length).toBe(Math.floor((i - 0) / 12));
-    expect(await incidents(db).get(kept.id)).toMatchObject({ title: 'before the restart' });
+    expect(await incidents(db).get('p', kept.id)).toMatchObject({ title: 'before the restart' });
   });
 
   it('PGlite: closed and reopened, keeps what was stored', async () => {

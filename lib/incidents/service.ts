@@ -62,8 +62,8 @@ export async function openIncident(db: Db, ctx: GuardContext, input: OpenInciden
  */
 export async function updateIncident(db: Db, ctx: GuardContext, id: number, input: UpdateIncidentInput): Promise<ActionResult<Incident>> {
   const store = incidents(db);
-  let incident = await store.get(id);
-  if (!incident || incident.pipeline !== ctx.config.pipeline.name) return actionFail('not_found', `no incident #${id}`);
+  let incident = await store.get(ctx.config.pipeline.name, id);
+  if (!incident) return actionFail('not_found', `no incident #${id}`);
   const users = new Set((ctx.config.auth?.users ?? []).map((u) => u.name));
   if (input.owner !== undefined && !users.has(input.owner)) return actionFail('invalid', `owner: "${input.owner}" is not a configured user`);
   if (input.status !== undefined && input.status !== incident.status && !canMove(incident.status, input.status)) {
@@ -97,8 +97,7 @@ export async function updateIncident(db: Db, ctx: GuardContext, id: number, inpu
 }
 
 export async function addNote(db: Db, ctx: GuardContext, id: number, input: z.infer<typeof NoteInput>): Promise<ActionResult<{ id: number; at: string }>> {
-  const incident = await incidents(db).get(id);
-  if (!incident || incident.pipeline !== ctx.config.pipeline.name) return actionFail('not_found', `no incident #${id}`);
+  if (!(await incidents(db).get(ctx.config.pipeline.name, id))) return actionFail('not_found', `no incident #${id}`);
   const entry = await incidents(db).note(id, authorOf(ctx), input.body);
   if (!entry) return actionFail('not_found', `no incident #${id}`);
   announce({ topic: 'incident', incidentId: id });
@@ -119,8 +118,8 @@ export interface IncidentDetail {
 /** The incident, its window (a few minutes either side), its merged timeline and its worst moment. */
 export async function loadIncident(db: Db, pipeline: string, id: number, nowMs = Date.now()): Promise<IncidentDetail | null> {
   const store = incidents(db);
-  const incident = await store.get(id);
-  if (!incident || incident.pipeline !== pipeline) return null;
+  const incident = await store.get(pipeline, id);
+  if (!incident) return null;
   const from = new Date(Date.parse(incident.startedAt) - leadInMs);
   const to = new Date(Math.min(nowMs, incident.endedAt ? Date.parse(incident.endedAt) + tailMs : nowMs));
   // The timeline has a lead-in and a tail for context; the worst moment, the peak and the

@@ -31,6 +31,8 @@ describe.each(['pglite', 'postgres'] as const)('incidents on %s', (kind) => {
     expect(created).toMatchObject({ status: 'suggested', owner: null, openedBy: 'warroom', startedAt: iso(t0), endedAt: null });
     expect(await store.active('p')).toMatchObject({ id: created.id });
     expect(await store.active('other')).toBeNull();
+    expect(await store.get('p', created.id)).toMatchObject({ id: created.id });
+    expect(await store.get('other', created.id)).toBeNull();
 
     expect(await store.change(created.id, 'status', 'suggested', 'investigating', olivia, 'taking it')).toMatchObject({ status: 'investigating', endedAt: null });
     // warroom changes only its own suggestions: once taken, its escalation is refused.

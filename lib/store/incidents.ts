@@ -75,8 +75,9 @@ export function incidents(db: Db) {
       return toIncident(rows[0]!);
     },
 
-    async get(id: number): Promise<Incident | null> {
-      const rows = await db.query<RawIncident>(`SELECT ${columns} FROM incidents WHERE id = $1`, [id]);
+    /** The incident, if it exists and belongs to this pipeline. */
+    async get(pipeline: string, id: number): Promise<Incident | null> {
+      const rows = await db.query<RawIncident>(`SELECT ${columns} FROM incidents WHERE id = $1 AND pipeline = $2`, [id, pipeline]);
       return rows[0] ? toIncident(rows[0]) : null;
     },
 
