@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../scripts/testing/chromium';
-import { resetPipeline } from '../scripts/testing/demo-client';
+import { resetPipelineAround } from '../scripts/testing/pipeline-hooks';
 import { dashboardUrl, stackSecrets, type StackLayout } from '../scripts/stack';
 import { demoUsers } from '../scripts/stack/dashboard';
 import { repoRoot } from '../scripts/stack/paths';
@@ -17,15 +17,14 @@ export { launchChromium };
  */
 export function pipelineBrowser(layout: StackLayout, hooks: { before?: () => Promise<void>; after?: () => Promise<void> } = {}): () => Browser {
   let browser: Browser | undefined;
+  resetPipelineAround(layout);
   beforeAll(async () => {
-    await resetPipeline(layout);
     await hooks.before?.();
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await hooks.after?.();
-    await resetPipeline(layout);
   });
   return () => {
     if (!browser) throw new Error('Chromium is not launched yet: call the returned function inside a test');

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stackLayout } from '../../scripts/stack';
 import { sleep } from '../../scripts/stack/processes';
-import { loadgenStats, promScalar, queueState, resetPipeline, scaleGroup, waitFor } from '../../scripts/testing/demo-client';
+import { loadgenStats, promScalar, queueState, scaleGroup, waitFor } from '../../scripts/testing/demo-client';
+import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
 import { recordFigures } from '../../scripts/testing/figures';
 import { demoGroups, demoJobIds, setScenario } from '../pipeline';
 
@@ -16,12 +17,7 @@ const sloMs = 3000;
 const inferenceP90 = (window: string) =>
   promScalar(layout, `histogram_quantile(0.9, sum by (le) (rate(demo_inference_duration_seconds_bucket[${window}])))`);
 
-beforeAll(async () => {
-  await resetPipeline(layout);
-});
-afterAll(async () => {
-  await resetPipeline(layout);
-});
+resetPipelineAround(layout);
 
 describe('reply-starvation scenario', () => {
   it('starves the reply queue, not the ML workers, and recovers when the reply consumers are scaled', async () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stackLayout } from '../../scripts/stack';
 import { sleep } from '../../scripts/stack/processes';
 import { AllocationListSchema } from '../../lib/sources/nomad/schemas';
-import { apiCounter, loadgenStats, nomadFetch, queueState, resetPipeline, scaleGroup, waitFor } from '../../scripts/testing/demo-client';
+import { apiCounter, loadgenStats, nomadFetch, queueState, scaleGroup, waitFor } from '../../scripts/testing/demo-client';
+import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
 import { recordFigures } from '../../scripts/testing/figures';
 import { demoGroups, demoJobIds, setScenario } from '../pipeline';
 
@@ -13,12 +14,7 @@ import { demoGroups, demoJobIds, setScenario } from '../pipeline';
  */
 const layout = stackLayout('test');
 
-beforeAll(async () => {
-  await resetPipeline(layout);
-});
-afterAll(async () => {
-  await resetPipeline(layout);
-});
+resetPipelineAround(layout);
 
 describe('scaling down under load', () => {
   it('answers every published request while ML workers and reply consumers are stopped', async () => {

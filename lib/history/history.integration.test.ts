@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dashboardUrl, stackLayout, startDashboard, stopDashboard } from '../../scripts/stack';
 import { sleep } from '../../scripts/stack/processes';
-import { resetPipeline, scaleGroup, topology, waitFor } from '../../scripts/testing/demo-client';
+import { scaleGroup, topology, waitFor } from '../../scripts/testing/demo-client';
+import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
 import { setScenario } from '../../demo/pipeline';
 import type { Snapshot } from '../analysis/types';
 
@@ -17,12 +18,7 @@ async function at(iso: string): Promise<{ status: number; body: Snapshot & { rep
   return { status: res.status, body: await res.json() };
 }
 
-beforeAll(async () => {
-  await resetPipeline(layout);
-});
-afterAll(async () => {
-  await resetPipeline(layout);
-});
+resetPipelineAround(layout);
 
 describe('history', () => {
   it('replays the worst moment after recovery, lists what happened, and keeps both across a restart', async () => {

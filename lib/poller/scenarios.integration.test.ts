@@ -1,8 +1,9 @@
 import amqp from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rabbitAmqpUrl, stackLayout } from '../../scripts/stack';
 import { sleep } from '../../scripts/stack/processes';
 import { resetPipeline, topology, waitFor } from '../../scripts/testing/demo-client';
+import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
 import { recordFigures } from '../../scripts/testing/figures';
 import { setScenario } from '../../demo/pipeline';
 
@@ -12,12 +13,7 @@ import { setScenario } from '../../demo/pipeline';
  */
 const layout = stackLayout('test');
 
-beforeAll(async () => {
-  await resetPipeline(layout);
-});
-afterAll(async () => {
-  await resetPipeline(layout);
-});
+resetPipelineAround(layout);
 
 describe('diagnosis of the demo scenarios', () => {
   it('steady: no bottleneck for a whole minute', async () => {
