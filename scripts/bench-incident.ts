@@ -8,6 +8,7 @@ import { history } from '../lib/store/history';
 import { incidents } from '../lib/store/incidents';
 import { dashboardUrl, startDashboard, stopDashboard, type StackLayout } from './stack';
 import { launchChromium } from './testing/chromium';
+import { quantile as nearestRank } from '../demo/loadgen/latency-window';
 
 /**
  * The 24-hour incident benchmark: 24 hours of history written into the dashboard's own store the
@@ -20,9 +21,8 @@ const hourMs = 3_600_000;
 const stepMs = 5000;
 const seedPrefix = 'bench-seed:';
 
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
+/** Nearest-rank quantile of a sorted, non-empty list (the load generator's definition). */
+const quantile = (sorted: number[], q: number): number => nearestRank(sorted, q)!;
 
 async function timed(n: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];

@@ -8,6 +8,7 @@ import { setScenario, startPipeline, stopPipeline } from '../demo/pipeline';
 import { resetPipeline, topology } from './testing/demo-client';
 import { createBulkQueues, deleteBulkQueues } from './testing/bulk-queues';
 import { longIncident } from './bench-incident';
+import { quantile as nearestRank } from '../demo/loadgen/latency-window';
 
 /**
  * `npm run bench`: the figures the issues ask for, from one run on the real local stack. Prints a
@@ -18,9 +19,8 @@ const base = dashboardUrl(layout);
 const secrets = stackSecrets(layout);
 const auth = `Basic ${Buffer.from(`${secrets.rabbitUser}:${secrets.rabbitPassword}`).toString('base64')}`;
 
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
+/** Nearest-rank quantile of a sorted, non-empty list (the load generator's definition). */
+const quantile = (sorted: number[], q: number): number => nearestRank(sorted, q)!;
 
 async function counters(): Promise<Map<string, number>> {
   const text = await (await fetch(`${base}/api/metrics`)).text();
