@@ -1,10 +1,6 @@
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
-const config = [
-  ...nextVitals,
-  ...nextTs,
-  { ignores: ['.next/**', '.warroom/**', 'node_modules/**', 'next-env.d.ts'] },
-];
+const config = [...nextVitals, ...nextTs, { ignores: ['.next/**', '.warroom/**', 'node_modules/**', 'next-env.d.ts'] }];
 
 export default config;

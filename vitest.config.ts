@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-const alias = { '@': path.resolve(import.meta.dirname), 'server-only': path.resolve(import.meta.dirname, 'scripts/testing/server-only-stub.ts') };
+const alias = {
+  '@': path.resolve(import.meta.dirname),
+  'server-only': path.resolve(import.meta.dirname, 'scripts/testing/server-only-stub.ts'),
+};
 
 /**
  * Three projects, run one after the other by scripts/run-tests.ts:

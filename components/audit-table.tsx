@@ -7,15 +7,30 @@ import { getDb } from '@/lib/store';
 import { Panel } from './panel';
 
 const outcomes: AuditOutcome[] = ['pending', 'succeeded', 'failed', 'refused'];
-const outcomeColour: Record<AuditOutcome, string> = { pending: 'text-warn', succeeded: 'text-ok', failed: 'text-crit', refused: 'text-warn' };
+const outcomeColour: Record<AuditOutcome, string> = {
+  pending: 'text-warn',
+  succeeded: 'text-ok',
+  failed: 'text-crit',
+  refused: 'text-warn',
+};
 
 /** Every action with who, when, what, why and how it ended; filtered by the query string. */
-export async function AuditTable({ filter }: { filter: { actor?: string; job?: string; group?: string; outcome?: string } }) {
+export async function AuditTable({
+  filter,
+}: {
+  filter: { actor?: string; job?: string; group?: string; outcome?: string };
+}) {
   if (!readAccess(await headers()).allowed) redirect('/sign-in?next=/audit');
   const outcome = outcomes.includes(filter.outcome as AuditOutcome) ? (filter.outcome as AuditOutcome) : undefined;
   let rows;
   try {
-    rows = await auditLog(await getDb()).list({ actor: filter.actor || undefined, job: filter.job || undefined, group: filter.group || undefined, outcome, limit: 200 });
+    rows = await auditLog(await getDb()).list({
+      actor: filter.actor || undefined,
+      job: filter.job || undefined,
+      group: filter.group || undefined,
+      outcome,
+      limit: 200,
+    });
   } catch (err) {
     return (
       <Panel title="Audit log">
@@ -27,7 +42,13 @@ export async function AuditTable({ filter }: { filter: { actor?: string; job?: s
     <Panel title="Audit log" testId="audit-log">
       <form className="mb-3 flex flex-wrap gap-2 text-xs" method="get">
         {(['actor', 'job', 'group'] as const).map((k) => (
-          <input key={k} name={k} defaultValue={filter[k] ?? ''} placeholder={k} className="rounded border border-edge bg-surface px-2 py-1" />
+          <input
+            key={k}
+            name={k}
+            defaultValue={filter[k] ?? ''}
+            placeholder={k}
+            className="rounded border border-edge bg-surface px-2 py-1"
+          />
         ))}
         <select name="outcome" defaultValue={outcome ?? ''} className="rounded border border-edge bg-surface px-2 py-1">
           <option value="">any outcome</option>
@@ -38,7 +59,9 @@ export async function AuditTable({ filter }: { filter: { actor?: string; job?: s
         <button className="rounded border border-edge px-2 py-1 hover:bg-edge">Filter</button>
       </form>
       {rows.length === 0 ? (
-        <p className="text-sm text-muted">No actions recorded{filter.actor || filter.job || filter.group || outcome ? ' for this filter' : ' yet'}.</p>
+        <p className="text-sm text-muted">
+          No actions recorded{filter.actor || filter.job || filter.group || outcome ? ' for this filter' : ' yet'}.
+        </p>
       ) : (
         <table className="w-full text-left text-xs">
           <thead className="text-muted">
@@ -55,7 +78,12 @@ export async function AuditTable({ filter }: { filter: { actor?: string; job?: s
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id} className="border-t border-edge/60 align-top" data-testid="audit-row" data-outcome={r.outcome}>
+              <tr
+                key={r.id}
+                className="border-t border-edge/60 align-top"
+                data-testid="audit-row"
+                data-outcome={r.outcome}
+              >
                 <td className="py-1 font-mono">{r.id}</td>
                 <td className="font-mono">{r.createdAt.replace('T', ' ').slice(0, 19)}</td>
                 <td data-testid="audit-actor">

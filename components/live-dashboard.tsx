@@ -62,7 +62,8 @@ export function LiveDashboard({
     router.replace(`${pathname}${next.size ? `?${next}` : ''}`, { scroll: false });
   };
 
-  if (!snapshot) return <p className="text-sm text-crit">No snapshot: {(error as Error | null)?.message ?? 'loading'}</p>;
+  if (!snapshot)
+    return <p className="text-sm text-crit">No snapshot: {(error as Error | null)?.message ?? 'loading'}</p>;
   return (
     <div className="space-y-4">
       {replay && <ReplayBanner at={replay.at} storedAt={replay.storedAt} liveHref={liveHref} />}
@@ -83,16 +84,26 @@ export function LiveDashboard({
         </PanelBoundary>
         {selected && (
           <PanelBoundary name="side panel">
-            <StageSidePanel snapshot={snapshot} stageId={selected} onClose={() => choose(null)} viewer={viewer} at={replay?.at} />
+            <StageSidePanel
+              snapshot={snapshot}
+              stageId={selected}
+              onClose={() => choose(null)}
+              viewer={viewer}
+              at={replay?.at}
+            />
           </PanelBoundary>
         )}
       </div>
       {scaleTarget && (
-        <ScaleDialog key={`${scaleTarget.job}/${scaleTarget.group}`} job={scaleTarget.job} group={scaleTarget.group} suggested={scaleTarget.suggested} onClose={() => openScale(null)} />
+        <ScaleDialog
+          key={`${scaleTarget.job}/${scaleTarget.group}`}
+          job={scaleTarget.job}
+          group={scaleTarget.group}
+          suggested={scaleTarget.suggested}
+          onClose={() => openScale(null)}
+        />
       )}
-      <PanelBoundary name="timeline">
-        {timeline ?? <TimelinePanel until={replay ? replay.at : null} />}
-      </PanelBoundary>
+      <PanelBoundary name="timeline">{timeline ?? <TimelinePanel until={replay ? replay.at : null} />}</PanelBoundary>
       <PanelBoundary name="unmonitored queues">
         <UnmonitoredQueues snapshot={snapshot} />
       </PanelBoundary>

@@ -19,9 +19,18 @@ import { Panel } from './panel';
  * A boundary here hydrated later, after the incident page's queries had mounted and could refetch,
  * so the timeline inside it hydrated with newer data than the server rendered (React error 418).
  */
-export async function LivePanel({ at, basePath = '/', timeline }: { at?: string; basePath?: string; timeline?: ReactNode }) {
+export async function LivePanel({
+  at,
+  basePath = '/',
+  timeline,
+}: {
+  at?: string;
+  basePath?: string;
+  timeline?: ReactNode;
+}) {
   // The page serves the same data as /api/topology, so it asks for the same access.
-  if (!readAccess(await headers()).allowed) redirect(`/sign-in?next=${encodeURIComponent(at ? `${basePath}?at=${at}` : basePath)}`);
+  if (!readAccess(await headers()).allowed)
+    redirect(`/sign-in?next=${encodeURIComponent(at ? `${basePath}?at=${at}` : basePath)}`);
   const { poller, error } = getPoller();
   const viewer = await viewerOf();
   if (!poller) {
@@ -45,7 +54,15 @@ export async function LivePanel({ at, basePath = '/', timeline }: { at?: string;
         </Panel>
       );
     }
-    return <LiveDashboard initial={replay.snapshot} viewer={viewer} replay={replay.snapshot.replay} liveHref={basePath} timeline={timeline} />;
+    return (
+      <LiveDashboard
+        initial={replay.snapshot}
+        viewer={viewer}
+        replay={replay.snapshot.replay}
+        liveHref={basePath}
+        timeline={timeline}
+      />
+    );
   }
   return <LiveDashboard initial={poller.snapshot()} viewer={viewer} liveHref={basePath} timeline={timeline} />;
 }

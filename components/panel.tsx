@@ -1,6 +1,16 @@
 import type { ReactNode } from 'react';
 
-export function Panel({ title, testId, aside, children }: { title: string; testId?: string; aside?: ReactNode; children: ReactNode }) {
+export function Panel({
+  title,
+  testId,
+  aside,
+  children,
+}: {
+  title: string;
+  testId?: string;
+  aside?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <section className="rounded-lg border border-edge bg-panel" data-testid={testId}>
       <header className="flex items-center justify-between border-b border-edge px-4 py-2">

@@ -27,10 +27,19 @@ export async function SourcesPanel() {
   }
   const sources = publicSources(state.config);
   return (
-    <Panel title="Configured sources" testId="sources-panel" aside={<span className="text-xs text-muted">{state.file}</span>}>
+    <Panel
+      title="Configured sources"
+      testId="sources-panel"
+      aside={<span className="text-xs text-muted">{state.file}</span>}
+    >
       <ul className="grid gap-3 sm:grid-cols-3">
         {sources.map((s) => (
-          <li key={s.kind} className="rounded border border-edge p-3" data-testid={`source-${s.kind}`} data-configured={s.configured}>
+          <li
+            key={s.kind}
+            className="rounded border border-edge p-3"
+            data-testid={`source-${s.kind}`}
+            data-configured={s.configured}
+          >
             <div className="font-medium">{sourceLabels[s.kind]}</div>
             {s.configured ? (
               <>

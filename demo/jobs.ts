@@ -51,7 +51,9 @@ export function demoJobs(input: DemoJobsInput): JobSpec[] {
           Scaling: { Min: 1, Max: 64, Enabled: true, Policy: { cooldown: '1m' } },
           Networks: metricsNetwork,
           Services: [{ Name: 'reply-consumer', PortLabel: 'metrics', Tags: ['prometheus'] }],
-          Tasks: [task('reply-consumer', input.bundles['reply-consumer'], { AMQP_URL: input.amqpUrl, API_URL: apiUrl })],
+          Tasks: [
+            task('reply-consumer', input.bundles['reply-consumer'], { AMQP_URL: input.amqpUrl, API_URL: apiUrl }),
+          ],
         },
       ],
     },

@@ -1,13 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDir, prometheusTargetsDir, rabbitAmqpUrl, stackSecrets, type StackLayout } from '../scripts/stack';
 import {
-  ensureDir,
-  prometheusTargetsDir,
-  rabbitAmqpUrl,
-  stackSecrets,
-  type StackLayout,
-} from '../scripts/stack';
-import { httpOk, managed, runningPid, sleep, startDetached, stopManaged, waitUntilReady } from '../scripts/stack/processes';
+  httpOk,
+  managed,
+  runningPid,
+  sleep,
+  startDetached,
+  stopManaged,
+  waitUntilReady,
+} from '../scripts/stack/processes';
 import { buildDemo } from './build';
 import { demoGroups, demoJobIds, demoJobs } from './jobs';
 import type { ScenarioName } from './loadgen/scenarios';
@@ -44,7 +46,9 @@ export async function waitForAllocations(layout: StackLayout, timeoutMs = 60_000
     const statuses = await Promise.all(
       Object.values(demoJobIds).map(async (id) => {
         const res = await fetch(`${urls.nomad}/v1/job/${id}/scale`, { headers: { 'X-Nomad-Token': token } });
-        return (await res.json()) as { TaskGroups: Record<string, { Desired: number; Running: number; Placed: number }> };
+        return (await res.json()) as {
+          TaskGroups: Record<string, { Desired: number; Running: number; Placed: number }>;
+        };
       }),
     ).catch(() => null);
     if (statuses) {
@@ -66,7 +70,12 @@ export async function startPipeline(layout: StackLayout, options: { scenario: Sc
 
   if (runningPid(procs.nomad) === null) {
     const jobsFile = path.join(demoDir, 'jobs.json');
-    const jobs = demoJobs({ nodePath: process.execPath, bundles, amqpUrl: rabbitAmqpUrl(layout), apiPort: layout.ports.demoApi });
+    const jobs = demoJobs({
+      nodePath: process.execPath,
+      bundles,
+      amqpUrl: rabbitAmqpUrl(layout),
+      apiPort: layout.ports.demoApi,
+    });
     writeFileSync(jobsFile, JSON.stringify({ Jobs: jobs }, null, 2), { mode: 0o600 });
     startDetached(
       procs.nomad,
@@ -82,12 +91,21 @@ export async function startPipeline(layout: StackLayout, options: { scenario: Sc
       { env: { ...process.env, NOMAD_STANDIN_TOKEN: secrets.nomadToken } },
     );
   }
-  await waitUntilReady(procs.nomad, () => httpOk(`${urls.nomad}/v1/status/leader`, { headers: { 'X-Nomad-Token': secrets.nomadToken } }), 20_000);
+  await waitUntilReady(
+    procs.nomad,
+    () => httpOk(`${urls.nomad}/v1/status/leader`, { headers: { 'X-Nomad-Token': secrets.nomadToken } }),
+    20_000,
+  );
   await waitForAllocations(layout);
   await waitUntilReady(procs.nomad, () => httpOk(`${urls.api}/healthz`), 30_000);
 
   if (runningPid(procs.loadgen) === null) {
-    startDetached(procs.loadgen, process.execPath, [bundles.loadgen, `--scenario=${options.scenario}`, `--api=${urls.api}`, `--port=${layout.ports.loadgen}`]);
+    startDetached(procs.loadgen, process.execPath, [
+      bundles.loadgen,
+      `--scenario=${options.scenario}`,
+      `--api=${urls.api}`,
+      `--port=${layout.ports.loadgen}`,
+    ]);
   }
   await waitUntilReady(procs.loadgen, () => httpOk(`${urls.loadgen}/scenario`), 20_000);
   await setScenario(layout, options.scenario);

@@ -15,7 +15,10 @@ export { launchChromium };
  * file, close Chromium and reset it again after. `before`/`after` run inside, between the reset
  * and the browser. Returns the browser (once the hooks have run).
  */
-export function pipelineBrowser(layout: StackLayout, hooks: { before?: () => Promise<void>; after?: () => Promise<void> } = {}): () => Browser {
+export function pipelineBrowser(
+  layout: StackLayout,
+  hooks: { before?: () => Promise<void>; after?: () => Promise<void> } = {},
+): () => Browser {
   let browser: Browser | undefined;
   resetPipelineAround(layout);
   beforeAll(async () => {

@@ -17,19 +17,35 @@ const layout = stackLayout('test');
 // no incident open, so the suggestion this test follows is its own.
 const browser = pipelineBrowser(layout, {
   before: async () => {
-    await waitFor(() => topology(layout), (s) => s.bottleneck === null && s.endToEnd.pMs !== null && s.endToEnd.pMs < s.endToEnd.sloMs, 120_000, 'a healthy pipeline', 1000);
+    await waitFor(
+      () => topology(layout),
+      (s) => s.bottleneck === null && s.endToEnd.pMs !== null && s.endToEnd.pMs < s.endToEnd.sloMs,
+      120_000,
+      'a healthy pipeline',
+      1000,
+    );
     await closeActiveIncidents(layout);
   },
 });
 
-const kinds = (page: Page) => page.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind ?? ''));
+const kinds = (page: Page) =>
+  page.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind ?? ''));
 
 describe('an incident in Chromium', () => {
   it('suggested, taken, fixed and resolved; the timeline tells it; the worst moment replays for a viewer', async () => {
     await setScenario(layout, 'reply-starvation');
     const page = await signInPage(browser(), layout, 'operator');
     // The live page offers warroom's suggestion as soon as the bottleneck appears.
-    await expect.poll(() => page.getByTestId('active-incident').getAttribute('data-status').catch(() => null), { timeout: 90_000, interval: 500 }).toBe('suggested');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('active-incident')
+            .getAttribute('data-status')
+            .catch(() => null),
+        { timeout: 90_000, interval: 500 },
+      )
+      .toBe('suggested');
     await page.getByTestId('active-incident-link').click();
     await page.waitForURL(/\/incidents\/\d+$/);
     const incidentUrl = page.url();
@@ -50,32 +66,55 @@ describe('an incident in Chromium', () => {
     await page.getByTestId('move-investigating').click();
     await page.getByTestId('move-reason').fill('reply queue growing while the ML workers idle');
     await page.getByTestId('move-confirm').click();
-    await expect.poll(() => page.getByTestId('incident-status').textContent(), { timeout: 10_000 }).toBe('Investigating');
+    await expect
+      .poll(() => page.getByTestId('incident-status').textContent(), { timeout: 10_000 })
+      .toBe('Investigating');
     expect(await page.getByTestId('incident-owner').textContent()).toBe('olivia in charge');
-    await expect.poll(() => watcher.getByTestId('incident-status').textContent(), { timeout: 10_000 }).toBe('Investigating');
+    await expect
+      .poll(() => watcher.getByTestId('incident-status').textContent(), { timeout: 10_000 })
+      .toBe('Investigating');
 
     await page.getByTestId('note-input').fill('ML inference p90 normal; only the reply queue grows');
     await page.getByTestId('note-submit').click();
-    await expect.poll(() => watcher.locator('[data-testid="timeline-event"][data-kind="note"]').count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => watcher.locator('[data-testid="timeline-event"][data-kind="note"]').count(), { timeout: 10_000 })
+      .toBe(1);
 
     // Let the backlog build, then fix it from the banner on the incident page.
-    await waitFor(() => topology(layout), (s) => (s.stages.find((st) => st.id === 'reply-queue')?.queue?.ready ?? 0) > 80, 60_000, 'a deep reply queue');
+    await waitFor(
+      () => topology(layout),
+      (s) => (s.stages.find((st) => st.id === 'reply-queue')?.queue?.ready ?? 0) > 80,
+      60_000,
+      'a deep reply queue',
+    );
     const button = page.getByTestId('scale-button-reply-consumer');
     await expect.poll(() => button.isEnabled().catch(() => false), { timeout: 30_000, interval: 500 }).toBe(true);
     await button.click();
-    await expect.poll(() => page.getByTestId('scale-preview-counts').textContent(), { timeout: 15_000 }).toMatch(/^3 → \d+$/);
+    await expect
+      .poll(() => page.getByTestId('scale-preview-counts').textContent(), { timeout: 15_000 })
+      .toMatch(/^3 → \d+$/);
     const to = Number((await page.getByTestId('scale-preview-counts').textContent())!.split('→')[1]);
     await page.getByTestId('scale-reason').fill('incident: 3 reply consumers cannot keep up');
     if (await page.getByTestId('scale-confirm').count()) await page.getByTestId('scale-confirm').fill('reply-consumer');
     await page.getByTestId('scale-submit').click();
-    await expect.poll(() => page.getByTestId('scale-result').textContent(), { timeout: 20_000 }).toContain(`Scaled from 3 to ${to}`);
+    await expect
+      .poll(() => page.getByTestId('scale-result').textContent(), { timeout: 20_000 })
+      .toContain(`Scaled from 3 to ${to}`);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('scale-dialog').count(), { timeout: 5000 }).toBe(0);
     await setScenario(layout, 'steady');
 
     // Recovery reaches the open pages' timelines without a reload.
-    await expect.poll(async () => (await kinds(watcher)).includes('bottleneck-cleared'), { timeout: 90_000, interval: 1000 }).toBe(true);
-    await waitFor(() => topology(layout), (s) => s.bottleneck === null && s.endToEnd.pMs !== null && s.endToEnd.pMs < s.endToEnd.sloMs, 90_000, 'the SLO met again', 1000);
+    await expect
+      .poll(async () => (await kinds(watcher)).includes('bottleneck-cleared'), { timeout: 90_000, interval: 1000 })
+      .toBe(true);
+    await waitFor(
+      () => topology(layout),
+      (s) => s.bottleneck === null && s.endToEnd.pMs !== null && s.endToEnd.pMs < s.endToEnd.sloMs,
+      90_000,
+      'the SLO met again',
+      1000,
+    );
 
     await page.getByTestId('move-resolved').click();
     await page.getByTestId('move-reason').fill(`reply consumers 3 -> ${to}; p90 back under 3 s`);
@@ -85,12 +124,27 @@ describe('an incident in Chromium', () => {
 
     expect(reactErrors.join('\n')).toBe('');
     const story = await kinds(page);
-    for (const kind of ['bottleneck-appeared', 'incident-suggested', 'slo-breach-began', 'queue-above-threshold', 'incident-status', 'note', 'action', 'bottleneck-cleared']) expect(story).toContain(kind);
+    for (const kind of [
+      'bottleneck-appeared',
+      'incident-suggested',
+      'slo-breach-began',
+      'queue-above-threshold',
+      'incident-status',
+      'note',
+      'action',
+      'bottleneck-cleared',
+    ])
+      expect(story).toContain(kind);
     // (The timeline opens two minutes before the incident, so earlier tests' events may lead in.)
     expect(story.lastIndexOf('bottleneck-appeared')).toBeLessThan(story.lastIndexOf('action'));
     expect(story.lastIndexOf('action')).toBeLessThan(story.lastIndexOf('bottleneck-cleared'));
-    const action = page.locator('[data-testid="timeline-event"][data-kind="action"]').filter({ hasText: 'incident: 3 reply consumers' }).last();
-    expect(await action.textContent()).toContain(`olivia (operator) scaled api/reply-consumer 3 -> ${to}. Reason: incident: 3 reply consumers cannot keep up`);
+    const action = page
+      .locator('[data-testid="timeline-event"][data-kind="action"]')
+      .filter({ hasText: 'incident: 3 reply consumers' })
+      .last();
+    expect(await action.textContent()).toContain(
+      `olivia (operator) scaled api/reply-consumer 3 -> ${to}. Reason: incident: 3 reply consumers cannot keep up`,
+    );
     await page.screenshot({ path: screenshotPath('incident-resolved'), fullPage: true });
 
     // The worst moment, copied as a link.
@@ -109,19 +163,26 @@ describe('an incident in Chromium', () => {
     expect(await viewer.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
     expect(await viewer.getByTestId('stage-node-reply-queue').getAttribute('data-bottleneck')).toBe('true');
     const at = new URL(link).searchParams.get('at')!;
-    const stored = (await (await fetch(`${dashboardUrl(layout)}/api/topology?at=${encodeURIComponent(at)}`)).json()) as { stages: Array<{ id: string; queue?: { ready: number } }> };
+    const stored = (await (
+      await fetch(`${dashboardUrl(layout)}/api/topology?at=${encodeURIComponent(at)}`)
+    ).json()) as { stages: Array<{ id: string; queue?: { ready: number } }> };
     const readyThen = await replyQueueReady(viewer);
     expect(readyThen).toBe(stored.stages.find((s) => s.id === 'reply-queue')!.queue!.ready);
     // The worst moment is the stored one with the deepest reply queue: past its threshold of 50.
     expect(readyThen).toBeGreaterThan(50);
-    const detail = (await (await fetch(`${dashboardUrl(layout)}/api/incidents/${id}`)).json()) as { worst: { at: string } };
+    const detail = (await (await fetch(`${dashboardUrl(layout)}/api/incidents/${id}`)).json()) as {
+      worst: { at: string };
+    };
     expect(at).toBe(detail.worst.at);
     expect(await viewer.locator('[data-testid="timeline-event"][data-current="true"]').count()).toBe(1);
     expect((await topology(layout)).bottleneck).toBeNull();
     await viewer.screenshot({ path: screenshotPath('incident-worst-moment'), fullPage: true });
 
     // The postmortem draft carries the reasons and links back to the moments.
-    const md = await viewer.evaluate(async (incidentId) => (await fetch(`/api/incidents/${incidentId}/postmortem`)).text(), id);
+    const md = await viewer.evaluate(
+      async (incidentId) => (await fetch(`/api/incidents/${incidentId}/postmortem`)).text(),
+      id,
+    );
     expect(md).toContain(`Reason: "incident: 3 reply consumers cannot keep up"`);
     expect(md).toMatch(/> Reply queue: [\d,]+ ready, 3 consumers drain/);
     expect(md).toContain(`reply consumers 3 -> ${to}; p90 back under 3 s`);

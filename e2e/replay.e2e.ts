@@ -12,8 +12,15 @@ describe('a link to a moment', () => {
     await setScenario(layout, 'reply-starvation');
     const live = await browser().newPage({ viewport: { width: 1440, height: 1000 } });
     await live.goto(dashboardUrl(layout));
-    await expect.poll(() => live.getByTestId('bottleneck-banner').getAttribute('data-stage'), { timeout: 90_000, interval: 500 }).toBe('reply-consumers');
-    await waitFor(() => topology(layout), (s) => (s.stages.find((st) => st.id === 'reply-queue')?.queue?.ready ?? 0) > 80, 60_000, 'a deeper queue');
+    await expect
+      .poll(() => live.getByTestId('bottleneck-banner').getAttribute('data-stage'), { timeout: 90_000, interval: 500 })
+      .toBe('reply-consumers');
+    await waitFor(
+      () => topology(layout),
+      (s) => (s.stages.find((st) => st.id === 'reply-queue')?.queue?.ready ?? 0) > 80,
+      60_000,
+      'a deeper queue',
+    );
     await live.waitForTimeout(1500);
     await live.getByTestId('copy-link').click();
     const link = (await live.getByTestId('copied-link').textContent())!;
@@ -23,7 +30,13 @@ describe('a link to a moment', () => {
 
     await scaleGroup(layout, 'api', 'reply-consumer', 30, 'replay test: fix');
     await setScenario(layout, 'steady');
-    await waitFor(() => topology(layout), (s) => s.bottleneck === null, 90_000, 'the live pipeline to be healthy', 1000);
+    await waitFor(
+      () => topology(layout),
+      (s) => s.bottleneck === null,
+      90_000,
+      'the live pipeline to be healthy',
+      1000,
+    );
 
     const page = await signInPage(browser(), layout, 'viewer');
     await page.goto(link);
@@ -35,7 +48,9 @@ describe('a link to a moment', () => {
     // Exactly the stored snapshot current at that moment (stored at most 5 s before it, so within
     // a few seconds' growth of what the live page showed when the link was copied).
     const at = new URL(link).searchParams.get('at')!;
-    const stored = (await (await fetch(`${dashboardUrl(layout)}/api/topology?at=${encodeURIComponent(at)}`)).json()) as { stages: Array<{ id: string; queue?: { ready: number } }> };
+    const stored = (await (
+      await fetch(`${dashboardUrl(layout)}/api/topology?at=${encodeURIComponent(at)}`)
+    ).json()) as { stages: Array<{ id: string; queue?: { ready: number } }> };
     expect(readyReplayed).toBe(stored.stages.find((s) => s.id === 'reply-queue')!.queue!.ready);
     expect(readyThen - readyReplayed).toBeLessThanOrEqual(40);
     // The replay stays put: no live update replaces it.

@@ -34,7 +34,10 @@ async function timed(n: number, run: (i: number) => Promise<unknown>): Promise<n
   return out.sort((a, b) => a - b);
 }
 
-const row = (label: string, times: number[], extra = '') => console.log(`| ${label} | ${quantile(times, 0.5).toFixed(0)} ms | ${quantile(times, 0.9).toFixed(0)} ms | ${times.at(-1)!.toFixed(0)} ms |${extra ? ` ${extra} |` : ''}`);
+const row = (label: string, times: number[], extra = '') =>
+  console.log(
+    `| ${label} | ${quantile(times, 0.5).toFixed(0)} ms | ${quantile(times, 0.9).toFixed(0)} ms | ${times.at(-1)!.toFixed(0)} ms |${extra ? ` ${extra} |` : ''}`,
+  );
 
 /** The snapshot at `atMs` of a pipeline that starves its reply queue from :20 to :30 every hour. */
 function sampleAt(atMs: number, steady: Snapshot, starving: Snapshot): Snapshot {
@@ -45,12 +48,22 @@ function sampleAt(atMs: number, steady: Snapshot, starving: Snapshot): Snapshot 
   return {
     ...base,
     generatedAt: new Date(atMs).toISOString(),
-    endToEnd: { ...base.endToEnd, pMs: bad ? Math.round(3000 + (minute - 20) * 900) : 1400 + Math.round((atMs / stepMs) % 7) * 10 },
-    stages: base.stages.map((st) => (st.id === 'reply-queue' && st.queue ? { ...st, queue: { ...st.queue, ready }, waitMs: ready * 80 } : st)),
+    endToEnd: {
+      ...base.endToEnd,
+      pMs: bad ? Math.round(3000 + (minute - 20) * 900) : 1400 + Math.round((atMs / stepMs) % 7) * 10,
+    },
+    stages: base.stages.map((st) =>
+      st.id === 'reply-queue' && st.queue ? { ...st, queue: { ...st.queue, ready }, waitMs: ready * 80 } : st,
+    ),
   };
 }
 
-async function seed(db: Db, pipeline: string, fromMs: number, toMs: number): Promise<{ snapshots: number; bytes: number; events: number; incidentId: number }> {
+async function seed(
+  db: Db,
+  pipeline: string,
+  fromMs: number,
+  toMs: number,
+): Promise<{ snapshots: number; bytes: number; events: number; incidentId: number }> {
   const steady = analyze(scenarioObservations.steady);
   const starving = analyze(scenarioObservations.replyStarvation);
   const above = new Set<string>();
@@ -84,14 +97,24 @@ async function seed(db: Db, pipeline: string, fromMs: number, toMs: number): Pro
     author: { name: 'olivia', role: 'operator' },
   });
   for (let t = fromMs + 30 * 60_000; t < toMs; t += 30 * 60_000) {
-    await db.query(`INSERT INTO incident_log (incident_id, at, author, author_role, kind, body) VALUES ($1, $2, 'olivia', 'operator', 'note', $3)`, [incident.id, new Date(t).toISOString(), `still watching the reply queue (${new Date(t).toISOString().slice(11, 16)})`]);
+    await db.query(
+      `INSERT INTO incident_log (incident_id, at, author, author_role, kind, body) VALUES ($1, $2, 'olivia', 'operator', 'note', $3)`,
+      [
+        incident.id,
+        new Date(t).toISOString(),
+        `still watching the reply queue (${new Date(t).toISOString().slice(11, 16)})`,
+      ],
+    );
   }
   return { snapshots, bytes, events: events.length, incidentId: incident.id };
 }
 
 async function unseed(db: Db, incidentId: number, maxEventIdBefore: number, seededBeforeMs: number): Promise<void> {
   await db.query(`DELETE FROM snapshots WHERE fingerprint LIKE '${seedPrefix}%'`);
-  await db.query('DELETE FROM timeline_events WHERE id > $1 AND at < $2', [maxEventIdBefore, new Date(seededBeforeMs).toISOString()]);
+  await db.query('DELETE FROM timeline_events WHERE id > $1 AND at < $2', [
+    maxEventIdBefore,
+    new Date(seededBeforeMs).toISOString(),
+  ]);
   await db.query('DELETE FROM incidents WHERE id = $1', [incidentId]);
 }
 
@@ -104,7 +127,9 @@ export async function longIncident(layout: StackLayout, pipeline: string): Promi
   let db = await openDb({ dataDir });
   const nowMs = Date.now();
   const fromMs = nowMs - 24 * hourMs;
-  const [{ max }] = (await db.query<{ max: string | number }>('SELECT COALESCE(max(id), 0) AS max FROM timeline_events')) as [{ max: string | number }];
+  const [{ max }] = (await db.query<{ max: string | number }>(
+    'SELECT COALESCE(max(id), 0) AS max FROM timeline_events',
+  )) as [{ max: string | number }];
   const seedStarted = performance.now();
   const seeded = await seed(db, pipeline, fromMs, nowMs - stepMs);
   const seedMs = performance.now() - seedStarted;
@@ -117,9 +142,15 @@ export async function longIncident(layout: StackLayout, pipeline: string): Promi
     const id = seeded.incidentId;
     const moment = (i: number) => new Date(fromMs + 60_000 + ((i * 7919 * 60_000) % (23 * hourMs))).toISOString();
     // The first request after a start pays for compiling and opening the store: shown apart.
-    const first = await timed(1, () => fetch(`${base}/incidents/${id}?at=${encodeURIComponent(moment(0))}`).then((r) => r.arrayBuffer()));
-    const page = await timed(20, (i) => fetch(`${base}/incidents/${id}?at=${encodeURIComponent(moment(i + 1))}`).then((r) => r.arrayBuffer()));
-    const topologyAt = await timed(20, (i) => fetch(`${base}/api/topology?at=${encodeURIComponent(moment(i + 30))}`).then((r) => r.arrayBuffer()));
+    const first = await timed(1, () =>
+      fetch(`${base}/incidents/${id}?at=${encodeURIComponent(moment(0))}`).then((r) => r.arrayBuffer()),
+    );
+    const page = await timed(20, (i) =>
+      fetch(`${base}/incidents/${id}?at=${encodeURIComponent(moment(i + 1))}`).then((r) => r.arrayBuffer()),
+    );
+    const topologyAt = await timed(20, (i) =>
+      fetch(`${base}/api/topology?at=${encodeURIComponent(moment(i + 30))}`).then((r) => r.arrayBuffer()),
+    );
     let entries = 0;
     let timelineBytes = 0;
     const detail = await timed(10, async () => {
@@ -127,7 +158,9 @@ export async function longIncident(layout: StackLayout, pipeline: string): Promi
       timelineBytes = body.length;
       entries = (JSON.parse(body) as { timeline: unknown[] }).timeline.length;
     });
-    const postmortem = await timed(5, () => fetch(`${base}/api/incidents/${id}/postmortem`).then((r) => r.arrayBuffer()));
+    const postmortem = await timed(5, () =>
+      fetch(`${base}/api/incidents/${id}/postmortem`).then((r) => r.arrayBuffer()),
+    );
     const browser = await launchChromium();
     const cold: number[] = [];
     const warm: number[] = [];
@@ -139,7 +172,11 @@ export async function longIncident(layout: StackLayout, pipeline: string): Promi
         await tab.getByTestId('stage-node-reply-queue').waitFor({ state: 'visible' });
         await tab.getByTestId('incident-timeline').waitFor({ state: 'visible' });
         const took = performance.now() - t;
-        htmlDone.push(await tab.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).responseEnd));
+        htmlDone.push(
+          await tab.evaluate(
+            () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).responseEnd,
+          ),
+        );
         return took;
       };
       // A fresh context per link: someone opening a shared link with nothing cached.
@@ -163,9 +200,17 @@ export async function longIncident(layout: StackLayout, pipeline: string): Promi
     console.log('| request (24-hour incident) | p50 | p90 | max | |');
     console.log('|---|---|---|---|---|');
     row('first GET /incidents/<id>?at= after a start', first, 'once');
-    row('GET /incidents/<id>?at= (server-rendered page, 20 moments)', page, `${(await (await fetch(`${base}/incidents/${id}?at=${encodeURIComponent(moment(3))}`)).arrayBuffer()).byteLength.toLocaleString('en')} B`);
+    row(
+      'GET /incidents/<id>?at= (server-rendered page, 20 moments)',
+      page,
+      `${(await (await fetch(`${base}/incidents/${id}?at=${encodeURIComponent(moment(3))}`)).arrayBuffer()).byteLength.toLocaleString('en')} B`,
+    );
     row('GET /api/topology?at= (20 moments)', topologyAt);
-    row('GET /api/incidents/<id> (timeline, worst moment, peak)', detail, `${entries} entries, ${timelineBytes.toLocaleString('en')} B`);
+    row(
+      'GET /api/incidents/<id> (timeline, worst moment, peak)',
+      detail,
+      `${entries} entries, ${timelineBytes.toLocaleString('en')} B`,
+    );
     row('GET /api/incidents/<id>/postmortem', postmortem);
     row('Chromium, fresh context: link opened until topology and timeline show (6 links)', cold);
     row('Chromium, scripts cached: the same (6 links)', warm);

@@ -2,7 +2,19 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadConfigFile } from '../lib/config/load-config';
 import amqp from 'amqplib';
-import { buildDashboard, dashboardEnv, dashboardUrl, rabbitAmqpUrl, rabbitManagementUrl, stackLayout, stackSecrets, startDashboard, startStack, stopDashboard, stopStack } from './stack';
+import {
+  buildDashboard,
+  dashboardEnv,
+  dashboardUrl,
+  rabbitAmqpUrl,
+  rabbitManagementUrl,
+  stackLayout,
+  stackSecrets,
+  startDashboard,
+  startStack,
+  stopDashboard,
+  stopStack,
+} from './stack';
 import { sleep } from './stack/processes';
 import { setScenario, startPipeline, stopPipeline } from '../demo/pipeline';
 import { resetPipeline, topology } from './testing/demo-client';
@@ -26,7 +38,10 @@ async function counters(): Promise<Map<string, number>> {
   const text = await (await fetch(`${base}/api/metrics`)).text();
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m = /^(warroom_source_requests_total|warroom_source_response_bytes_total|warroom_poll_cycles_total)\{([^}]*)\} ([\d.e+]+)/.exec(line);
+    const m =
+      /^(warroom_source_requests_total|warroom_source_response_bytes_total|warroom_poll_cycles_total)\{([^}]*)\} ([\d.e+]+)/.exec(
+        line,
+      );
     if (m) out.set(`${m[1]}{${m[2]}}`, Number(m[3]));
   }
   return out;
@@ -41,7 +56,10 @@ function delta(after: Map<string, number>, before: Map<string, number>, prefix: 
 async function historyCounters(): Promise<{ snapshots: number; bytes: number }> {
   const text = await (await fetch(`${base}/api/metrics`)).text();
   const read = (name: string) => Number(new RegExp(`^${name} ([\\d.e+]+)`, 'm').exec(text)?.[1] ?? 0);
-  return { snapshots: read('warroom_history_snapshots_stored_total'), bytes: read('warroom_history_snapshot_bytes_total') };
+  return {
+    snapshots: read('warroom_history_snapshots_stored_total'),
+    bytes: read('warroom_history_snapshot_bytes_total'),
+  };
 }
 
 async function timelineAndReplay(): Promise<void> {
@@ -50,7 +68,9 @@ async function timelineAndReplay(): Promise<void> {
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
     const t = performance.now();
-    const res = await fetch(`${base}/api/topology?at=${encodeURIComponent(new Date(Date.parse(snap.generatedAt) - i * 7000).toISOString())}`);
+    const res = await fetch(
+      `${base}/api/topology?at=${encodeURIComponent(new Date(Date.parse(snap.generatedAt) - i * 7000).toISOString())}`,
+    );
     await res.arrayBuffer();
     times.push(performance.now() - t);
   }
@@ -71,9 +91,15 @@ async function timelineAndReplay(): Promise<void> {
   page.sort((a, b) => a - b);
   console.log('| request | p50 | max |');
   console.log('|---|---|---|');
-  console.log(`| GET /api/topology?at= (20 moments) | ${quantile(times, 0.5).toFixed(1)} ms | ${times.at(-1)!.toFixed(1)} ms |`);
-  console.log(`| GET /?at= (server-rendered page) | ${quantile(page, 0.5).toFixed(1)} ms | ${page.at(-1)!.toFixed(1)} ms |`);
-  console.log(`| GET /api/timeline (last hour) | ${quantile(timeline, 0.5).toFixed(1)} ms | ${timeline.at(-1)!.toFixed(1)} ms |`);
+  console.log(
+    `| GET /api/topology?at= (20 moments) | ${quantile(times, 0.5).toFixed(1)} ms | ${times.at(-1)!.toFixed(1)} ms |`,
+  );
+  console.log(
+    `| GET /?at= (server-rendered page) | ${quantile(page, 0.5).toFixed(1)} ms | ${page.at(-1)!.toFixed(1)} ms |`,
+  );
+  console.log(
+    `| GET /api/timeline (last hour) | ${quantile(timeline, 0.5).toFixed(1)} ms | ${timeline.at(-1)!.toFixed(1)} ms |`,
+  );
 }
 
 async function detectionLag(): Promise<void> {
@@ -90,7 +116,9 @@ async function detectionLag(): Promise<void> {
     const [check, snapshot, mgmt] = await Promise.all([
       channel.checkQueue('api.replies'),
       topology(layout),
-      fetch(`${rabbitManagementUrl(layout)}/api/queues/%2F/api.replies?columns=messages_ready`, { headers: { authorization: auth } }).then((r) => r.json() as Promise<{ messages_ready?: number }>),
+      fetch(`${rabbitManagementUrl(layout)}/api/queues/%2F/api.replies?columns=messages_ready`, {
+        headers: { authorization: auth },
+      }).then((r) => r.json() as Promise<{ messages_ready?: number }>),
     ]);
     const now = Date.now();
     if (t.amqp === null && check.messageCount > 50) t.amqp = now;
@@ -101,8 +129,12 @@ async function detectionLag(): Promise<void> {
   await connection.close();
   console.log('| signal | time after the backlog passed 50 (ground truth: our own passive declare every 100 ms) |');
   console.log('|---|---|');
-  console.log(`| warroom names the reply consumers | ${t.warroom && t.amqp ? `${((t.warroom - t.amqp) / 1000).toFixed(1)} s` : 'not seen'} |`);
-  console.log(`| management API shows messages_ready > 50 | ${t.management && t.amqp ? `${((t.management - t.amqp) / 1000).toFixed(1)} s` : 'not seen'} |`);
+  console.log(
+    `| warroom names the reply consumers | ${t.warroom && t.amqp ? `${((t.warroom - t.amqp) / 1000).toFixed(1)} s` : 'not seen'} |`,
+  );
+  console.log(
+    `| management API shows messages_ready > 50 | ${t.management && t.amqp ? `${((t.management - t.amqp) / 1000).toFixed(1)} s` : 'not seen'} |`,
+  );
   await resetPipeline(layout);
 }
 
@@ -121,7 +153,12 @@ async function sourceCost(): Promise<void> {
   const per = (loop: string) => cycles[`{loop="${loop}"}`] || 1;
   console.log('| source | endpoint | requests per refresh of its loop |');
   console.log('|---|---|---|');
-  const loopOf: Record<string, string> = { 'rabbitmq-management': 'management', 'rabbitmq-amqp': 'amqp', prometheus: 'prometheus', nomad: 'nomad' };
+  const loopOf: Record<string, string> = {
+    'rabbitmq-management': 'management',
+    'rabbitmq-amqp': 'amqp',
+    prometheus: 'prometheus',
+    nomad: 'nomad',
+  };
   for (const [key, n] of Object.entries(requests).sort()) {
     const m = /source="([^"]+)",endpoint="([^"]+)",outcome="([^"]+)"/.exec(key);
     if (!m || n === 0 || m[3] !== 'ok') continue;
@@ -139,9 +176,13 @@ async function sourceCost(): Promise<void> {
   const naiveStart = performance.now();
   const naive = await fetch(`${rabbitManagementUrl(layout)}/api/queues`, { headers: { authorization: auth } });
   const naiveBytes = (await naive.arrayBuffer()).byteLength;
-  console.log(`\nFor comparison, one unpaged GET /api/queues (what naive tools do each refresh): ${((performance.now() - naiveStart) / 1000).toFixed(2)} s, ${(naiveBytes / 1e6).toFixed(1)} MB.`);
+  console.log(
+    `\nFor comparison, one unpaged GET /api/queues (what naive tools do each refresh): ${((performance.now() - naiveStart) / 1000).toFixed(2)} s, ${(naiveBytes / 1e6).toFixed(1)} MB.`,
+  );
   const snap = await topology(layout);
-  console.log(`Snapshot still current: unmonitoredTotal ${snap.unmonitoredTotal}, rabbitmq ${snap.sources.rabbitmq.status}.`);
+  console.log(
+    `Snapshot still current: unmonitoredTotal ${snap.unmonitoredTotal}, rabbitmq ${snap.sources.rabbitmq.status}.`,
+  );
 }
 
 async function topologyUnderSse(): Promise<void> {
@@ -181,15 +222,30 @@ async function topologyUnderSse(): Promise<void> {
   latencies.sort((a, b) => a - b);
   console.log(`| requests | p50 | p95 | max | SSE events received by the 100 clients |`);
   console.log('|---|---|---|---|---|');
-  console.log(`| ${latencies.length} | ${quantile(latencies, 0.5).toFixed(1)} ms | ${quantile(latencies, 0.95).toFixed(1)} ms | ${latencies.at(-1)!.toFixed(1)} ms | ${events} |`);
+  console.log(
+    `| ${latencies.length} | ${quantile(latencies, 0.5).toFixed(1)} ms | ${quantile(latencies, 0.95).toFixed(1)} ms | ${latencies.at(-1)!.toFixed(1)} ms | ${events} |`,
+  );
   const cycles = delta(after, before, 'warroom_poll_cycles_total');
   const stored = await historyCounters();
-  console.log(`\nHistory while this ran: ${stored.snapshots} snapshots stored since start, ${Math.round(stored.bytes / Math.max(1, stored.snapshots)).toLocaleString('en-US')} bytes each (JSON, before PostgreSQL's compression); at the 5 s maximum rate that is ${((stored.bytes / Math.max(1, stored.snapshots)) * 720 / 1e6).toFixed(1)} MB per hour of a pipeline that changes every poll.`);
-  console.log(`\nPoll cycles in those ${elapsedSec.toFixed(0)} s (from warroom's own prom-client counters), against one per interval:`);
+  console.log(
+    `\nHistory while this ran: ${stored.snapshots} snapshots stored since start, ${Math.round(stored.bytes / Math.max(1, stored.snapshots)).toLocaleString('en-US')} bytes each (JSON, before PostgreSQL's compression); at the 5 s maximum rate that is ${(((stored.bytes / Math.max(1, stored.snapshots)) * 720) / 1e6).toFixed(1)} MB per hour of a pipeline that changes every poll.`,
+  );
+  console.log(
+    `\nPoll cycles in those ${elapsedSec.toFixed(0)} s (from warroom's own prom-client counters), against one per interval:`,
+  );
   console.log('| loop | cycles | expected at one per interval |');
   console.log('|---|---|---|');
-  const polling = loadConfigFile(path.join(layout.stateDir, 'warroom.yaml'), { ...process.env, ...dashboardEnv(layout) }).polling;
-  const interval: Record<string, number> = { amqp: polling.amqpMs / 1000, management: polling.managementMs / 1000, prometheus: polling.prometheusMs / 1000, nomad: polling.nomadMs / 1000, series: polling.seriesMs / 1000 };
+  const polling = loadConfigFile(path.join(layout.stateDir, 'warroom.yaml'), {
+    ...process.env,
+    ...dashboardEnv(layout),
+  }).polling;
+  const interval: Record<string, number> = {
+    amqp: polling.amqpMs / 1000,
+    management: polling.managementMs / 1000,
+    prometheus: polling.prometheusMs / 1000,
+    nomad: polling.nomadMs / 1000,
+    series: polling.seriesMs / 1000,
+  };
   for (const [k, v] of Object.entries(cycles).sort()) {
     const loop = /loop="([^"]+)"/.exec(k)?.[1] ?? k;
     console.log(`| ${loop} | ${v} | about ${(elapsedSec / (interval[loop] ?? 1)).toFixed(0)} |`);

@@ -30,7 +30,8 @@ const { values: args } = parseArgs({
 });
 const scenario = parseScenarioName(args.scenario);
 const warmupSec = Number(args.warmup);
-if (!Number.isFinite(warmupSec) || warmupSec < 0) throw new Error(`--warmup must be a number of seconds, got "${args.warmup}"`);
+if (!Number.isFinite(warmupSec) || warmupSec < 0)
+  throw new Error(`--warmup must be a number of seconds, got "${args.warmup}"`);
 
 const layout = stackLayout('demo');
 // Ctrl-C reaches this process more than once (from the terminal, and relayed by npm and tsx):
@@ -73,7 +74,10 @@ sign in to act: ${demoUsers.operator} (operator, password ${secrets.users.operat
 scenario: steady for ${warmupSec} s, then ${scenario} (${scenarios[scenario].description})
 Ctrl-C stops everything.
 `);
-  if (!args['no-open'] && process.env.DISPLAY) spawn('xdg-open', [dashboard], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+  if (!args['no-open'] && process.env.DISPLAY)
+    spawn('xdg-open', [dashboard], { stdio: 'ignore', detached: true })
+      .on('error', () => undefined)
+      .unref();
   if (warmupSec > 0) {
     await sleep(warmupSec * 1000);
     await setScenario(layout, scenario);
@@ -86,7 +90,9 @@ Ctrl-C stops everything.
       inFlight: number;
       window: { count: number; p90Ms: number | null };
     };
-    console.log(`${new Date().toISOString().slice(11, 19)} ${stats.scenario}: client p90 ${stats.window.p90Ms ?? '-'} ms over ${stats.window.count} requests, ${stats.inFlight} in flight`);
+    console.log(
+      `${new Date().toISOString().slice(11, 19)} ${stats.scenario}: client p90 ${stats.window.p90Ms ?? '-'} ms over ${stats.window.count} requests, ${stats.inFlight} in flight`,
+    );
   }
 } catch (err) {
   // While stopping, the status line's fetch fails as the pipeline goes away: not an error.

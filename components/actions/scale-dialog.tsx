@@ -18,9 +18,26 @@ export interface Viewer {
 
 const post = <T,>(url: string, body: unknown) => sendJson<T>('POST', url, body);
 
-export function ScaleButton({ job, group, suggested, viewer, label }: { job: string; group: string; suggested: number; viewer: Viewer | null; label?: string }) {
+export function ScaleButton({
+  job,
+  group,
+  suggested,
+  viewer,
+  label,
+}: {
+  job: string;
+  group: string;
+  suggested: number;
+  viewer: Viewer | null;
+  label?: string;
+}) {
   const openScale = useUiStore((s) => s.openScale);
-  const denied = !viewer || !viewer.signedIn ? 'sign in as an operator to scale' : viewer.role === 'viewer' ? `${viewer.name} is a viewer: scaling needs the operator role` : null;
+  const denied =
+    !viewer || !viewer.signedIn
+      ? 'sign in as an operator to scale'
+      : viewer.role === 'viewer'
+        ? `${viewer.name} is a viewer: scaling needs the operator role`
+        : null;
   return (
     <>
       <button
@@ -32,12 +49,26 @@ export function ScaleButton({ job, group, suggested, viewer, label }: { job: str
       >
         {label ?? `Scale ${group}`}
       </button>
-      {denied && <span className="ml-2 text-xs text-muted" data-testid="scale-disabled-reason">{denied}</span>}
+      {denied && (
+        <span className="ml-2 text-xs text-muted" data-testid="scale-disabled-reason">
+          {denied}
+        </span>
+      )}
     </>
   );
 }
 
-export function ScaleDialog({ job, group, suggested, onClose }: { job: string; group: string; suggested: number; onClose: () => void }) {
+export function ScaleDialog({
+  job,
+  group,
+  suggested,
+  onClose,
+}: {
+  job: string;
+  group: string;
+  suggested: number;
+  onClose: () => void;
+}) {
   const [count, setCount] = useState(suggested);
   const [preview, setPreview] = useState<ScalePreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -90,12 +121,25 @@ export function ScaleDialog({ job, group, suggested, onClose }: { job: string; g
   }
 
   const needsConfirm = preview?.largeChange ?? false;
-  const canSubmit = preview !== null && preview.blocked === null && reason.trim().length >= 3 && (!needsConfirm || confirm === group) && !busy;
+  const canSubmit =
+    preview !== null &&
+    preview.blocked === null &&
+    reason.trim().length >= 3 &&
+    (!needsConfirm || confirm === group) &&
+    !busy;
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-black/60" role="dialog" aria-modal="true" data-testid="scale-dialog">
+    <div
+      className="fixed inset-0 z-50 flex items-center justify-center bg-black/60"
+      role="dialog"
+      aria-modal="true"
+      data-testid="scale-dialog"
+    >
       <div className="w-full max-w-lg space-y-3 rounded-lg border border-edge bg-panel p-5 text-sm">
         <h2 className="text-base font-semibold">
-          Scale <span className="font-mono">{job}/{group}</span>
+          Scale{' '}
+          <span className="font-mono">
+            {job}/{group}
+          </span>
         </h2>
         {result?.ok ? (
           <div className="space-y-2" data-testid="scale-result">
@@ -116,7 +160,11 @@ export function ScaleDialog({ job, group, suggested, onClose }: { job: string; g
               >
                 Undo (back to {result.value.from})
               </button>
-              <button className="rounded border border-edge px-3 py-1 hover:bg-edge" onClick={onClose} data-testid="scale-close">
+              <button
+                className="rounded border border-edge px-3 py-1 hover:bg-edge"
+                onClick={onClose}
+                data-testid="scale-close"
+              >
                 Close
               </button>
             </div>
@@ -134,7 +182,11 @@ export function ScaleDialog({ job, group, suggested, onClose }: { job: string; g
                 data-testid="scale-count"
               />
             </label>
-            {previewError && <p className="text-crit" data-testid="scale-preview-error">{previewError}</p>}
+            {previewError && (
+              <p className="text-crit" data-testid="scale-preview-error">
+                {previewError}
+              </p>
+            )}
             {preview && (
               <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-xs" data-testid="scale-preview">
                 <dt className="text-muted">now → after</dt>
@@ -146,31 +198,59 @@ export function ScaleDialog({ job, group, suggested, onClose }: { job: string; g
                   {preview.bounds.min}–{preview.bounds.max}
                 </dd>
                 <dt className="text-muted">cooldown</dt>
-                <dd>{preview.cooldown.remainingSec > 0 ? `${preview.cooldown.remainingSec} s left (last by ${preview.cooldown.lastBy})` : `none (${preview.cooldown.seconds} s after a change)`}</dd>
+                <dd>
+                  {preview.cooldown.remainingSec > 0
+                    ? `${preview.cooldown.remainingSec} s left (last by ${preview.cooldown.lastBy})`
+                    : `none (${preview.cooldown.seconds} s after a change)`}
+                </dd>
                 {preview.projection && (
                   <>
                     <dt className="text-muted">capacity after</dt>
                     <dd>
-                      {preview.projection.capacityPerSec?.toFixed(1) ?? '–'}/s for {preview.projection.arrivalPerSec?.toFixed(1) ?? '–'}/s arriving
+                      {preview.projection.capacityPerSec?.toFixed(1) ?? '–'}/s for{' '}
+                      {preview.projection.arrivalPerSec?.toFixed(1) ?? '–'}/s arriving
                     </dd>
                     <dt className="text-muted">backlog drained in</dt>
-                    <dd data-testid="scale-preview-drain">{preview.projection.drainSeconds !== null ? `about ${preview.projection.drainSeconds} s` : 'not at this count'}</dd>
+                    <dd data-testid="scale-preview-drain">
+                      {preview.projection.drainSeconds !== null
+                        ? `about ${preview.projection.drainSeconds} s`
+                        : 'not at this count'}
+                    </dd>
                   </>
                 )}
               </dl>
             )}
-            {preview?.blocked && <p className="text-warn" data-testid="scale-blocked">{preview.blocked}</p>}
+            {preview?.blocked && (
+              <p className="text-warn" data-testid="scale-blocked">
+                {preview.blocked}
+              </p>
+            )}
             <label className="block">
               Reason (goes to the audit log and to Nomad)
-              <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded border border-edge bg-surface px-2 py-1" data-testid="scale-reason" />
+              <textarea
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                rows={2}
+                className="mt-1 w-full rounded border border-edge bg-surface px-2 py-1"
+                data-testid="scale-reason"
+              />
             </label>
             {needsConfirm && (
               <label className="block text-warn">
                 This is a large change. Type <span className="font-mono">{group}</span> to confirm:
-                <input value={confirm} onChange={(e) => setConfirm(e.target.value)} className="mt-1 w-full rounded border border-edge bg-surface px-2 py-1 font-mono text-ink" data-testid="scale-confirm" />
+                <input
+                  value={confirm}
+                  onChange={(e) => setConfirm(e.target.value)}
+                  className="mt-1 w-full rounded border border-edge bg-surface px-2 py-1 font-mono text-ink"
+                  data-testid="scale-confirm"
+                />
               </label>
             )}
-            {result && !result.ok && <p className="text-crit" data-testid="scale-error">{result.message}</p>}
+            {result && !result.ok && (
+              <p className="text-crit" data-testid="scale-error">
+                {result.message}
+              </p>
+            )}
             <div className="flex gap-2">
               <button
                 className="rounded bg-crit/80 px-3 py-1 font-semibold text-white hover:bg-crit disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"

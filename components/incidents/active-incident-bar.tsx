@@ -35,14 +35,20 @@ export function ActiveIncidentBar({ viewer }: { viewer: Viewer | null }) {
       data-status={active.status}
     >
       <span>
-        {suggested ? 'warroom suggests an incident: ' : `Incident #${active.id} (${statusLabel[active.status].toLowerCase()}, ${active.severity}): `}
+        {suggested
+          ? 'warroom suggests an incident: '
+          : `Incident #${active.id} (${statusLabel[active.status].toLowerCase()}, ${active.severity}): `}
         <strong>{active.title}</strong>
         <span className="text-muted">
           {' '}
           since {active.startedAt.slice(11, 19)} UTC{active.owner ? `, ${active.owner} in charge` : ''}
         </span>
       </span>
-      <Link href={`/incidents/${active.id}`} className="rounded border border-edge px-3 py-1 hover:bg-edge" data-testid="active-incident-link">
+      <Link
+        href={`/incidents/${active.id}`}
+        className="rounded border border-edge px-3 py-1 hover:bg-edge"
+        data-testid="active-incident-link"
+      >
         {suggested ? 'Review the suggestion' : 'Join the incident'}
       </Link>
     </section>

@@ -9,7 +9,15 @@ import type { IncidentDetailJson } from './types';
  * Puts the server-loaded incident into the page's query cache before its children render, and
  * keeps it fresh from the change stream. Everything below reads it with useIncident.
  */
-export function IncidentData({ initial, live, children }: { initial: IncidentDetailJson; live: boolean; children: ReactNode }) {
+export function IncidentData({
+  initial,
+  live,
+  children,
+}: {
+  initial: IncidentDetailJson;
+  live: boolean;
+  children: ReactNode;
+}) {
   const client = useQueryClient();
   // Once per page load; afterwards the query keeps itself fresh.
   useState(() => client.setQueryData(['incident', initial.incident.id], initial));

@@ -65,9 +65,17 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
     return true;
   };
 
-  const duration = incident.endedAt ? Date.parse(incident.endedAt) - Date.parse(incident.startedAt) : now === null ? null : now - Date.parse(incident.startedAt);
+  const duration = incident.endedAt
+    ? Date.parse(incident.endedAt) - Date.parse(incident.startedAt)
+    : now === null
+      ? null
+      : now - Date.parse(incident.startedAt);
   return (
-    <section className="space-y-3 rounded-lg border border-edge bg-panel p-4" data-testid="incident-header" data-status={incident.status}>
+    <section
+      className="space-y-3 rounded-lg border border-edge bg-panel p-4"
+      data-testid="incident-header"
+      data-status={incident.status}
+    >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <p className="text-xs text-muted">
@@ -80,7 +88,10 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
             {incident.title}
           </h2>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
-            <span className={`rounded border px-2 py-0.5 text-xs font-semibold uppercase ${statusColour[incident.status]}`} data-testid="incident-status">
+            <span
+              className={`rounded border px-2 py-0.5 text-xs font-semibold uppercase ${statusColour[incident.status]}`}
+              data-testid="incident-status"
+            >
               {statusLabel[incident.status]}
             </span>
             <span className="rounded border border-edge px-2 py-0.5 text-xs uppercase" data-testid="incident-severity">
@@ -88,19 +99,30 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
             </span>
             <span className="text-muted">
               started <time dateTime={incident.startedAt}>{incident.startedAt.replace('T', ' ').slice(0, 19)} UTC</time>
-              {incident.endedAt ? `, ended ${incident.endedAt.slice(11, 19)} UTC` : ''} {duration !== null && `(${formatSpan(duration)}${incident.endedAt ? '' : ' so far'})`}
+              {incident.endedAt ? `, ended ${incident.endedAt.slice(11, 19)} UTC` : ''}{' '}
+              {duration !== null && `(${formatSpan(duration)}${incident.endedAt ? '' : ' so far'})`}
             </span>
-            <span data-testid="incident-owner">{incident.owner ? `${incident.owner} in charge` : 'nobody in charge'}</span>
+            <span data-testid="incident-owner">
+              {incident.owner ? `${incident.owner} in charge` : 'nobody in charge'}
+            </span>
             <span className="text-muted">opened by {incident.openedBy}</span>
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2 text-sm">
           {data.worst && (
-            <Link href={`/incidents/${id}?at=${encodeURIComponent(data.worst.at)}`} className="rounded border border-edge px-2 py-1 hover:bg-edge" data-testid="worst-moment">
+            <Link
+              href={`/incidents/${id}?at=${encodeURIComponent(data.worst.at)}`}
+              className="rounded border border-edge px-2 py-1 hover:bg-edge"
+              data-testid="worst-moment"
+            >
               Worst moment {data.worst.at.slice(11, 19)}
             </Link>
           )}
-          <a href={`/api/incidents/${id}/postmortem?download=1`} className="rounded border border-edge px-2 py-1 hover:bg-edge" data-testid="export-postmortem">
+          <a
+            href={`/api/incidents/${id}/postmortem?download=1`}
+            className="rounded border border-edge px-2 py-1 hover:bg-edge"
+            data-testid="export-postmortem"
+          >
             Export postmortem (Markdown)
           </a>
         </div>
@@ -119,11 +141,20 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
               setError(null);
             }}
           >
-            {incident.status === 'suggested' && to === 'investigating' ? 'Take it: investigate' : incident.status === 'resolved' && to === 'investigating' ? 'Reopen' : moveLabel[to]}
+            {incident.status === 'suggested' && to === 'investigating'
+              ? 'Take it: investigate'
+              : incident.status === 'resolved' && to === 'investigating'
+                ? 'Reopen'
+                : moveLabel[to]}
           </button>
         ))}
         {viewer?.signedIn && incident.owner !== viewer.name && (
-          <button className="rounded border border-edge px-3 py-1 hover:bg-edge disabled:opacity-50" disabled={denied !== null || busy} data-testid="take-charge" onClick={() => void patch({ owner: viewer.name })}>
+          <button
+            className="rounded border border-edge px-3 py-1 hover:bg-edge disabled:opacity-50"
+            disabled={denied !== null || busy}
+            data-testid="take-charge"
+            onClick={() => void patch({ owner: viewer.name })}
+          >
             Take charge
           </button>
         )}
@@ -163,9 +194,20 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
             <span className="text-xs text-muted">
               {moveLabel[move]}: why? (kept on the timeline and in the postmortem)
             </span>
-            <input className="rounded border border-edge bg-surface px-2 py-1" value={reason} onChange={(e) => setReason(e.target.value)} data-testid="move-reason" autoFocus />
+            <input
+              className="rounded border border-edge bg-surface px-2 py-1"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              data-testid="move-reason"
+              autoFocus
+            />
           </label>
-          <button type="submit" className="rounded bg-sky-700 px-3 py-1 font-semibold disabled:opacity-50" disabled={busy || reason.trim().length < 3} data-testid="move-confirm">
+          <button
+            type="submit"
+            className="rounded bg-sky-700 px-3 py-1 font-semibold disabled:opacity-50"
+            disabled={busy || reason.trim().length < 3}
+            data-testid="move-confirm"
+          >
             {moveLabel[move]}
           </button>
           <button type="button" className="rounded border border-edge px-3 py-1" onClick={() => setMove(null)}>

@@ -16,7 +16,12 @@ import { useIncidentChanges } from './use-changes';
 /** Every incident, newest first, kept live; operators open one here. */
 export function IncidentList({ initial, viewer }: { initial: Incident[]; viewer: Viewer | null }) {
   useIncidentChanges();
-  const { data } = useQuery({ queryKey: ['incidents'], queryFn: fetchIncidents, initialData: initial, refetchInterval: 15_000 });
+  const { data } = useQuery({
+    queryKey: ['incidents'],
+    queryFn: fetchIncidents,
+    initialData: initial,
+    refetchInterval: 15_000,
+  });
   const now = useNow();
   return (
     <div className="space-y-4">
@@ -49,11 +54,19 @@ export function IncidentList({ initial, viewer }: { initial: Incident[]; viewer:
                     </Link>
                   </td>
                   <td className="px-4 py-2">
-                    <span className={`rounded border px-2 py-0.5 text-xs uppercase ${statusColour[i.status]}`}>{statusLabel[i.status]}</span>
+                    <span className={`rounded border px-2 py-0.5 text-xs uppercase ${statusColour[i.status]}`}>
+                      {statusLabel[i.status]}
+                    </span>
                   </td>
                   <td className="px-4 py-2 uppercase">{i.severity}</td>
                   <td className="px-4 py-2 font-mono">{i.startedAt.replace('T', ' ').slice(0, 19)}</td>
-                  <td className="px-4 py-2">{i.endedAt ? formatSpan(Date.parse(i.endedAt) - Date.parse(i.startedAt)) : now === null ? '' : `${formatSpan(now - Date.parse(i.startedAt))} so far`}</td>
+                  <td className="px-4 py-2">
+                    {i.endedAt
+                      ? formatSpan(Date.parse(i.endedAt) - Date.parse(i.startedAt))
+                      : now === null
+                        ? ''
+                        : `${formatSpan(now - Date.parse(i.startedAt))} so far`}
+                  </td>
                   <td className="px-4 py-2">{i.owner ?? '-'}</td>
                 </tr>
               ))}
@@ -82,7 +95,11 @@ function OpenIncidentForm({ viewer }: { viewer: Viewer | null }) {
         e.preventDefault();
         setBusy(true);
         setError(null);
-        const r = await sendJson<Incident>('POST', '/api/incidents', { title, severity, ...(note.trim() ? { note } : {}) });
+        const r = await sendJson<Incident>('POST', '/api/incidents', {
+          title,
+          severity,
+          ...(note.trim() ? { note } : {}),
+        });
         setBusy(false);
         if (!r.ok) return setError(r.message);
         router.push(`/incidents/${r.value.id}`);
@@ -90,11 +107,23 @@ function OpenIncidentForm({ viewer }: { viewer: Viewer | null }) {
     >
       <label className="flex min-w-64 flex-1 flex-col gap-1">
         <span className="text-xs text-muted">Open an incident: title</span>
-        <input className="rounded border border-edge bg-surface px-2 py-1" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} disabled={denied !== null} data-testid="open-title" />
+        <input
+          className="rounded border border-edge bg-surface px-2 py-1"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          maxLength={200}
+          disabled={denied !== null}
+          data-testid="open-title"
+        />
       </label>
       <label className="flex flex-col gap-1">
         <span className="text-xs text-muted">Severity</span>
-        <select className="rounded border border-edge bg-panel px-2 py-1" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)} disabled={denied !== null}>
+        <select
+          className="rounded border border-edge bg-panel px-2 py-1"
+          value={severity}
+          onChange={(e) => setSeverity(e.target.value as Severity)}
+          disabled={denied !== null}
+        >
           {severities.map((s) => (
             <option key={s}>{s}</option>
           ))}
@@ -102,9 +131,20 @@ function OpenIncidentForm({ viewer }: { viewer: Viewer | null }) {
       </label>
       <label className="flex min-w-64 flex-1 flex-col gap-1">
         <span className="text-xs text-muted">First note (optional)</span>
-        <input className="rounded border border-edge bg-surface px-2 py-1" value={note} onChange={(e) => setNote(e.target.value)} maxLength={5000} disabled={denied !== null} />
+        <input
+          className="rounded border border-edge bg-surface px-2 py-1"
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          maxLength={5000}
+          disabled={denied !== null}
+        />
       </label>
-      <button type="submit" className="rounded bg-sky-700 px-3 py-1 font-semibold disabled:opacity-50" disabled={denied !== null || busy || title.trim() === ''} data-testid="open-submit">
+      <button
+        type="submit"
+        className="rounded bg-sky-700 px-3 py-1 font-semibold disabled:opacity-50"
+        disabled={denied !== null || busy || title.trim() === ''}
+        data-testid="open-submit"
+      >
         Open incident
       </button>
       {denied && <span className="w-full text-xs text-muted">{denied}</span>}

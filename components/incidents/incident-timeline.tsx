@@ -19,7 +19,15 @@ export function IncidentTimeline({ id, viewer, at }: { id: number; viewer: Viewe
   return data ? <IncidentTimelineView data={data} viewer={viewer} at={at} /> : null;
 }
 
-function IncidentTimelineView({ data, viewer, at }: { data: IncidentDetailJson; viewer: Viewer | null; at: string | null }) {
+function IncidentTimelineView({
+  data,
+  viewer,
+  at,
+}: {
+  data: IncidentDetailJson;
+  viewer: Viewer | null;
+  at: string | null;
+}) {
   const client = useQueryClient();
   const id = data.incident.id;
   const [note, setNote] = useState('');
@@ -40,7 +48,8 @@ function IncidentTimelineView({ data, viewer, at }: { data: IncidentDetailJson; 
       <header className="flex items-center justify-between border-b border-edge px-4 py-2">
         <h2 className="text-sm font-semibold uppercase tracking-wide text-muted">Incident timeline</h2>
         <span className="text-xs text-muted">
-          {data.window.from.slice(11, 19)} to {data.window.to.slice(11, 19)} UTC{data.truncated ? ', first 5,000 events' : ''}
+          {data.window.from.slice(11, 19)} to {data.window.to.slice(11, 19)} UTC
+          {data.truncated ? ', first 5,000 events' : ''}
         </span>
       </header>
       {data.timeline.length === 0 && <p className="px-4 py-3 text-sm text-muted">Nothing recorded yet.</p>}
@@ -53,10 +62,23 @@ function IncidentTimelineView({ data, viewer, at }: { data: IncidentDetailJson; 
             data-kind={e.kind}
             data-current={i === current ? 'true' : undefined}
           >
-            <Link href={e.link} className="shrink-0 font-mono text-sky-300 underline" title="open this moment" scroll={false}>
+            <Link
+              href={e.link}
+              className="shrink-0 font-mono text-sky-300 underline"
+              title="open this moment"
+              scroll={false}
+            >
               {e.at.slice(11, 19)}
             </Link>
-            <span className={`shrink-0 ${sourceStyle[e.source]}`}>{e.source === 'warroom' ? 'seen' : e.source === 'action' ? 'action' : e.kind === 'note' ? 'note' : 'incident'}</span>
+            <span className={`shrink-0 ${sourceStyle[e.source]}`}>
+              {e.source === 'warroom'
+                ? 'seen'
+                : e.source === 'action'
+                  ? 'action'
+                  : e.kind === 'note'
+                    ? 'note'
+                    : 'incident'}
+            </span>
             <span>{e.message}</span>
           </li>
         ))}
@@ -77,9 +99,21 @@ function IncidentTimelineView({ data, viewer, at }: { data: IncidentDetailJson; 
       >
         <label className="flex min-w-72 flex-1 flex-col gap-1">
           <span className="text-xs text-muted">Add a note to the timeline</span>
-          <input className="rounded border border-edge bg-surface px-2 py-1" value={note} onChange={(e) => setNote(e.target.value)} disabled={denied !== null} maxLength={5000} data-testid="note-input" />
+          <input
+            className="rounded border border-edge bg-surface px-2 py-1"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            disabled={denied !== null}
+            maxLength={5000}
+            data-testid="note-input"
+          />
         </label>
-        <button type="submit" className="rounded border border-edge px-3 py-1 hover:bg-edge disabled:opacity-50" disabled={denied !== null || busy || note.trim() === ''} data-testid="note-submit">
+        <button
+          type="submit"
+          className="rounded border border-edge px-3 py-1 hover:bg-edge disabled:opacity-50"
+          disabled={denied !== null || busy || note.trim() === ''}
+          data-testid="note-submit"
+        >
           Add note
         </button>
         {error && (

@@ -5,7 +5,15 @@ import { useRouter } from 'next/navigation';
 import { isActive } from '@/lib/incidents/model';
 import { useIncident, type IncidentDetailJson } from './types';
 
-const markKinds = new Set(['bottleneck-appeared', 'bottleneck-moved', 'bottleneck-cleared', 'slo-breach-began', 'slo-breach-ended', 'action', 'note']);
+const markKinds = new Set([
+  'bottleneck-appeared',
+  'bottleneck-moved',
+  'bottleneck-cleared',
+  'slo-breach-began',
+  'slo-breach-ended',
+  'action',
+  'note',
+]);
 
 /**
  * Moves through the incident: a slider over its window with a mark per key event, previous/next
@@ -27,7 +35,10 @@ function IncidentScrubberView({ data, at }: { data: IncidentDetailJson; at: stri
   const [drag, setDrag] = useState<{ base: number; value: number } | null>(null);
   const value = drag && drag.base === current ? drag.value : current;
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const open = (ms: number) => router.replace(`/incidents/${id}?at=${encodeURIComponent(new Date(Math.min(ms, Date.now())).toISOString())}`, { scroll: false });
+  const open = (ms: number) =>
+    router.replace(`/incidents/${id}?at=${encodeURIComponent(new Date(Math.min(ms, Date.now())).toISOString())}`, {
+      scroll: false,
+    });
   const commit = (ms: number) => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => open(ms), 250);
@@ -73,15 +84,29 @@ function IncidentScrubberView({ data, at }: { data: IncidentDetailJson; at: stri
         </div>
       </div>
       <div className="flex items-center justify-between gap-2 text-xs">
-        <button className="rounded border border-edge px-2 py-1 hover:bg-edge disabled:opacity-40" disabled={!previous} onClick={() => previous && open(Date.parse(previous.at))} data-testid="scrub-previous">
+        <button
+          className="rounded border border-edge px-2 py-1 hover:bg-edge disabled:opacity-40"
+          disabled={!previous}
+          onClick={() => previous && open(Date.parse(previous.at))}
+          data-testid="scrub-previous"
+        >
           ◀ previous event
         </button>
         {live && at && (
-          <button className="rounded border border-ok px-2 py-1 text-ok hover:bg-edge" onClick={() => router.replace(`/incidents/${id}`, { scroll: false })} data-testid="scrub-live">
+          <button
+            className="rounded border border-ok px-2 py-1 text-ok hover:bg-edge"
+            onClick={() => router.replace(`/incidents/${id}`, { scroll: false })}
+            data-testid="scrub-live"
+          >
             Live
           </button>
         )}
-        <button className="rounded border border-edge px-2 py-1 hover:bg-edge disabled:opacity-40" disabled={!next} onClick={() => next && open(Date.parse(next.at))} data-testid="scrub-next">
+        <button
+          className="rounded border border-edge px-2 py-1 hover:bg-edge disabled:opacity-40"
+          disabled={!next}
+          onClick={() => next && open(Date.parse(next.at))}
+          data-testid="scrub-next"
+        >
           next event ▶
         </button>
       </div>

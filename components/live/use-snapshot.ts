@@ -16,7 +16,9 @@ const fetchSnapshot = () => getJson<Snapshot>('/api/topology');
  */
 export function useSnapshot(initial?: Snapshot, options: { live: boolean } = { live: true }) {
   const client = useQueryClient();
-  const [stream, setStream] = useState<'connecting' | 'live' | 'reconnecting' | 'replay'>(options.live ? 'connecting' : 'replay');
+  const [stream, setStream] = useState<'connecting' | 'live' | 'reconnecting' | 'replay'>(
+    options.live ? 'connecting' : 'replay',
+  );
   const query = useQuery({
     queryKey: options.live ? snapshotKey : ['replay', initial?.generatedAt],
     queryFn: fetchSnapshot,

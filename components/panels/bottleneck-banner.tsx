@@ -11,9 +11,14 @@ export function BottleneckBanner({ snapshot, viewer }: { snapshot: Snapshot; vie
   const b = snapshot.bottleneck;
   if (!b) {
     return (
-      <section className="rounded-lg border border-ok/40 bg-ok/10 px-4 py-3" data-testid="bottleneck-banner" data-state="healthy">
+      <section
+        className="rounded-lg border border-ok/40 bg-ok/10 px-4 py-3"
+        data-testid="bottleneck-banner"
+        data-state="healthy"
+      >
         <p className="text-sm">
-          <span className="font-semibold text-ok">No bottleneck.</span> End-to-end p{q} {ms(e2e.pMs)} against a {ms(e2e.sloMs)} SLO.
+          <span className="font-semibold text-ok">No bottleneck.</span> End-to-end p{q} {ms(e2e.pMs)} against a{' '}
+          {ms(e2e.sloMs)} SLO.
         </p>
       </section>
     );
@@ -21,7 +26,12 @@ export function BottleneckBanner({ snapshot, viewer }: { snapshot: Snapshot; vie
   const stage = snapshot.stages.find((s) => s.id === b.stageId);
   const r = b.recommendation;
   return (
-    <section className="rounded-lg border-2 border-crit bg-crit/10 px-4 py-3" data-testid="bottleneck-banner" data-state="bottleneck" data-stage={b.stageId}>
+    <section
+      className="rounded-lg border-2 border-crit bg-crit/10 px-4 py-3"
+      data-testid="bottleneck-banner"
+      data-state="bottleneck"
+      data-stage={b.stageId}
+    >
       <p className="text-base">
         <span className="font-semibold text-crit">Bottleneck: {stage?.label ?? b.stageId}.</span>{' '}
         <span data-testid="bottleneck-reason">{b.reason}</span>
@@ -32,14 +42,21 @@ export function BottleneckBanner({ snapshot, viewer }: { snapshot: Snapshot; vie
       </p>
       {r && (
         <p className="mt-2 text-sm" data-testid="bottleneck-recommendation">
-          <span className="font-semibold">Recommended:</span> scale Nomad job <span className="font-mono">{r.job}</span>, group{' '}
-          <span className="font-mono">{r.group}</span> from {r.from} to <span className="font-semibold">{r.to}</span>
+          <span className="font-semibold">Recommended:</span> scale Nomad job <span className="font-mono">{r.job}</span>
+          , group <span className="font-mono">{r.group}</span> from {r.from} to{' '}
+          <span className="font-semibold">{r.to}</span>
           {r.drainSeconds !== undefined ? `; the backlog would drain in about ${r.drainSeconds} s.` : '.'}
         </p>
       )}
       {r && (
         <div className="mt-2">
-          <ScaleButton job={r.job} group={r.group} suggested={r.to} viewer={viewer} label={`Scale ${r.group} to ${r.to}…`} />
+          <ScaleButton
+            job={r.job}
+            group={r.group}
+            suggested={r.to}
+            viewer={viewer}
+            label={`Scale ${r.group} to ${r.to}…`}
+          />
         </div>
       )}
     </section>

@@ -6,7 +6,11 @@ export function InsightsList({ snapshot }: { snapshot: Snapshot }) {
   return (
     <ul className="space-y-1" data-testid="insights">
       {insights.map((i, n) => (
-        <li key={n} className="rounded border border-warn/40 bg-warn/10 px-3 py-2 text-sm" data-testid={`insight-${i.kind}`}>
+        <li
+          key={n}
+          className="rounded border border-warn/40 bg-warn/10 px-3 py-2 text-sm"
+          data-testid={`insight-${i.kind}`}
+        >
           {i.message}
         </li>
       ))}

@@ -13,7 +13,10 @@ export class PanelBoundary extends Component<{ name: string; children: ReactNode
   render() {
     if (this.state.error) {
       return (
-        <div className="rounded-lg border border-crit/50 bg-crit/10 p-3 text-sm" data-testid={`panel-error-${this.props.name}`}>
+        <div
+          className="rounded-lg border border-crit/50 bg-crit/10 p-3 text-sm"
+          data-testid={`panel-error-${this.props.name}`}
+        >
           {this.props.name} failed: {this.state.error.message}{' '}
           <button className="underline" onClick={() => this.setState({ error: null })}>
             retry

@@ -7,7 +7,11 @@ import { usePathname, useSearchParams } from 'next/navigation';
 /** Shown instead of the live view's link button when a link replays a past moment. */
 export function ReplayBanner({ at, storedAt, liveHref = '/' }: { at: string; storedAt: string; liveHref?: string }) {
   return (
-    <section className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-sky-700 bg-sky-950/60 px-4 py-2 text-sm" data-testid="replay-banner" data-at={at}>
+    <section
+      className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-sky-700 bg-sky-950/60 px-4 py-2 text-sm"
+      data-testid="replay-banner"
+      data-at={at}
+    >
       <span>
         Replaying the pipeline as it was at <span className="font-mono">{at.replace('T', ' ').slice(0, 19)} UTC</span>
         <span className="text-muted"> (snapshot stored {storedAt.slice(11, 19)})</span>. Not live.

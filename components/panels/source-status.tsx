@@ -4,7 +4,13 @@ const labels: Record<SourceName, string> = { rabbitmq: 'RabbitMQ', prometheus: '
 const dot = { ok: 'bg-ok', stale: 'bg-warn', down: 'bg-crit' } as const;
 
 /** Each source's health with its last good time, so stale numbers are never mistaken for live ones. */
-export function SourceStatus({ snapshot, stream }: { snapshot: Snapshot; stream: 'connecting' | 'live' | 'reconnecting' | 'replay' }) {
+export function SourceStatus({
+  snapshot,
+  stream,
+}: {
+  snapshot: Snapshot;
+  stream: 'connecting' | 'live' | 'reconnecting' | 'replay';
+}) {
   return (
     <div className="flex flex-wrap items-center gap-3 text-xs" data-testid="source-status">
       {(Object.keys(labels) as SourceName[]).map((name) => {
@@ -29,7 +35,14 @@ export function SourceStatus({ snapshot, stream }: { snapshot: Snapshot; stream:
         );
       })}
       <span className="ml-auto text-muted" data-testid="stream-state" data-state={stream}>
-        {stream === 'live' ? 'live' : stream === 'replay' ? 'replay' : stream === 'reconnecting' ? 'reconnecting…' : 'connecting…'} · {snapshot.generatedAt.slice(11, 19)} UTC
+        {stream === 'live'
+          ? 'live'
+          : stream === 'replay'
+            ? 'replay'
+            : stream === 'reconnecting'
+              ? 'reconnecting…'
+              : 'connecting…'}{' '}
+        · {snapshot.generatedAt.slice(11, 19)} UTC
       </span>
     </div>
   );

@@ -17,7 +17,9 @@ export function TimelinePanel({ until }: { until: string | null }) {
     queryKey: ['timeline', until],
     queryFn: async () => {
       const to = until ? new Date(until) : null;
-      const params = to ? `?from=${encodeURIComponent(new Date(to.getTime() - 3_600_000).toISOString())}&to=${encodeURIComponent(to.toISOString())}` : '';
+      const params = to
+        ? `?from=${encodeURIComponent(new Date(to.getTime() - 3_600_000).toISOString())}&to=${encodeURIComponent(to.toISOString())}`
+        : '';
       return getJson<{ events: TimelineEntry[] }>(`/api/timeline${params}`);
     },
     refetchInterval: until ? false : 10_000,
@@ -28,12 +30,19 @@ export function TimelinePanel({ until }: { until: string | null }) {
       <header className="border-b border-edge px-4 py-2">
         <h2 className="text-sm font-semibold uppercase tracking-wide text-muted">Timeline, last hour</h2>
       </header>
-      {query.isError && <p className="px-4 py-3 text-sm text-warn">Timeline unavailable: {(query.error as Error).message}</p>}
+      {query.isError && (
+        <p className="px-4 py-3 text-sm text-warn">Timeline unavailable: {(query.error as Error).message}</p>
+      )}
       {query.data && events.length === 0 && <p className="px-4 py-3 text-sm text-muted">Nothing changed.</p>}
       {events.length > 0 && (
         <ol className="max-h-64 overflow-auto text-xs">
           {events.slice(0, 100).map((e, i) => (
-            <li key={`${e.at}-${i}`} className="flex gap-3 border-t border-edge/60 px-4 py-1" data-testid="timeline-event" data-kind={e.kind}>
+            <li
+              key={`${e.at}-${i}`}
+              className="flex gap-3 border-t border-edge/60 px-4 py-1"
+              data-testid="timeline-event"
+              data-kind={e.kind}
+            >
               <a href={e.link} className="font-mono text-sky-300 underline" title="open this moment">
                 {e.at.slice(11, 19)}
               </a>

@@ -16,7 +16,9 @@ export function UnmonitoredQueues({ snapshot }: { snapshot: Snapshot }) {
       </header>
       {queues.length === 0 ? (
         <p className="px-4 py-3 text-sm text-muted">
-          {snapshot.unmonitoredTotal !== undefined ? 'Every queue on the broker is part of the pipeline.' : 'No sweep of the broker yet.'}
+          {snapshot.unmonitoredTotal !== undefined
+            ? 'Every queue on the broker is part of the pipeline.'
+            : 'No sweep of the broker yet.'}
         </p>
       ) : (
         <div className="max-h-64 overflow-auto">
@@ -32,7 +34,12 @@ export function UnmonitoredQueues({ snapshot }: { snapshot: Snapshot }) {
             </thead>
             <tbody>
               {queues.slice(0, 50).map((q) => (
-                <tr key={`${q.vhost}/${q.name}`} className="border-t border-edge/60" data-testid="unmonitored-queue" data-alert={q.alert ?? ''}>
+                <tr
+                  key={`${q.vhost}/${q.name}`}
+                  className="border-t border-edge/60"
+                  data-testid="unmonitored-queue"
+                  data-alert={q.alert ?? ''}
+                >
                   <td className="px-4 py-1 font-mono">
                     {q.vhost !== '/' ? `${q.vhost}/` : ''}
                     {q.name}
@@ -42,7 +49,9 @@ export function UnmonitoredQueues({ snapshot }: { snapshot: Snapshot }) {
                   <td className="px-2 py-1 text-right font-mono">
                     {rate(q.publishRatePerSec)} → {rate(q.deliverRatePerSec)}
                   </td>
-                  <td className="px-4 py-1 text-warn">{q.alert === 'no-consumers' ? 'no consumers' : q.alert === 'growing' ? 'growing' : ''}</td>
+                  <td className="px-4 py-1 text-warn">
+                    {q.alert === 'no-consumers' ? 'no consumers' : q.alert === 'growing' ? 'growing' : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>

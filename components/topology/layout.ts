@@ -24,7 +24,10 @@ export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): Lai
   return edges;
 }
 
-export function layoutStages(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): { positions: Record<string, { x: number; y: number }>; edges: LaidOutEdge[] } {
+export function layoutStages(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): {
+  positions: Record<string, { x: number; y: number }>;
+  edges: LaidOutEdge[];
+} {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 36, marginx: 6, marginy: 6 });
   g.setDefaultEdgeLabel(() => ({}));

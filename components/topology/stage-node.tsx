@@ -22,11 +22,17 @@ function Row({ label, value, testId }: { label: string; value: string; testId?: 
 
 export function StageNode({ data }: NodeProps<StageNodeType>) {
   const { stage, bottleneck, stale, selected } = data;
-  const border = bottleneck ? 'border-crit shadow-[0_0_18px_rgba(239,90,90,0.45)]' : stage.status === 'warn' ? 'border-warn' : 'border-edge';
+  const border = bottleneck
+    ? 'border-crit shadow-[0_0_18px_rgba(239,90,90,0.45)]'
+    : stage.status === 'warn'
+      ? 'border-warn'
+      : 'border-edge';
   return (
     <div
       className={`w-[230px] rounded-lg border-2 px-3 py-2 text-xs ${border} ${selected ? 'ring-2 ring-sky-400' : ''}`}
-      style={{ background: `linear-gradient(${shareColour(stage.share)}, ${shareColour(stage.share)}), var(--color-panel)` }}
+      style={{
+        background: `linear-gradient(${shareColour(stage.share)}, ${shareColour(stage.share)}), var(--color-panel)`,
+      }}
       data-testid={`stage-node-${stage.id}`}
       data-status={stage.status}
       data-bottleneck={bottleneck}
@@ -34,21 +40,40 @@ export function StageNode({ data }: NodeProps<StageNodeType>) {
       <Handle type="target" position={Position.Left} className="!bg-edge" />
       <div className="mb-1 flex items-center justify-between">
         <span className="truncate text-sm font-semibold text-ink">{stage.label}</span>
-        <span className="rounded bg-edge px-1 text-[10px] uppercase tracking-wide text-muted">{kindLabel[stage.kind]}</span>
+        <span className="rounded bg-edge px-1 text-[10px] uppercase tracking-wide text-muted">
+          {kindLabel[stage.kind]}
+        </span>
       </div>
       {stage.queue && (
         <>
-          <Row label="ready / consumers" value={`${count(stage.queue.ready)} / ${count(stage.queue.consumers)}`} testId={`stage-${stage.id}-ready`} />
+          <Row
+            label="ready / consumers"
+            value={`${count(stage.queue.ready)} / ${count(stage.queue.consumers)}`}
+            testId={`stage-${stage.id}-ready`}
+          />
           <Row label="in → out" value={`${rate(stage.queue.publishRate)} → ${rate(stage.queue.deliverRate)}`} />
           <Row label="wait" value={ms(stage.waitMs)} />
         </>
       )}
-      {stage.workers && <Row label="running / desired" value={`${stage.workers.running} / ${stage.workers.desired}`} testId={`stage-${stage.id}-workers`} />}
-      {stage.latency && <Row label="p50 · p90 · p99" value={`${ms(stage.latency.p50Ms)} · ${ms(stage.latency.p90Ms)} · ${ms(stage.latency.p99Ms)}`} />}
+      {stage.workers && (
+        <Row
+          label="running / desired"
+          value={`${stage.workers.running} / ${stage.workers.desired}`}
+          testId={`stage-${stage.id}-workers`}
+        />
+      )}
+      {stage.latency && (
+        <Row
+          label="p50 · p90 · p99"
+          value={`${ms(stage.latency.p50Ms)} · ${ms(stage.latency.p90Ms)} · ${ms(stage.latency.p99Ms)}`}
+        />
+      )}
       {stage.gpu && <Row label="GPU" value={`${stage.gpu.utilPct}%`} />}
       <div className="mt-1 flex items-center justify-between">
         <span className="text-muted">share of latency</span>
-        <span className={`font-mono ${stage.share >= 0.5 ? 'text-crit' : stage.share >= 0.25 ? 'text-warn' : ''}`}>{Math.round(stage.share * 100)}%</span>
+        <span className={`font-mono ${stage.share >= 0.5 ? 'text-crit' : stage.share >= 0.25 ? 'text-warn' : ''}`}>
+          {Math.round(stage.share * 100)}%
+        </span>
       </div>
       {stale.length > 0 && (
         <div className="mt-1 rounded bg-warn/15 px-1 text-[10px] text-warn" data-testid={`stage-${stage.id}-stale`}>

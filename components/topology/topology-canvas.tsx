@@ -11,7 +11,15 @@ import { StageNode, type StageNodeType } from './stage-node';
 const nodeTypes = { stage: StageNode };
 
 /** The pipeline as a graph: one node per stage, edges labelled with the throughput between them. */
-export function TopologyCanvas({ snapshot, selectedStageId, onSelect }: { snapshot: Snapshot; selectedStageId: string | null; onSelect: (id: string | null) => void }) {
+export function TopologyCanvas({
+  snapshot,
+  selectedStageId,
+  onSelect,
+}: {
+  snapshot: Snapshot;
+  selectedStageId: string | null;
+  onSelect: (id: string | null) => void;
+}) {
   const stageIds = snapshot.stages.map((s) => `${s.id}:${s.kind}`).join(',');
   // Layout depends only on the stages, not on the numbers: nodes stay put between updates.
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -21,7 +29,12 @@ export function TopologyCanvas({ snapshot, selectedStageId, onSelect }: { snapsh
     id: stage.id,
     type: 'stage',
     position: layout.positions[stage.id] ?? { x: 0, y: 0 },
-    data: { stage, bottleneck: bottleneckIds.has(stage.id), stale: staleSources(stage, snapshot), selected: stage.id === selectedStageId },
+    data: {
+      stage,
+      bottleneck: bottleneckIds.has(stage.id),
+      stale: staleSources(stage, snapshot),
+      selected: stage.id === selectedStageId,
+    },
     draggable: false,
   }));
   const byId = new Map(snapshot.stages.map((s) => [s.id, s]));

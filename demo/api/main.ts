@@ -2,7 +2,15 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Channel } from 'amqplib';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { assertTopology, connectBroker, encode, queueNames, type InferenceReply, type InferenceRequest, type RequestType } from '../lib/amqp';
+import {
+  assertTopology,
+  connectBroker,
+  encode,
+  queueNames,
+  type InferenceReply,
+  type InferenceRequest,
+  type RequestType,
+} from '../lib/amqp';
 import { envNumber, onceStopSignal, requireEnv } from '../lib/env';
 import { log } from '../lib/log';
 import { createRegistry, latencyBucketsSeconds, metricsHandler } from '../lib/metrics-server';
@@ -106,7 +114,13 @@ async function handleInference(type: RequestType, res: http.ServerResponse): Pro
   try {
     const reply = await replyPromise;
     answered.inc({ request_type: type });
-    done(200, { requestId, type, score: reply.score, worker: reply.worker, inferenceMs: Math.round(reply.inferenceMs) });
+    done(200, {
+      requestId,
+      type,
+      score: reply.score,
+      worker: reply.worker,
+      inferenceMs: Math.round(reply.inferenceMs),
+    });
   } catch (err) {
     done(504, { requestId, error: (err as Error).message });
   }
@@ -135,7 +149,8 @@ const server = http.createServer((req, res) => {
   if (type && req.method === 'POST') return void handleInference(type, res);
   if (path === '/internal/replies' && req.method === 'POST') return void handleReply(req, res);
   if (path === '/metrics') return void serveMetrics(res);
-  if (path === '/healthz') return sendJson(res, channel ? 200 : 503, { broker: channel ? 'connected' : 'disconnected' });
+  if (path === '/healthz')
+    return sendJson(res, channel ? 200 : 503, { broker: channel ? 'connected' : 'disconnected' });
   sendJson(res, 404, { error: `no route ${req.method} ${path}`, routes: Object.keys(routes) });
 });
 server.keepAliveTimeout = 65_000;

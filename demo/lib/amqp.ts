@@ -34,11 +34,7 @@ export async function assertTopology(channel: Channel): Promise<void> {
  * A broker connection that reconnects by itself with exponential backoff (amqplib's recovery),
  * running `onConnect` after every (re)connect to rebuild channels and consumers.
  */
-export async function connectBroker(
-  url: string,
-  name: string,
-  onConnect: (model: ChannelModel) => Promise<void>,
-) {
+export async function connectBroker(url: string, name: string, onConnect: (model: ChannelModel) => Promise<void>) {
   const connection = await amqp.connect(
     { ...parseUrl(url), heartbeat: 5 },
     {

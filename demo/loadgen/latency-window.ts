@@ -32,7 +32,10 @@ export class LatencyWindow {
     this.prune(nowMs);
     const from = nowMs - windowSec * 1000;
     const inWindow = this.samples.filter((s) => s.doneAtMs >= from);
-    const latencies = inWindow.filter((s) => s.ok).map((s) => s.latencyMs).sort((a, b) => a - b);
+    const latencies = inWindow
+      .filter((s) => s.ok)
+      .map((s) => s.latencyMs)
+      .sort((a, b) => a - b);
     return {
       windowSec,
       count: inWindow.length,

@@ -36,7 +36,11 @@ const clientSeconds = new Histogram({
   buckets: latencyBucketsSeconds,
   registers: [registry],
 });
-const sentTotal = new Counter({ name: 'demo_client_requests_sent_total', help: 'Requests sent', registers: [registry] });
+const sentTotal = new Counter({
+  name: 'demo_client_requests_sent_total',
+  help: 'Requests sent',
+  registers: [registry],
+});
 let inFlight = 0;
 new Gauge({
   name: 'demo_client_requests_in_flight',

@@ -40,7 +40,9 @@ describe('scenarios', () => {
 
   it('parses known names and names the choices for an unknown one', () => {
     expect(parseScenarioName('steady')).toBe('steady');
-    expect(() => parseScenarioName('chaos')).toThrow(/unknown scenario "chaos"; expected one of: steady, reply-starvation/);
+    expect(() => parseScenarioName('chaos')).toThrow(
+      /unknown scenario "chaos"; expected one of: steady, reply-starvation/,
+    );
     expect(() => parseScenarioName(42)).toThrow(/unknown scenario 42/);
   });
 

@@ -52,7 +52,9 @@ describe('Cluster.scale follows Nomad', () => {
 
   it('refuses an unknown group and an unknown job', () => {
     const cluster = clusterWithJob();
-    expect(() => cluster.scale('default', 'api', scaleTo(2, { group: 'x' }))).toThrow('task group "x" specified for scaling does not exist in job');
+    expect(() => cluster.scale('default', 'api', scaleTo(2, { group: 'x' }))).toThrow(
+      'task group "x" specified for scaling does not exist in job',
+    );
     expect(() => cluster.scale('default', 'nope', scaleTo(2))).toThrow('job not found');
     expect(() => cluster.scale('other', 'api', scaleTo(2))).toThrow('job not found');
   });
@@ -66,14 +68,20 @@ describe('Cluster.scale follows Nomad', () => {
     expect(job.jobModifyIndex).toBeGreaterThan(before);
     expect(result.jobModifyIndex).toBe(job.jobModifyIndex);
     expect(cluster.evaluations.get(result.evalId)?.triggeredBy).toBe('job-scaling');
-    expect(job.scalingEvents['reply-consumer']![0]).toMatchObject({ count: 30, previousCount: 3, evalId: result.evalId });
+    expect(job.scalingEvents['reply-consumer']![0]).toMatchObject({
+      count: 30,
+      previousCount: 3,
+      evalId: result.evalId,
+    });
   });
 
   it('enforces a stale job modify index like Nomad (500, no change)', () => {
     const cluster = clusterWithJob();
     const stale = cluster.jobs.get('api')!.jobModifyIndex;
     cluster.scale('default', 'api', scaleTo(5));
-    expect(() => cluster.scale('default', 'api', scaleTo(8, { jobModifyIndex: stale }))).toThrow(/conflicting job modify index/);
+    expect(() => cluster.scale('default', 'api', scaleTo(8, { jobModifyIndex: stale }))).toThrow(
+      /conflicting job modify index/,
+    );
     expect(cluster.jobs.get('api')!.spec.TaskGroups[0]!.Count).toBe(5);
   });
 

@@ -108,14 +108,23 @@ export class Cluster extends EventEmitter {
   }
 
   allocationsOf(jobId: string, group?: string): Allocation[] {
-    return [...this.allocations.values()].filter((a) => a.jobId === jobId && (group === undefined || a.group === group));
+    return [...this.allocations.values()].filter(
+      (a) => a.jobId === jobId && (group === undefined || a.group === group),
+    );
   }
 
   /** Nomad's Job.Scale: the same checks, in the same order, with the same messages. */
   scale(
     namespace: string,
     jobId: string,
-    request: { count: number | null; group: string; message: string; error: boolean; meta: Record<string, unknown> | null; jobModifyIndex?: number },
+    request: {
+      count: number | null;
+      group: string;
+      message: string;
+      error: boolean;
+      meta: Record<string, unknown> | null;
+      jobModifyIndex?: number;
+    },
   ): { evalId: string; evalCreateIndex: number; jobModifyIndex: number; index: number } {
     const job = this.job(namespace, jobId);
     const group = this.group(job, request.group);
@@ -124,12 +133,18 @@ export class Cluster extends EventEmitter {
     let evalId = '';
     let evalCreateIndex = 0;
     if (request.count !== null) {
-      if (request.count < 0) throw new NomadError(400, 'scaling action count can\'t be negative');
+      if (request.count < 0) throw new NomadError(400, "scaling action count can't be negative");
       if (group.Scaling && request.count < group.Scaling.Min) {
-        throw new NomadError(400, `group count was less than scaling policy minimum: ${request.count} < ${group.Scaling.Min}`);
+        throw new NomadError(
+          400,
+          `group count was less than scaling policy minimum: ${request.count} < ${group.Scaling.Min}`,
+        );
       }
       if (group.Scaling && group.Scaling.Max < request.count) {
-        throw new NomadError(400, `group count was greater than scaling policy maximum: ${request.count} > ${group.Scaling.Max}`);
+        throw new NomadError(
+          400,
+          `group count was greater than scaling policy maximum: ${request.count} > ${group.Scaling.Max}`,
+        );
       }
       if (request.jobModifyIndex && request.jobModifyIndex > 0 && request.jobModifyIndex !== job.jobModifyIndex) {
         throw new NomadError(
@@ -193,7 +208,10 @@ export class Cluster extends EventEmitter {
     return alloc;
   }
 
-  updateAllocation(alloc: Allocation, change: Partial<Pick<Allocation, 'desiredStatus' | 'clientStatus' | 'startedAt' | 'finishedAt'>>): void {
+  updateAllocation(
+    alloc: Allocation,
+    change: Partial<Pick<Allocation, 'desiredStatus' | 'clientStatus' | 'startedAt' | 'finishedAt'>>,
+  ): void {
     Object.assign(alloc, change);
     alloc.modifyIndex = this.bump();
     alloc.modifyTimeNs = nowNs();

@@ -62,7 +62,18 @@ function blockUntil(cluster: Cluster, index: number, waitMs: number): Promise<vo
 }
 
 export function createNomadApi(cluster: Cluster, aclToken: string | null): http.Server {
-  const routes: Array<{ method: string; pattern: RegExp; read: boolean; handle: (m: string[], ns: string, req: http.IncomingMessage, url: URL, res: http.ServerResponse) => Promise<unknown> | unknown }> = [
+  const routes: Array<{
+    method: string;
+    pattern: RegExp;
+    read: boolean;
+    handle: (
+      m: string[],
+      ns: string,
+      req: http.IncomingMessage,
+      url: URL,
+      res: http.ServerResponse,
+    ) => Promise<unknown> | unknown;
+  }> = [
     { method: 'GET', pattern: /^\/v1\/status\/leader$/, read: true, handle: () => '127.0.0.1:4647' },
     {
       method: 'GET',
@@ -82,8 +93,18 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
         return page.map((j) => jobListStubView(cluster, j));
       },
     },
-    { method: 'GET', pattern: /^\/v1\/job\/([^/]+)$/, read: true, handle: ([id], ns) => jobView(cluster, cluster.job(ns, id!)) },
-    { method: 'GET', pattern: /^\/v1\/job\/([^/]+)\/summary$/, read: true, handle: ([id], ns) => jobSummaryView(cluster, cluster.job(ns, id!)) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/job\/([^/]+)$/,
+      read: true,
+      handle: ([id], ns) => jobView(cluster, cluster.job(ns, id!)),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/job\/([^/]+)\/summary$/,
+      read: true,
+      handle: ([id], ns) => jobSummaryView(cluster, cluster.job(ns, id!)),
+    },
     {
       method: 'GET',
       pattern: /^\/v1\/job\/([^/]+)\/allocations$/,
@@ -93,7 +114,12 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
         return cluster.allocationsOf(job.spec.ID).map((a) => allocationStubView(cluster, a, ns));
       },
     },
-    { method: 'GET', pattern: /^\/v1\/job\/([^/]+)\/scale$/, read: true, handle: ([id], ns) => scaleStatusView(cluster, cluster.job(ns, id!)) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/job\/([^/]+)\/scale$/,
+      read: true,
+      handle: ([id], ns) => scaleStatusView(cluster, cluster.job(ns, id!)),
+    },
     {
       method: 'POST',
       pattern: /^\/v1\/job\/([^/]+)\/scale$/,
@@ -101,7 +127,10 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
       handle: async ([id], ns, req) => {
         const parsed = ScaleRequestSchema.safeParse(await readJson(req));
         if (!parsed.success) {
-          throw new NomadError(400, `Request decode failed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+          throw new NomadError(
+            400,
+            `Request decode failed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+          );
         }
         const body = parsed.data;
         const result = cluster.scale(ns, id!, {
@@ -112,7 +141,13 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
           meta: body.Meta ?? null,
           jobModifyIndex: body.JobModifyIndex,
         });
-        return { EvalID: result.evalId, EvalCreateIndex: result.evalCreateIndex, JobModifyIndex: result.jobModifyIndex, Index: result.index, Warnings: '' };
+        return {
+          EvalID: result.evalId,
+          EvalCreateIndex: result.evalCreateIndex,
+          JobModifyIndex: result.jobModifyIndex,
+          Index: result.index,
+          Warnings: '',
+        };
       },
     },
     {

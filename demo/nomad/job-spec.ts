@@ -31,7 +31,9 @@ export const TaskGroupSpecSchema = z.object({
   Networks: z
     .array(z.object({ ReservedPorts: z.array(PortSchema).default([]), DynamicPorts: z.array(PortSchema).default([]) }))
     .default([]),
-  Services: z.array(z.object({ Name: z.string(), PortLabel: z.string(), Tags: z.array(z.string()).default([]) })).default([]),
+  Services: z
+    .array(z.object({ Name: z.string(), PortLabel: z.string(), Tags: z.array(z.string()).default([]) }))
+    .default([]),
   Tasks: z.array(TaskSpecSchema).length(1, 'the stand-in runs exactly one task per group'),
 });
 

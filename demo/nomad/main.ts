@@ -22,7 +22,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.port || !args.jobs || !args['targets-dir'] || !args['alloc-log-dir']) {
-  throw new Error('usage: nomad-standin --port N --jobs FILE --targets-dir DIR --alloc-log-dir DIR [--alloc-ports A-B]');
+  throw new Error(
+    'usage: nomad-standin --port N --jobs FILE --targets-dir DIR --alloc-log-dir DIR [--alloc-ports A-B]',
+  );
 }
 const [portStart, portEnd] = args['alloc-ports'].split('-').map(Number);
 const jobFile = JobFileSchema.safeParse(JSON.parse(readFileSync(args.jobs, 'utf8')));

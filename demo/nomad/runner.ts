@@ -129,7 +129,12 @@ export class Runner {
             if (port === undefined) continue;
             targets.push({
               targets: [`127.0.0.1:${port}`],
-              labels: { service: service.Name, nomad_job: job.spec.ID, nomad_group: group.Name, nomad_alloc: alloc.name },
+              labels: {
+                service: service.Name,
+                nomad_job: job.spec.ID,
+                nomad_group: group.Name,
+                nomad_alloc: alloc.name,
+              },
             });
           }
         }

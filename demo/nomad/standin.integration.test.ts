@@ -37,20 +37,28 @@ describe('Nomad stand-in against the documented API shapes', () => {
     const group = job.TaskGroups.find((g) => g.Name === demoGroups.replyConsumer);
     expect(group?.Count).toBe(3);
     expect(group?.Scaling).toMatchObject({ Min: 1, Max: 64, Enabled: true });
-    const allocs = AllocationListSchema.parse(await (await nomadFetch(layout, `/v1/job/${demoJobIds.ml}/allocations`)).json());
+    const allocs = AllocationListSchema.parse(
+      await (await nomadFetch(layout, `/v1/job/${demoJobIds.ml}/allocations`)).json(),
+    );
     expect(allocs.filter((a) => a.ClientStatus === 'running' && a.TaskGroup === demoGroups.mlWorker)).toHaveLength(10);
   });
 
   it('scales a group through POST /v1/job/:id/scale and reports the event and the new allocations', async () => {
     const res = await nomadFetch(layout, `/v1/job/${demoJobIds.api}/scale`, {
       method: 'POST',
-      body: JSON.stringify({ Count: 5, Target: { Group: demoGroups.replyConsumer }, Message: 'stand-in test', Meta: { by: 'vitest' } }),
+      body: JSON.stringify({
+        Count: 5,
+        Target: { Group: demoGroups.replyConsumer },
+        Message: 'stand-in test',
+        Meta: { by: 'vitest' },
+      }),
     });
     expect(res.status).toBe(200);
     const scaled = ScaleResponseSchema.parse(await res.json());
     expect(scaled.EvalID).toMatch(/^[0-9a-f-]{36}$/);
     const status = await waitFor(
-      async () => JobScaleStatusSchema.parse(await (await nomadFetch(layout, `/v1/job/${demoJobIds.api}/scale`)).json()),
+      async () =>
+        JobScaleStatusSchema.parse(await (await nomadFetch(layout, `/v1/job/${demoJobIds.api}/scale`)).json()),
       (s) => s.TaskGroups[demoGroups.replyConsumer]?.Running === 5,
       30_000,
       'five running reply consumers',
@@ -63,13 +71,24 @@ describe('Nomad stand-in against the documented API shapes', () => {
   });
 
   it.each([
-    [{ Count: 65, Target: { Group: 'reply-consumer' } }, 400, 'group count was greater than scaling policy maximum: 65 > 64'],
+    [
+      { Count: 65, Target: { Group: 'reply-consumer' } },
+      400,
+      'group count was greater than scaling policy maximum: 65 > 64',
+    ],
     [{ Count: 0, Target: { Group: 'reply-consumer' } }, 400, 'group count was less than scaling policy minimum: 0 < 1'],
-    [{ Count: 2, Target: { Group: 'no-such-group' } }, 400, 'task group "no-such-group" specified for scaling does not exist in job'],
+    [
+      { Count: 2, Target: { Group: 'no-such-group' } },
+      400,
+      'task group "no-such-group" specified for scaling does not exist in job',
+    ],
     [{ Count: 2.5, Target: { Group: 'reply-consumer' } }, 400, 'Request decode failed'],
     [{ Count: 'ten', Target: { Group: 'reply-consumer' } }, 400, 'Request decode failed'],
   ])('refuses %j with %i and a clear message, leaving the count alone', async (body, status, message) => {
-    const res = await nomadFetch(layout, `/v1/job/${demoJobIds.api}/scale`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await nomadFetch(layout, `/v1/job/${demoJobIds.api}/scale`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(status);
     expect(await res.text()).toContain(message);
     const job = JobSchema.parse(await (await nomadFetch(layout, `/v1/job/${demoJobIds.api}`)).json());
@@ -79,13 +98,21 @@ describe('Nomad stand-in against the documented API shapes', () => {
   it('answers 404 for an unknown job and for a job in another namespace', async () => {
     expect((await nomadFetch(layout, '/v1/job/nope')).status).toBe(404);
     expect((await nomadFetch(layout, `/v1/job/${demoJobIds.api}?namespace=other`)).status).toBe(404);
-    const res = await nomadFetch(layout, '/v1/job/nope/scale', { method: 'POST', body: JSON.stringify({ Count: 2, Target: { Group: 'x' } }) });
+    const res = await nomadFetch(layout, '/v1/job/nope/scale', {
+      method: 'POST',
+      body: JSON.stringify({ Count: 2, Target: { Group: 'x' } }),
+    });
     expect(res.status).toBe(404);
   });
 
   it('answers 403 to a wrong or missing token, on reads and on scaling', async () => {
     expect((await nomadFetch(layout, '/v1/jobs', {}, 'not-the-token')).status).toBe(403);
-    const scale = await nomadFetch(layout, `/v1/job/${demoJobIds.api}/scale`, { method: 'POST', body: JSON.stringify({ Count: 4, Target: { Group: 'reply-consumer' } }) }, 'wrong');
+    const scale = await nomadFetch(
+      layout,
+      `/v1/job/${demoJobIds.api}/scale`,
+      { method: 'POST', body: JSON.stringify({ Count: 4, Target: { Group: 'reply-consumer' } }) },
+      'wrong',
+    );
     expect(scale.status).toBe(403);
     expect(await scale.text()).toBe('ACL token not found');
     const anonymous = await fetch(`http://127.0.0.1:${layout.ports.nomad}/v1/jobs`);

@@ -33,9 +33,24 @@ describe('broker restart', () => {
 
     await startRabbit(layout);
     const upAtMs = Date.now();
-    await waitFor(async () => (await fetch(`${pipelineUrls(layout).api}/healthz`)).status, (s) => s === 200, 60_000, 'the API to reconnect');
-    await waitFor(() => queueState(layout, 'ml.requests'), (q) => q.consumers === 10, 60_000, 'all 10 ML workers to reconsume');
-    await waitFor(() => queueState(layout, 'api.replies'), (q) => q.consumers === 3, 60_000, 'all 3 reply consumers to reconsume');
+    await waitFor(
+      async () => (await fetch(`${pipelineUrls(layout).api}/healthz`)).status,
+      (s) => s === 200,
+      60_000,
+      'the API to reconnect',
+    );
+    await waitFor(
+      () => queueState(layout, 'ml.requests'),
+      (q) => q.consumers === 10,
+      60_000,
+      'all 10 ML workers to reconsume',
+    );
+    await waitFor(
+      () => queueState(layout, 'api.replies'),
+      (q) => q.consumers === 3,
+      60_000,
+      'all 3 reply consumers to reconsume',
+    );
     // Requests held through the outage are answered late once the broker is back; the pipeline has
     // resumed when fresh requests complete within the SLO again.
     const resumed = await waitFor(

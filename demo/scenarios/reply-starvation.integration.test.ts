@@ -68,7 +68,12 @@ describe('reply-starvation scenario', () => {
     const recoverSec = (Date.now() - scaledAtMs) / 1000;
     expect(recoverSec).toBeLessThanOrEqual(60);
     // The broker's own statistics lag by up to 5 s; wait for them to count the new consumers.
-    await waitFor(() => queueState(layout, 'api.replies'), (q) => q.consumers === 30, 30_000, '30 consumers on the reply queue');
+    await waitFor(
+      () => queueState(layout, 'api.replies'),
+      (q) => q.consumers === 30,
+      30_000,
+      '30 consumers on the reply queue',
+    );
 
     recordFigures('reply-starvation', {
       steadyClientP90Ms: steadyP90Ms,

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { stackLayout } from '../../scripts/stack';
 import { sleep } from '../../scripts/stack/processes';
 import { AllocationListSchema } from '../../lib/sources/nomad/schemas';
-import { apiCounter, loadgenStats, nomadFetch, queueState, scaleGroup, waitFor } from '../../scripts/testing/demo-client';
+import {
+  apiCounter,
+  loadgenStats,
+  nomadFetch,
+  queueState,
+  scaleGroup,
+  waitFor,
+} from '../../scripts/testing/demo-client';
 import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
 import { recordFigures } from '../../scripts/testing/figures';
 import { demoGroups, demoJobIds, setScenario } from '../pipeline';
@@ -33,7 +40,12 @@ describe('scaling down under load', () => {
     await scaleGroup(layout, demoJobIds.api, demoGroups.replyConsumer, 2, 'test: scale down under load');
     await sleep(15_000);
     await setScenario(layout, 'idle');
-    await waitFor(() => loadgenStats(layout, 5), (s) => s.inFlight === 0, 150_000, 'every request to be answered');
+    await waitFor(
+      () => loadgenStats(layout, 5),
+      (s) => s.inFlight === 0,
+      150_000,
+      'every request to be answered',
+    );
 
     const after = {
       published: await apiCounter(layout, 'demo_api_requests_published_total'),
@@ -55,7 +67,12 @@ describe('scaling down under load', () => {
     expect(failed).toBe(0);
     // Nothing left behind either; the broker's statistics lag by up to 5 s, so allow them to catch up.
     for (const queue of ['ml.requests', 'api.replies']) {
-      await waitFor(() => queueState(layout, queue), (q) => q.ready + q.unacked === 0, 15_000, `${queue} to be empty`);
+      await waitFor(
+        () => queueState(layout, queue),
+        (q) => q.ready + q.unacked === 0,
+        15_000,
+        `${queue} to be empty`,
+      );
     }
     // The stopped allocations ended cleanly (SIGTERM honoured), none was killed or failed.
     for (const job of [demoJobIds.ml, demoJobIds.api]) {

@@ -9,7 +9,12 @@ import type { ScaleDeps } from './scale-group';
 /** The real dependencies of the scale action: Nomad from the configuration, the store, the live snapshot. */
 export async function scaleDeps(config: WarroomConfig): Promise<ScaleDeps | null> {
   if (!config.sources.nomad) return null;
-  const nomad = createNomadClient({ url: config.sources.nomad.url, token: config.sources.nomad.token, namespace: config.sources.nomad.namespace, timeoutMs: 3000 });
+  const nomad = createNomadClient({
+    url: config.sources.nomad.url,
+    token: config.sources.nomad.token,
+    namespace: config.sources.nomad.namespace,
+    timeoutMs: 3000,
+  });
   const audit = auditLog(await getDb());
   return {
     config,
@@ -21,7 +26,12 @@ export async function scaleDeps(config: WarroomConfig): Promise<ScaleDeps | null
       const stage = snapshot?.stages.find((s) => s.workers?.job === job && s.workers.group === group);
       const queue = stage?.consumesFrom ? snapshot?.stages.find((s) => s.id === stage.consumesFrom)?.queue : undefined;
       if (!stage || !queue) return null;
-      const perConsumerPerSec = queue.deliverRate && queue.consumers > 0 ? queue.deliverRate / queue.consumers : stage.latency?.p50Ms ? 1000 / stage.latency.p50Ms : null;
+      const perConsumerPerSec =
+        queue.deliverRate && queue.consumers > 0
+          ? queue.deliverRate / queue.consumers
+          : stage.latency?.p50Ms
+            ? 1000 / stage.latency.p50Ms
+            : null;
       return { ready: queue.ready, arrivalPerSec: queue.publishRate, perConsumerPerSec };
     },
   };

@@ -26,17 +26,29 @@ export function guarded<S extends z.ZodType, T>(
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const state = currentConfig();
-    if (state.status !== 'loaded') return errorResponse(503, 'not_configured', state.status === 'missing' ? 'warroom has no configuration' : state.error);
+    if (state.status !== 'loaded')
+      return errorResponse(
+        503,
+        'not_configured',
+        state.status === 'missing' ? 'warroom has no configuration' : state.error,
+      );
     const config = state.config;
-    if (!config.auth) return errorResponse(503, 'not_configured', 'no users are configured (auth in the configuration file)');
+    if (!config.auth)
+      return errorResponse(503, 'not_configured', 'no users are configured (auth in the configuration file)');
     const user = authenticate(request.headers, config);
     // Anonymous read access lets people watch; anything more needs a real sign-in.
-    if (!user || (user.via === 'anonymous' && options.role !== 'viewer')) return errorResponse(401, 'unauthenticated', 'sign in first');
+    if (!user || (user.via === 'anonymous' && options.role !== 'viewer'))
+      return errorResponse(401, 'unauthenticated', 'sign in first');
     const writes = request.method !== 'GET' && request.method !== 'HEAD';
     if (writes && user.via !== 'token' && !isSameOrigin(request.headers, request.url)) {
       return errorResponse(403, 'forbidden', 'cross-site request refused');
     }
-    if (!hasRole(user, options.role)) return errorResponse(403, 'forbidden', `${options.action} needs the ${options.role} role; ${user.name} is a ${user.role}`);
+    if (!hasRole(user, options.role))
+      return errorResponse(
+        403,
+        'forbidden',
+        `${options.action} needs the ${options.role} role; ${user.name} is a ${user.role}`,
+      );
     let input: unknown = undefined;
     if (options.input) {
       let body: unknown;
@@ -47,7 +59,11 @@ export function guarded<S extends z.ZodType, T>(
       }
       const parsed = options.input.safeParse(body);
       if (!parsed.success) {
-        return errorResponse(400, 'invalid', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+        return errorResponse(
+          400,
+          'invalid',
+          parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+        );
       }
       input = parsed.data;
     }

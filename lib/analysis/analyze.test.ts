@@ -18,9 +18,17 @@ describe('analyze: one case per demo scenario', () => {
   it('reply-starvation: names the reply consumers, not the ML workers, with numbers and a scale recommendation', () => {
     const s = analyze(scenarioObservations.replyStarvation);
     expect(s.bottleneck).toMatchObject({ stageId: 'reply-consumers', queueStageId: 'reply-queue' });
-    expect(s.bottleneck!.reason).toBe('Reply queue: 420 ready, 3 consumers drain 12/s while 16/s arrive; requests wait about 35 s here.');
+    expect(s.bottleneck!.reason).toBe(
+      'Reply queue: 420 ready, 3 consumers drain 12/s while 16/s arrive; requests wait about 35 s here.',
+    );
     // 16/s + 420 over 60 s at 4/s per consumer and 70% utilisation: ceil(23/4/0.7) = 9.
-    expect(s.bottleneck!.recommendation).toEqual({ job: 'api', group: 'reply-consumer', from: 3, to: 9, drainSeconds: 21 });
+    expect(s.bottleneck!.recommendation).toEqual({
+      job: 'api',
+      group: 'reply-consumer',
+      from: 3,
+      to: 9,
+      drainSeconds: 21,
+    });
     expect(s.stages.find((st) => st.id === 'ml-workers')!.status).not.toBe('crit');
     expect(s.stages.find((st) => st.id === 'reply-queue')!.share).toBe(1);
   });
@@ -50,54 +58,123 @@ describe('analyze: one case per demo scenario', () => {
 
 describe('analyze: edge cases', () => {
   it.each([
-    ['no consumers on a queue with messages', { ready: 5, consumers: 0, publish: 1, deliver: 0, growthPerSec: 1 }, 'reply-consumers', 'Reply queue: 5 messages ready and no consumer draining them.'],
-    ['a deep queue that is not growing but holds requests long', { ready: 300, consumers: 3, publish: 12, deliver: 12, growthPerSec: 0 }, 'reply-consumers', 'requests wait about 25 s here'],
+    [
+      'no consumers on a queue with messages',
+      { ready: 5, consumers: 0, publish: 1, deliver: 0, growthPerSec: 1 },
+      'reply-consumers',
+      'Reply queue: 5 messages ready and no consumer draining them.',
+    ],
+    [
+      'a deep queue that is not growing but holds requests long',
+      { ready: 300, consumers: 3, publish: 12, deliver: 12, growthPerSec: 0 },
+      'reply-consumers',
+      'requests wait about 25 s here',
+    ],
   ])('%s', (_name, replyQueue, stageId, reason) => {
-    const s = analyze(demoObservations({ e2eP90Ms: 5000, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue }));
+    const s = analyze(
+      demoObservations({
+        e2eP90Ms: 5000,
+        requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 },
+        replyQueue,
+      }),
+    );
     expect(s.bottleneck?.stageId).toBe(stageId);
     expect(s.bottleneck?.reason).toContain(reason);
   });
 
   it('a growing queue close to its threshold is raised before it crosses', () => {
-    const s = analyze(demoObservations({ e2eP90Ms: 1500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 42, consumers: 3, publish: 16, deliver: 12, growthPerSec: 4 } }));
+    const s = analyze(
+      demoObservations({
+        e2eP90Ms: 1500,
+        requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 },
+        replyQueue: { ready: 42, consumers: 3, publish: 16, deliver: 12, growthPerSec: 4 },
+      }),
+    );
     expect(s.bottleneck?.stageId).toBe('reply-consumers');
-    const notGrowing = analyze(demoObservations({ e2eP90Ms: 1500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 42, consumers: 3, publish: 12, deliver: 12, growthPerSec: 0 } }));
+    const notGrowing = analyze(
+      demoObservations({
+        e2eP90Ms: 1500,
+        requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 },
+        replyQueue: { ready: 42, consumers: 3, publish: 12, deliver: 12, growthPerSec: 0 },
+      }),
+    );
     expect(notGrowing.bottleneck).toBeNull();
   });
 
   it('a growing queue under its threshold is an early warning, not a bottleneck', () => {
-    const s = analyze(demoObservations({ e2eP90Ms: 1500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 30, consumers: 3, publish: 5, deliver: 4, growthPerSec: 1 } }));
+    const s = analyze(
+      demoObservations({
+        e2eP90Ms: 1500,
+        requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 },
+        replyQueue: { ready: 30, consumers: 3, publish: 5, deliver: 4, growthPerSec: 1 },
+      }),
+    );
     expect(s.bottleneck).toBeNull();
     expect(s.insights.map((i) => i.kind)).toEqual(['queue-growing']);
   });
 
-  it('an SLO breach whose largest share is a queue at its threshold is pinned on the queue\'s consumers, with a recommendation', () => {
-    const s = analyze(demoObservations({ e2eP90Ms: 3800, requestQueue: { ready: 0, consumers: 10, publish: 16, deliver: 16, growthPerSec: 0 }, replyQueue: { ready: 50, consumers: 3, publish: 17, deliver: 11, growthPerSec: 0.2, headAgeMs: 8000 } }));
+  it("an SLO breach whose largest share is a queue at its threshold is pinned on the queue's consumers, with a recommendation", () => {
+    const s = analyze(
+      demoObservations({
+        e2eP90Ms: 3800,
+        requestQueue: { ready: 0, consumers: 10, publish: 16, deliver: 16, growthPerSec: 0 },
+        replyQueue: { ready: 50, consumers: 3, publish: 17, deliver: 11, growthPerSec: 0.2, headAgeMs: 8000 },
+      }),
+    );
     expect(s.bottleneck).toMatchObject({ stageId: 'reply-consumers', queueStageId: 'reply-queue' });
-    expect(s.bottleneck!.reason).toBe('Reply queue: 50 ready, 3 consumers drain 11/s while 17/s arrive; requests wait about 8 s here.');
+    expect(s.bottleneck!.reason).toBe(
+      'Reply queue: 50 ready, 3 consumers drain 11/s while 17/s arrive; requests wait about 8 s here.',
+    );
     expect(s.bottleneck!.recommendation).toMatchObject({ job: 'api', group: 'reply-consumer', from: 3 });
   });
 
   it('an SLO breach without a queue to blame names the stage with the largest share', () => {
-    const s = analyze(demoObservations({ e2eP90Ms: 4000, inferenceP90Ms: 3500, requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 }, replyQueue: { ready: 0, consumers: 3, publish: 4, deliver: 4, growthPerSec: 0 } }));
+    const s = analyze(
+      demoObservations({
+        e2eP90Ms: 4000,
+        inferenceP90Ms: 3500,
+        requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 },
+        replyQueue: { ready: 0, consumers: 3, publish: 4, deliver: 4, growthPerSec: 0 },
+      }),
+    );
     expect(s.bottleneck?.stageId).toBe('ml-workers');
     expect(s.bottleneck?.reason).toBe('ML workers: 3.5 s at p90, 88% of the 4 s end-to-end p90 (SLO 3 s).');
     expect(s.insights.map((i) => i.kind)).toContain('slo-breach');
   });
 
   it('an SLO breach on a slow stage whose input queue builds up names the queue too, with a recommendation', () => {
-    const s = analyze(demoObservations({ e2eP90Ms: 4200, inferenceP90Ms: 3500, requestQueue: { ready: 12, consumers: 10, publish: 10, deliver: 8, growthPerSec: 1.2 }, replyQueue: { ready: 0, consumers: 3, publish: 3, deliver: 3, growthPerSec: 0 } }));
+    const s = analyze(
+      demoObservations({
+        e2eP90Ms: 4200,
+        inferenceP90Ms: 3500,
+        requestQueue: { ready: 12, consumers: 10, publish: 10, deliver: 8, growthPerSec: 1.2 },
+        replyQueue: { ready: 0, consumers: 3, publish: 3, deliver: 3, growthPerSec: 0 },
+      }),
+    );
     expect(s.bottleneck).toMatchObject({ stageId: 'ml-workers', queueStageId: 'request-queue' });
-    expect(s.bottleneck!.reason).toMatch(/^ML workers: 3.5 s at p90, \d+% of the 4.2 s end-to-end p90 \(SLO 3 s\)\. ML request queue: 12 ready, 10 consumers drain 8\/s while 10\/s arrive/);
+    expect(s.bottleneck!.reason).toMatch(
+      /^ML workers: 3.5 s at p90, \d+% of the 4.2 s end-to-end p90 \(SLO 3 s\)\. ML request queue: 12 ready, 10 consumers drain 8\/s while 10\/s arrive/,
+    );
     expect(s.bottleneck!.recommendation).toMatchObject({ job: 'ml-inference', group: 'worker', from: 10 });
     // The same slow stage with a steady, empty input gets no scale advice.
-    const steadyInput = analyze(demoObservations({ e2eP90Ms: 4200, inferenceP90Ms: 3500, requestQueue: { ready: 0, consumers: 10, publish: 3, deliver: 3, growthPerSec: 0 }, replyQueue: { ready: 0, consumers: 3, publish: 3, deliver: 3, growthPerSec: 0 } }));
+    const steadyInput = analyze(
+      demoObservations({
+        e2eP90Ms: 4200,
+        inferenceP90Ms: 3500,
+        requestQueue: { ready: 0, consumers: 10, publish: 3, deliver: 3, growthPerSec: 0 },
+        replyQueue: { ready: 0, consumers: 3, publish: 3, deliver: 3, growthPerSec: 0 },
+      }),
+    );
     expect(steadyInput.bottleneck?.queueStageId).toBeUndefined();
     expect(steadyInput.bottleneck?.recommendation).toBeUndefined();
   });
 
   it('with no data at all it reports nothing rather than guessing', () => {
-    const obs = demoObservations({ e2eP90Ms: null, requestQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 }, replyQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 } });
+    const obs = demoObservations({
+      e2eP90Ms: null,
+      requestQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 },
+      replyQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 },
+    });
     obs.queues = {};
     const s = analyze(obs);
     expect(s.bottleneck).toBeNull();
@@ -109,9 +186,28 @@ describe('analysis steps', () => {
   it.each([
     [[], null],
     [[{ atMs: 0, ready: 0 }], null],
-    [[{ atMs: 0, ready: 0 }, { atMs: 1000, ready: 4 }, { atMs: 2000, ready: 8 }], 4],
-    [[{ atMs: 0, ready: 10 }, { atMs: 2000, ready: 0 }], -5],
-    [[{ atMs: 0, ready: 1 }, { atMs: 0, ready: 2 }], null],
+    [
+      [
+        { atMs: 0, ready: 0 },
+        { atMs: 1000, ready: 4 },
+        { atMs: 2000, ready: 8 },
+      ],
+      4,
+    ],
+    [
+      [
+        { atMs: 0, ready: 10 },
+        { atMs: 2000, ready: 0 },
+      ],
+      -5,
+    ],
+    [
+      [
+        { atMs: 0, ready: 1 },
+        { atMs: 0, ready: 2 },
+      ],
+      null,
+    ],
   ])('growth of %j is %s per second', (history, expected) => {
     const g = estimateGrowthPerSec(history);
     if (expected === null) expect(g).toBeNull();
@@ -131,7 +227,16 @@ describe('analysis steps', () => {
   });
 
   it('recommends nothing above the group maximum and stays within it', () => {
-    const q = { stageId: 'q', ready: 10_000, consumers: 3, growthPerSec: 50, drainPerSec: 12, arrivalPerSec: 60, waitMs: 1, depthThreshold: 50 };
+    const q = {
+      stageId: 'q',
+      ready: 10_000,
+      consumers: 3,
+      growthPerSec: 50,
+      drainPerSec: 12,
+      arrivalPerSec: 60,
+      waitMs: 1,
+      depthThreshold: 50,
+    };
     const workers = { job: 'j', group: 'g', desired: 3, running: 3, scalingMin: 1, scalingMax: 20 };
     expect(recommendScale(q, workers, undefined)).toMatchObject({ from: 3, to: 20 });
     expect(recommendScale(q, { ...workers, desired: 20 }, undefined)).toBeUndefined();

@@ -21,7 +21,14 @@ export interface QueueDerived {
 export function buildStages(obs: Observations): { stages: StageSnapshot[]; queues: Map<string, QueueDerived> } {
   const queues = new Map<string, QueueDerived>();
   const stages = obs.stages.map((spec): StageSnapshot => {
-    const stage: StageSnapshot = { id: spec.id, kind: spec.kind, label: spec.label, contributionMs: 0, share: 0, status: 'ok' };
+    const stage: StageSnapshot = {
+      id: spec.id,
+      kind: spec.kind,
+      label: spec.label,
+      contributionMs: 0,
+      share: 0,
+      status: 'ok',
+    };
     if (spec.consumesFrom) stage.consumesFrom = spec.consumesFrom;
     const q = obs.queues[spec.id];
     if (spec.queue && q && (q.check || q.stats)) {
@@ -29,9 +36,24 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
       const consumers = q.check?.consumers ?? q.stats?.consumers ?? 0;
       const growthPerSec = estimateGrowthPerSec(q.history);
       const drainPerSec = q.stats?.deliverRatePerSec ?? null;
-      const arrivalPerSec = q.stats?.publishRatePerSec ?? (drainPerSec !== null && growthPerSec !== null ? drainPerSec + Math.max(0, growthPerSec) : null);
-      const waitMs = estimateQueueWaitMs({ ready, drainPerSec: consumers === 0 ? 0 : drainPerSec, headAgeMs: q.stats?.headAgeMs ?? null });
-      queues.set(spec.id, { stageId: spec.id, ready, consumers, growthPerSec, drainPerSec, arrivalPerSec, waitMs, depthThreshold: spec.queue.depthThreshold });
+      const arrivalPerSec =
+        q.stats?.publishRatePerSec ??
+        (drainPerSec !== null && growthPerSec !== null ? drainPerSec + Math.max(0, growthPerSec) : null);
+      const waitMs = estimateQueueWaitMs({
+        ready,
+        drainPerSec: consumers === 0 ? 0 : drainPerSec,
+        headAgeMs: q.stats?.headAgeMs ?? null,
+      });
+      queues.set(spec.id, {
+        stageId: spec.id,
+        ready,
+        consumers,
+        growthPerSec,
+        drainPerSec,
+        arrivalPerSec,
+        waitMs,
+        depthThreshold: spec.queue.depthThreshold,
+      });
       stage.queue = {
         ready,
         unacked: q.stats?.unacked ?? 0,
@@ -48,7 +70,8 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
     const latency = obs.latencies[spec.id];
     if (latency) stage.latency = { p50Ms: latency.p50Ms, p90Ms: latency.p90Ms, p99Ms: latency.p99Ms };
     const workers = obs.workers[spec.id];
-    if (workers) stage.workers = { job: workers.job, group: workers.group, desired: workers.desired, running: workers.running };
+    if (workers)
+      stage.workers = { job: workers.job, group: workers.group, desired: workers.desired, running: workers.running };
     const gpu = obs.gpuUtilPct[spec.id];
     if (gpu !== undefined && gpu !== null) stage.gpu = { utilPct: Math.round(gpu * 10) / 10 };
     return stage;
@@ -57,7 +80,10 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
 }
 
 /** Step 4: the time a request spends in each stage at the end-to-end quantile, and its share. */
-export function attributeLatency(obs: Observations, stages: StageSnapshot[]): { explainedMs: number; unexplainedMs: number | null } {
+export function attributeLatency(
+  obs: Observations,
+  stages: StageSnapshot[],
+): { explainedMs: number; unexplainedMs: number | null } {
   let explainedMs = 0;
   for (const stage of stages) {
     const atQuantile = obs.latencies[stage.id]?.atQuantileMs ?? null;

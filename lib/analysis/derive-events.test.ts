@@ -22,30 +22,63 @@ describe('deriveEvents', () => {
       ['queue-above-threshold', 'request-queue'],
       ['queue-below-threshold', 'reply-queue'],
     ]);
-    expect(deriveEvents(starving, steady).map((e) => e.kind)).toEqual(['bottleneck-cleared', 'slo-breach-ended', 'queue-below-threshold']);
+    expect(deriveEvents(starving, steady).map((e) => e.kind)).toEqual([
+      'bottleneck-cleared',
+      'slo-breach-ended',
+      'queue-below-threshold',
+    ]);
     expect(deriveEvents(steady, steady)).toEqual([]);
     expect(deriveEvents(steady, at(starving, '2026-11-22T09:42:00.000Z'))[0]!.at).toBe('2026-11-22T09:42:00.000Z');
   });
 
   it('reports sources going down and coming back, and worker counts changed anywhere', () => {
-    const down: Snapshot = { ...steady, sources: { ...steady.sources, nomad: { status: 'stale', lastOkAt: null, error: 'Nomad: timed out after 2 s' } } };
-    expect(deriveEvents(steady, down)).toEqual([expect.objectContaining({ kind: 'source-down', message: 'nomad stale: Nomad: timed out after 2 s' })]);
+    const down: Snapshot = {
+      ...steady,
+      sources: { ...steady.sources, nomad: { status: 'stale', lastOkAt: null, error: 'Nomad: timed out after 2 s' } },
+    };
+    expect(deriveEvents(steady, down)).toEqual([
+      expect.objectContaining({ kind: 'source-down', message: 'nomad stale: Nomad: timed out after 2 s' }),
+    ]);
     expect(deriveEvents(down, steady).map((e) => e.kind)).toEqual(['source-up']);
-    const scaled: Snapshot = { ...steady, stages: steady.stages.map((s) => (s.workers && s.id === 'reply-consumers' ? { ...s, workers: { ...s.workers, desired: 30 } } : s)) };
-    expect(deriveEvents(steady, scaled)).toEqual([expect.objectContaining({ kind: 'workers-changed', stageId: 'reply-consumers', message: 'Reply consumers: desired workers 3 -> 30 (api/reply-consumer).' })]);
+    const scaled: Snapshot = {
+      ...steady,
+      stages: steady.stages.map((s) =>
+        s.workers && s.id === 'reply-consumers' ? { ...s, workers: { ...s.workers, desired: 30 } } : s,
+      ),
+    };
+    expect(deriveEvents(steady, scaled)).toEqual([
+      expect.objectContaining({
+        kind: 'workers-changed',
+        stageId: 'reply-consumers',
+        message: 'Reply consumers: desired workers 3 -> 30 (api/reply-consumer).',
+      }),
+    ]);
   });
 
   it('with no previous snapshot reports only what is wrong now', () => {
     expect(deriveEvents(null, steady)).toEqual([]);
-    expect(deriveEvents(null, starving).map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began', 'queue-above-threshold']);
+    expect(deriveEvents(null, starving).map((e) => e.kind)).toEqual([
+      'bottleneck-appeared',
+      'slo-breach-began',
+      'queue-above-threshold',
+    ]);
   });
 
   it('reports a queue crossing its depth threshold once, and back only under half of it', () => {
-    const withReply = (ready: number): Snapshot => ({ ...steady, stages: steady.stages.map((s) => (s.id === 'reply-queue' && s.queue ? { ...s, queue: { ...s.queue, ready } } : s)) });
+    const withReply = (ready: number): Snapshot => ({
+      ...steady,
+      stages: steady.stages.map((s) =>
+        s.id === 'reply-queue' && s.queue ? { ...s, queue: { ...s.queue, ready } } : s,
+      ),
+    });
     const above = new Set<string>();
-    const kinds = [10, 51, 49, 60, 30, 25, 70].map((ready, i, all) => deriveEvents(i === 0 ? null : withReply(all[i - 1]!), withReply(ready), above).map((e) => `${ready}:${e.kind}`));
+    const kinds = [10, 51, 49, 60, 30, 25, 70].map((ready, i, all) =>
+      deriveEvents(i === 0 ? null : withReply(all[i - 1]!), withReply(ready), above).map((e) => `${ready}:${e.kind}`),
+    );
     expect(kinds.flat()).toEqual(['51:queue-above-threshold', '25:queue-below-threshold', '70:queue-above-threshold']);
-    expect(deriveEvents(withReply(10), withReply(51), new Set())[0]!.message).toBe('Reply queue crossed its depth threshold: 51 ready (threshold 50), 3 consumers.');
+    expect(deriveEvents(withReply(10), withReply(51), new Set())[0]!.message).toBe(
+      'Reply queue crossed its depth threshold: 51 ready (threshold 50), 3 consumers.',
+    );
   });
 });
 
@@ -53,9 +86,15 @@ describe('fingerprint', () => {
   it('ignores the timestamp and rate jitter below 0.1, but not a changed count', () => {
     const later = { ...steady, generatedAt: '2030-01-01T00:00:00.000Z' };
     expect(fingerprint(later)).toBe(fingerprint(steady));
-    const jitter: Snapshot = { ...steady, stages: steady.stages.map((s) => (s.queue ? { ...s, queue: { ...s.queue, growthPerSec: 0.001 } } : s)) };
+    const jitter: Snapshot = {
+      ...steady,
+      stages: steady.stages.map((s) => (s.queue ? { ...s, queue: { ...s.queue, growthPerSec: 0.001 } } : s)),
+    };
     expect(fingerprint(jitter)).toBe(fingerprint(steady));
-    const deeper: Snapshot = { ...steady, stages: steady.stages.map((s) => (s.queue ? { ...s, queue: { ...s.queue, ready: s.queue.ready + 5 } } : s)) };
+    const deeper: Snapshot = {
+      ...steady,
+      stages: steady.stages.map((s) => (s.queue ? { ...s, queue: { ...s.queue, ready: s.queue.ready + 5 } } : s)),
+    };
     expect(fingerprint(deeper)).not.toBe(fingerprint(steady));
   });
 });

@@ -6,7 +6,11 @@
  * Little's law: ready messages over the rate consumers drain them. A queue with ready messages and
  * no drain waits without bound: Infinity.
  */
-export function estimateQueueWaitMs(input: { ready: number; drainPerSec: number | null; headAgeMs: number | null }): number {
+export function estimateQueueWaitMs(input: {
+  ready: number;
+  drainPerSec: number | null;
+  headAgeMs: number | null;
+}): number {
   if (input.ready <= 0) return 0;
   if (input.headAgeMs !== null && input.headAgeMs >= 1000 && input.ready >= 10) return input.headAgeMs;
   if (input.drainPerSec === null || input.drainPerSec <= 0) return Number.POSITIVE_INFINITY;

@@ -28,7 +28,9 @@ export function explainQueue(label: string, q: QueueDerived): string {
   if (q.consumers === 0) return `${label}: ${plural(q.ready, 'message')} ready and no consumer draining them.`;
   const parts = [`${label}: ${formatCount(q.ready)} ready`];
   if (q.drainPerSec !== null && q.arrivalPerSec !== null) {
-    parts.push(`${plural(q.consumers, 'consumer')} drain ${formatRate(q.drainPerSec)} while ${formatRate(q.arrivalPerSec)} arrive`);
+    parts.push(
+      `${plural(q.consumers, 'consumer')} drain ${formatRate(q.drainPerSec)} while ${formatRate(q.arrivalPerSec)} arrive`,
+    );
   } else if (q.growthPerSec !== null) {
     parts.push(`growing by ${formatRate(q.growthPerSec)} with ${plural(q.consumers, 'consumer')}`);
   }
@@ -37,7 +39,11 @@ export function explainQueue(label: string, q: QueueDerived): string {
   return `${sentence}.`;
 }
 
-export function findBottleneck(obs: Observations, stages: StageSnapshot[], queues: Map<string, QueueDerived>): Bottleneck | null {
+export function findBottleneck(
+  obs: Observations,
+  stages: StageSnapshot[],
+  queues: Map<string, QueueDerived>,
+): Bottleneck | null {
   const sloMs = obs.endToEnd.sloMs;
   let best: { q: QueueDerived; score: number } | null = null;
   for (const q of queues.values()) {

@@ -13,18 +13,30 @@ export const gpuWorkersBusyAtLeast = 0.5;
 /** What a GPU can reach when packed with workers (the source documents saw ~80% with four). */
 const packedGpuTargetPct = 80;
 
-export function findInsights(obs: Observations, stages: StageSnapshot[], queues: Map<string, QueueDerived>, bottleneck: Bottleneck | null): Insight[] {
+export function findInsights(
+  obs: Observations,
+  stages: StageSnapshot[],
+  queues: Map<string, QueueDerived>,
+  bottleneck: Bottleneck | null,
+): Insight[] {
   const insights: Insight[] = [];
   const e2e = obs.endToEnd.pMs;
   if (e2e !== null && e2e > obs.endToEnd.sloMs) {
     const q = Math.round(obs.endToEnd.quantile * 100);
-    insights.push({ kind: 'slo-breach', message: `End-to-end p${q} is ${formatDuration(e2e)}, above the ${formatDuration(obs.endToEnd.sloMs)} SLO.` });
+    insights.push({
+      kind: 'slo-breach',
+      message: `End-to-end p${q} is ${formatDuration(e2e)}, above the ${formatDuration(obs.endToEnd.sloMs)} SLO.`,
+    });
   }
   for (const stage of stages) {
     const q = queues.get(stage.id);
     if (q && bottleneck?.queueStageId !== stage.id) {
       if (q.ready > 0 && q.consumers === 0) {
-        insights.push({ kind: 'no-consumers', stageId: stage.id, message: `${stage.label}: ${plural(q.ready, 'message')} ready and no consumer.` });
+        insights.push({
+          kind: 'no-consumers',
+          stageId: stage.id,
+          message: `${stage.label}: ${plural(q.ready, 'message')} ready and no consumer.`,
+        });
       } else if (isGrowing(q) && q.ready > 10) {
         insights.push({
           kind: 'queue-growing',
@@ -58,7 +70,12 @@ export function flagUnmonitored(queues: UnmonitoredQueue[]): UnmonitoredQueue[] 
   return queues.map((q) => {
     let alert: UnmonitoredQueue['alert'] = null;
     if (q.ready > 0 && q.consumers === 0) alert = 'no-consumers';
-    else if (q.ready > 50 && q.publishRatePerSec !== null && q.publishRatePerSec > (q.deliverRatePerSec ?? 0) * 1.1 + 0.5) alert = 'growing';
+    else if (
+      q.ready > 50 &&
+      q.publishRatePerSec !== null &&
+      q.publishRatePerSec > (q.deliverRatePerSec ?? 0) * 1.1 + 0.5
+    )
+      alert = 'growing';
     return { ...q, alert };
   });
 }

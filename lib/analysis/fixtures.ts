@@ -6,10 +6,40 @@ import type { Observations, StageSpec } from './types';
  */
 export const demoStages: StageSpec[] = [
   { id: 'api', kind: 'service', label: 'API', hasLatency: false, hasGpu: false },
-  { id: 'request-queue', kind: 'queue', label: 'ML request queue', queue: { name: 'ml.requests', vhost: '/', depthThreshold: 50 }, hasLatency: false, hasGpu: false },
-  { id: 'ml-workers', kind: 'workers', label: 'ML workers', consumesFrom: 'request-queue', nomad: { job: 'ml-inference', group: 'worker' }, hasLatency: true, hasGpu: true },
-  { id: 'reply-queue', kind: 'queue', label: 'Reply queue', queue: { name: 'api.replies', vhost: '/', depthThreshold: 50 }, hasLatency: false, hasGpu: false },
-  { id: 'reply-consumers', kind: 'workers', label: 'Reply consumers', consumesFrom: 'reply-queue', nomad: { job: 'api', group: 'reply-consumer' }, hasLatency: true, hasGpu: false },
+  {
+    id: 'request-queue',
+    kind: 'queue',
+    label: 'ML request queue',
+    queue: { name: 'ml.requests', vhost: '/', depthThreshold: 50 },
+    hasLatency: false,
+    hasGpu: false,
+  },
+  {
+    id: 'ml-workers',
+    kind: 'workers',
+    label: 'ML workers',
+    consumesFrom: 'request-queue',
+    nomad: { job: 'ml-inference', group: 'worker' },
+    hasLatency: true,
+    hasGpu: true,
+  },
+  {
+    id: 'reply-queue',
+    kind: 'queue',
+    label: 'Reply queue',
+    queue: { name: 'api.replies', vhost: '/', depthThreshold: 50 },
+    hasLatency: false,
+    hasGpu: false,
+  },
+  {
+    id: 'reply-consumers',
+    kind: 'workers',
+    label: 'Reply consumers',
+    consumesFrom: 'reply-queue',
+    nomad: { job: 'api', group: 'reply-consumer' },
+    hasLatency: true,
+    hasGpu: false,
+  },
   { id: 'postgres', kind: 'store', label: 'PostgreSQL', hasLatency: false, hasGpu: false },
 ];
 
@@ -26,10 +56,20 @@ export interface QueueNumbers {
 
 function queue(n: QueueNumbers) {
   // Ten AMQP samples a second apart, ending at `ready`, growing at growthPerSec.
-  const history = Array.from({ length: 10 }, (_, i) => ({ atMs: nowMs - (9 - i) * 1000, ready: Math.max(0, Math.round(n.ready - (9 - i) * n.growthPerSec)) }));
+  const history = Array.from({ length: 10 }, (_, i) => ({
+    atMs: nowMs - (9 - i) * 1000,
+    ready: Math.max(0, Math.round(n.ready - (9 - i) * n.growthPerSec)),
+  }));
   return {
     check: { ready: n.ready, consumers: n.consumers, atMs: nowMs },
-    stats: { ready: n.ready, unacked: Math.min(n.consumers, 5), consumers: n.consumers, publishRatePerSec: n.publish, deliverRatePerSec: n.deliver, headAgeMs: n.headAgeMs ?? null },
+    stats: {
+      ready: n.ready,
+      unacked: Math.min(n.consumers, 5),
+      consumers: n.consumers,
+      publishRatePerSec: n.publish,
+      deliverRatePerSec: n.deliver,
+      headAgeMs: n.headAgeMs ?? null,
+    },
     history,
   };
 }
@@ -54,13 +94,37 @@ export function demoObservations(input: {
     sources: { rabbitmq: ok, prometheus: ok, nomad: ok },
     queues: { 'request-queue': queue(input.requestQueue), 'reply-queue': queue(input.replyQueue) },
     latencies: {
-      'ml-workers': { p50Ms: input.inferenceP50Ms ?? 280, p90Ms: input.inferenceP90Ms ?? 1200, p99Ms: 1500, atQuantileMs: input.inferenceP90Ms ?? 1200 },
-      'reply-consumers': { p50Ms: input.replyP50Ms ?? 250, p90Ms: input.replyP90Ms ?? 310, p99Ms: 380, atQuantileMs: input.replyP90Ms ?? 310 },
+      'ml-workers': {
+        p50Ms: input.inferenceP50Ms ?? 280,
+        p90Ms: input.inferenceP90Ms ?? 1200,
+        p99Ms: 1500,
+        atQuantileMs: input.inferenceP90Ms ?? 1200,
+      },
+      'reply-consumers': {
+        p50Ms: input.replyP50Ms ?? 250,
+        p90Ms: input.replyP90Ms ?? 310,
+        p99Ms: 380,
+        atQuantileMs: input.replyP90Ms ?? 310,
+      },
     },
     gpuUtilPct: { 'ml-workers': input.gpuPct ?? null },
     workers: {
-      'ml-workers': { job: 'ml-inference', group: 'worker', desired: input.mlWorkers ?? 10, running: input.mlWorkers ?? 10, scalingMin: 1, scalingMax: 40 },
-      'reply-consumers': { job: 'api', group: 'reply-consumer', desired: input.replyConsumers ?? 3, running: input.replyConsumers ?? 3, scalingMin: 1, scalingMax: 64 },
+      'ml-workers': {
+        job: 'ml-inference',
+        group: 'worker',
+        desired: input.mlWorkers ?? 10,
+        running: input.mlWorkers ?? 10,
+        scalingMin: 1,
+        scalingMax: 40,
+      },
+      'reply-consumers': {
+        job: 'api',
+        group: 'reply-consumer',
+        desired: input.replyConsumers ?? 3,
+        running: input.replyConsumers ?? 3,
+        scalingMin: 1,
+        scalingMax: 64,
+      },
     },
     endToEnd: { pMs: input.e2eP90Ms, quantile: 0.9, sloMs: 3000 },
     unmonitored: [],

@@ -9,7 +9,11 @@ import type { LatencyObservation, Recommendation, WorkersObservation } from './t
 export const targetUtilisation = 0.7;
 export const targetDrainSec = 60;
 
-export function recommendScale(q: QueueDerived, workers: WorkersObservation | undefined, latency: LatencyObservation | undefined): Recommendation | undefined {
+export function recommendScale(
+  q: QueueDerived,
+  workers: WorkersObservation | undefined,
+  latency: LatencyObservation | undefined,
+): Recommendation | undefined {
   if (!workers) return undefined;
   const current = workers.desired;
   let perConsumerPerSec: number | null = null;

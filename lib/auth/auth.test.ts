@@ -56,7 +56,9 @@ describe('roles and requests', () => {
     [{ 'sec-fetch-site': 'same-origin', host: '127.0.0.1:3000' }, true],
     [{ host: '127.0.0.1:3000' }, true],
   ])('same origin for %j: %s', (h, expected) => {
-    expect(isSameOrigin(new Headers(h as Record<string, string>), 'http://127.0.0.1:3000/api/actions/scale')).toBe(expected);
+    expect(isSameOrigin(new Headers(h as Record<string, string>), 'http://127.0.0.1:3000/api/actions/scale')).toBe(
+      expected,
+    );
   });
 
   it('reads one cookie among several', () => {

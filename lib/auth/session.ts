@@ -20,7 +20,9 @@ function sign(payload: string, secret: string): string {
 }
 
 export function createSessionValue(name: string, role: Role, secret: string, nowMs = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ name, role, exp: Math.floor(nowMs / 1000) + sessionMaxAgeSec })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ name, role, exp: Math.floor(nowMs / 1000) + sessionMaxAgeSec }),
+  ).toString('base64url');
   return `${payload}.${sign(payload, secret)}`;
 }
 

@@ -24,7 +24,8 @@ sources:
     token: \${NOMAD_TOKEN}
 `;
 
-const minimal = 'pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}';
+const minimal =
+  'pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}';
 
 describe('parseConfig', () => {
   it('loads a valid file, filling secrets from the environment and defaults', () => {
@@ -41,11 +42,31 @@ describe('parseConfig', () => {
     [`${minimal}\nsources: {prometheus: {url: "ftp://x"}}`, {}, /sources\.prometheus\.url/],
     [`${minimal}\nsources: {kafka: {}}`, {}, /w\.yaml: sources: Unrecognized key: "kafka"/],
     [minimal, {}, /w\.yaml: sources: /],
-    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: q, kind: queue}]}\nsources: {}`, {}, /pipeline\.stages\.0\.queue: a queue stage needs queue\.name/],
-    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: a, kind: service}, {id: a, kind: store}]}\nsources: {}`, {}, /pipeline\.stages\.1\.id: duplicate stage id "a"/],
-    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: w, kind: workers, consumesFrom: nope}]}\nsources: {}`, {}, /pipeline\.stages\.0\.consumesFrom: "nope" is not a queue stage/],
-    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: -1}, stages: [{id: a, kind: service}]}\nsources: {}`, {}, /pipeline\.endToEnd\.sloMs/],
-    [`pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: "Bad Id", kind: service}]}\nsources: {}`, {}, /pipeline\.stages\.0\.id: lower-case letters/],
+    [
+      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: q, kind: queue}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.0\.queue: a queue stage needs queue\.name/,
+    ],
+    [
+      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: a, kind: service}, {id: a, kind: store}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.1\.id: duplicate stage id "a"/,
+    ],
+    [
+      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: w, kind: workers, consumesFrom: nope}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.0\.consumesFrom: "nope" is not a queue stage/,
+    ],
+    [
+      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: -1}, stages: [{id: a, kind: service}]}\nsources: {}`,
+      {},
+      /pipeline\.endToEnd\.sloMs/,
+    ],
+    [
+      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: "Bad Id", kind: service}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.0\.id: lower-case letters/,
+    ],
   ])('names the file and the key for %j', (text, env, message) => {
     expect(() => parseConfig(text, 'w.yaml', env)).toThrow(message);
   });
@@ -65,6 +86,11 @@ describe('loadConfigFile', () => {
 
 describe('interpolateEnv', () => {
   it('substitutes inside strings, arrays and objects and leaves other values alone', () => {
-    expect(interpolateEnv({ a: 'x-${A}-y', b: ['${A}'], c: 3, d: null }, { A: '1' })).toEqual({ a: 'x-1-y', b: ['1'], c: 3, d: null });
+    expect(interpolateEnv({ a: 'x-${A}-y', b: ['${A}'], c: 3, d: null }, { A: '1' })).toEqual({
+      a: 'x-1-y',
+      b: ['1'],
+      c: 3,
+      d: null,
+    });
   });
 });

@@ -57,7 +57,10 @@ export function loadConfigFile(file: string, env: Record<string, string | undefi
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigError(
+      file,
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   return parseConfig(text, file, env);
 }

@@ -15,7 +15,15 @@ sources:
       {},
     );
     const view = JSON.stringify(publicSources(config));
-    for (const secret of ['hunter2', 'amqp-secret', 'rabbit-secret', 'prom-secret', 'bearer-secret', 'nomad-secret', 'admin']) {
+    for (const secret of [
+      'hunter2',
+      'amqp-secret',
+      'rabbit-secret',
+      'prom-secret',
+      'bearer-secret',
+      'nomad-secret',
+      'admin',
+    ]) {
       expect(view).not.toContain(secret);
     }
     expect(publicSources(config).map((s) => [s.kind, s.url, s.authenticated])).toEqual([
@@ -26,7 +34,11 @@ sources:
   });
 
   it('marks sources the file leaves out as not configured', () => {
-    const config = parseConfig('pipeline: {name: p, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}\nsources: {}', 'c.yaml', {});
+    const config = parseConfig(
+      'pipeline: {name: p, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}\nsources: {}',
+      'c.yaml',
+      {},
+    );
     expect(publicSources(config).every((s) => !s.configured && s.url === null)).toBe(true);
   });
 

@@ -35,11 +35,23 @@ export function publicSources(config: WarroomConfig): PublicSource[] {
           : { kind, configured: false, url: null, authenticated: false, detail: null };
       case 'prometheus':
         return s.prometheus
-          ? { kind, configured: true, url: stripCredentials(s.prometheus.url), authenticated: Boolean(s.prometheus.bearerToken), detail: null }
+          ? {
+              kind,
+              configured: true,
+              url: stripCredentials(s.prometheus.url),
+              authenticated: Boolean(s.prometheus.bearerToken),
+              detail: null,
+            }
           : { kind, configured: false, url: null, authenticated: false, detail: null };
       case 'nomad':
         return s.nomad
-          ? { kind, configured: true, url: stripCredentials(s.nomad.url), authenticated: Boolean(s.nomad.token), detail: `namespace ${s.nomad.namespace}` }
+          ? {
+              kind,
+              configured: true,
+              url: stripCredentials(s.nomad.url),
+              authenticated: Boolean(s.nomad.token),
+              detail: `namespace ${s.nomad.namespace}`,
+            }
           : { kind, configured: false, url: null, authenticated: false, detail: null };
     }
   });

@@ -34,9 +34,17 @@ export const LatencySpecSchema = z.union([
   z.strictObject({
     histogram: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a metric name without _bucket'),
     filter: z.string().optional(),
-    window: z.string().regex(/^\d+[smh]$/, 'a duration such as 1m').default('1m'),
+    window: z
+      .string()
+      .regex(/^\d+[smh]$/, 'a duration such as 1m')
+      .default('1m'),
   }),
-  z.strictObject({ p50: z.string().optional(), p90: z.string().optional(), p95: z.string().optional(), p99: z.string().optional() }),
+  z.strictObject({
+    p50: z.string().optional(),
+    p90: z.string().optional(),
+    p95: z.string().optional(),
+    p99: z.string().optional(),
+  }),
 ]);
 
 const stageId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
@@ -85,9 +93,15 @@ export const UserSchema = z
     name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, dot, dash, underscore'),
     role: z.enum(roles),
     /** `scrypt$salt$hash` (see `npm run hash-password`); never the password itself. */
-    passwordHash: z.string().regex(/^scrypt\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/, 'a scrypt hash made by npm run hash-password').optional(),
+    passwordHash: z
+      .string()
+      .regex(/^scrypt\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/, 'a scrypt hash made by npm run hash-password')
+      .optional(),
     /** `sha256$hex` of an API token, for scripts (Authorization: Bearer <token>). */
-    tokenHash: z.string().regex(/^sha256\$[0-9a-f]{64}$/, 'a sha256 hash made by npm run hash-password -- --token').optional(),
+    tokenHash: z
+      .string()
+      .regex(/^sha256\$[0-9a-f]{64}$/, 'a sha256 hash made by npm run hash-password -- --token')
+      .optional(),
   })
   .refine((u) => u.passwordHash || u.tokenHash, { message: 'a user needs passwordHash or tokenHash' });
 
@@ -138,15 +152,21 @@ export const ConfigSchema = z.strictObject({
     .superRefine((p, ctx) => {
       const ids = new Set<string>();
       p.stages.forEach((s, i) => {
-        if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'id'], message: `duplicate stage id "${s.id}"` });
+        if (ids.has(s.id))
+          ctx.addIssue({ code: 'custom', path: ['stages', i, 'id'], message: `duplicate stage id "${s.id}"` });
         ids.add(s.id);
-        if (s.kind === 'queue' && !s.queue) ctx.addIssue({ code: 'custom', path: ['stages', i, 'queue'], message: 'a queue stage needs queue.name' });
+        if (s.kind === 'queue' && !s.queue)
+          ctx.addIssue({ code: 'custom', path: ['stages', i, 'queue'], message: 'a queue stage needs queue.name' });
       });
       p.stages.forEach((s, i) => {
         if (!s.consumesFrom) return;
         const target = p.stages.find((t) => t.id === s.consumesFrom);
         if (!target || target.kind !== 'queue') {
-          ctx.addIssue({ code: 'custom', path: ['stages', i, 'consumesFrom'], message: `"${s.consumesFrom}" is not a queue stage of this pipeline` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stages', i, 'consumesFrom'],
+            message: `"${s.consumesFrom}" is not a queue stage of this pipeline`,
+          });
         }
       });
     }),

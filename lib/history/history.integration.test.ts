@@ -13,7 +13,12 @@ import type { Snapshot } from '../analysis/types';
 const layout = stackLayout('test');
 const base = () => dashboardUrl(layout);
 
-async function at(iso: string): Promise<{ status: number; body: Snapshot & { replay?: { at: string; storedAt: string }; error?: { message: string } } }> {
+async function at(
+  iso: string,
+): Promise<{
+  status: number;
+  body: Snapshot & { replay?: { at: string; storedAt: string }; error?: { message: string } };
+}> {
   const res = await fetch(`${base()}/api/topology?at=${encodeURIComponent(iso)}`);
   return { status: res.status, body: await res.json() };
 }
@@ -26,11 +31,25 @@ describe('history', () => {
     await sleep(12_000);
     const steadyAt = (await topology(layout)).generatedAt;
     await setScenario(layout, 'reply-starvation');
-    const worst = await waitFor(() => topology(layout), (s) => s.bottleneck?.stageId === 'reply-consumers' && (s.stages.find((st) => st.id === 'reply-queue')?.queue?.ready ?? 0) > 100, 120_000, 'a deep reply queue', 500);
+    const worst = await waitFor(
+      () => topology(layout),
+      (s) =>
+        s.bottleneck?.stageId === 'reply-consumers' &&
+        (s.stages.find((st) => st.id === 'reply-queue')?.queue?.ready ?? 0) > 100,
+      120_000,
+      'a deep reply queue',
+      500,
+    );
     await sleep(3000);
     await scaleGroup(layout, 'api', 'reply-consumer', 30, 'history test: fix');
     await setScenario(layout, 'steady');
-    const healthy = await waitFor(() => topology(layout), (s) => s.bottleneck === null && s.stages.find((st) => st.id === 'reply-consumers')?.workers?.desired === 30, 90_000, 'recovery', 1000);
+    const healthy = await waitFor(
+      () => topology(layout),
+      (s) => s.bottleneck === null && s.stages.find((st) => st.id === 'reply-consumers')?.workers?.desired === 30,
+      90_000,
+      'recovery',
+      1000,
+    );
     expect(healthy.bottleneck).toBeNull();
 
     const past = await at(worst.generatedAt);
@@ -40,7 +59,9 @@ describe('history', () => {
     expect(past.body.stages.find((s) => s.id === 'reply-queue')?.queue?.ready).toBeGreaterThan(50);
     expect((await at(steadyAt)).body.bottleneck).toBeNull();
 
-    const timeline = (await (await fetch(`${base()}/api/timeline?from=${encodeURIComponent(steadyAt)}`)).json()) as { events: Array<{ kind: string; message: string; link: string }> };
+    const timeline = (await (await fetch(`${base()}/api/timeline?from=${encodeURIComponent(steadyAt)}`)).json()) as {
+      events: Array<{ kind: string; message: string; link: string }>;
+    };
     const kinds = timeline.events.map((e) => e.kind);
     for (const kind of ['bottleneck-appeared', 'workers-changed', 'bottleneck-cleared']) expect(kinds).toContain(kind);
     expect(kinds.indexOf('bottleneck-appeared')).toBeLessThan(kinds.indexOf('bottleneck-cleared'));
@@ -78,7 +99,9 @@ describe('history', () => {
     expect(ready.points[0]!.t * 1000).toBeGreaterThanOrEqual(atMs - 15 * 60_000 - 15_000);
     const bad = await fetch(`${base()}/api/series?stage=reply-queue&at=yesterday`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('at: "yesterday" is not an ISO 8601 time');
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
+      'at: "yesterday" is not an ISO 8601 time',
+    );
   });
 
   it('a bad link renders a message on the page, not a blank page or a 500', async () => {

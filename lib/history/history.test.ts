@@ -58,7 +58,12 @@ describe('HistoryRecorder', () => {
     await r.record(starving, 11_000);
     expect(snapshots).toHaveLength(2);
     expect(events.map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began', 'queue-above-threshold']);
-    const deeper = { ...starving, stages: starving.stages.map((s) => (s.queue && s.id === 'reply-queue' ? { ...s, queue: { ...s.queue, ready: 500 } } : s)) };
+    const deeper = {
+      ...starving,
+      stages: starving.stages.map((s) =>
+        s.queue && s.id === 'reply-queue' ? { ...s, queue: { ...s.queue, ready: 500 } } : s,
+      ),
+    };
     await r.record(deeper, 12_000);
     expect(snapshots).toHaveLength(2);
     await r.record(deeper, 16_000);
@@ -71,11 +76,18 @@ describe('HistoryRecorder', () => {
     let down = false;
     const flaky = {
       ...store,
-      saveSnapshot: async (p: string, s: Snapshot, f: string) => (down ? Promise.reject(new Error('connection refused')) : store.saveSnapshot(p, s, f)),
-      saveEvents: async (p: string, e: TimelineEvent[]) => (down ? Promise.reject(new Error('connection refused')) : store.saveEvents(p, e)),
+      saveSnapshot: async (p: string, s: Snapshot, f: string) =>
+        down ? Promise.reject(new Error('connection refused')) : store.saveSnapshot(p, s, f),
+      saveEvents: async (p: string, e: TimelineEvent[]) =>
+        down ? Promise.reject(new Error('connection refused')) : store.saveEvents(p, e),
     } as History;
     const told: string[] = [];
-    const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1 }, async (batch) => void told.push(...batch.map((e) => e.kind)));
+    const r = new HistoryRecorder(
+      flaky,
+      'p',
+      { everyMs: 1000, retentionHours: 1 },
+      async (batch) => void told.push(...batch.map((e) => e.kind)),
+    );
     await r.record(steady, 5000);
     down = true;
     await r.record(starving, 7000);
@@ -86,7 +98,14 @@ describe('HistoryRecorder', () => {
     down = false;
     await r.record(steady, 11_000);
     expect(r.pending).toEqual({ events: 0, snapshots: 0 });
-    expect(events.map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began', 'queue-above-threshold', 'bottleneck-cleared', 'slo-breach-ended', 'queue-below-threshold']);
+    expect(events.map((e) => e.kind)).toEqual([
+      'bottleneck-appeared',
+      'slo-breach-began',
+      'queue-above-threshold',
+      'bottleneck-cleared',
+      'slo-breach-ended',
+      'queue-below-threshold',
+    ]);
     expect(told).toEqual(events.map((e) => e.kind));
     expect(snapshots.map((s) => s.bottleneck?.stageId ?? null)).toEqual([null, 'reply-consumers', null]);
     expect(r.storedCount).toBe(3);
@@ -95,14 +114,25 @@ describe('HistoryRecorder', () => {
   it('writes held events a chunk at a time; a chunk that failed is retried, the stored ones are not written twice', async () => {
     const { store, events } = fakeStore();
     let calls = 0;
-    const flaky = { ...store, saveEvents: async (p: string, e: TimelineEvent[]) => (++calls === 2 ? Promise.reject(new Error('timeout')) : store.saveEvents(p, e)) } as History;
+    const flaky = {
+      ...store,
+      saveEvents: async (p: string, e: TimelineEvent[]) =>
+        ++calls === 2 ? Promise.reject(new Error('timeout')) : store.saveEvents(p, e),
+    } as History;
     const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1, eventsPerWrite: 2 });
     await r.record(steady, 5000);
     await r.record(starving, 6000);
     expect(r.lastError).toBe('timeout');
     expect(events).toHaveLength(2);
     await r.record(steady, 8000);
-    expect(events.map((e) => e.kind)).toEqual(['bottleneck-appeared', 'slo-breach-began', 'queue-above-threshold', 'bottleneck-cleared', 'slo-breach-ended', 'queue-below-threshold']);
+    expect(events.map((e) => e.kind)).toEqual([
+      'bottleneck-appeared',
+      'slo-breach-began',
+      'queue-above-threshold',
+      'bottleneck-cleared',
+      'slo-breach-ended',
+      'queue-below-threshold',
+    ]);
     expect(r.storedEvents).toBe(6);
   });
 
@@ -139,7 +169,11 @@ describe('HistoryRecorder', () => {
   it('survives a failing store and records again when it is back', async () => {
     const { store, snapshots } = fakeStore();
     let fail = true;
-    const flaky = { ...store, saveSnapshot: async (p: string, s: Snapshot, f: string) => (fail ? Promise.reject(new Error('store down')) : store.saveSnapshot(p, s, f)) } as History;
+    const flaky = {
+      ...store,
+      saveSnapshot: async (p: string, s: Snapshot, f: string) =>
+        fail ? Promise.reject(new Error('store down')) : store.saveSnapshot(p, s, f),
+    } as History;
     const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1 });
     await r.record(steady, 5000);
     expect(r.lastError).toBe('store down');
@@ -157,7 +191,11 @@ describe('bottleneckRank', () => {
     const starving = analyze(scenarioObservations.replyStarvation);
     expect(bottleneckRank(starving)).toBe(420);
     expect(bottleneckRank(analyze(scenarioObservations.steady))).toBeNull();
-    const slowStage = { ...starving, bottleneck: { stageId: 'ml-workers', reason: 'slow' }, stages: starving.stages.map((s) => (s.id === 'ml-workers' ? { ...s, contributionMs: 3500 } : s)) };
+    const slowStage = {
+      ...starving,
+      bottleneck: { stageId: 'ml-workers', reason: 'slow' },
+      stages: starving.stages.map((s) => (s.id === 'ml-workers' ? { ...s, contributionMs: 3500 } : s)),
+    };
     expect(bottleneckRank(slowStage)).toBe(3500);
   });
 });

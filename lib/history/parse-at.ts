@@ -2,10 +2,17 @@
  * A moment named in a link (`?at=`): an ISO 8601 time with a zone, not in the future. Errors are
  * sentences a person can act on.
  */
-export function parseAt(raw: string | null, nowMs = Date.now()): { ok: true; at: Date } | { ok: false; message: string } {
-  if (raw === null || raw.trim() === '') return { ok: false, message: 'at is empty: give a time such as 2026-11-22T09:42:00Z' };
+export function parseAt(
+  raw: string | null,
+  nowMs = Date.now(),
+): { ok: true; at: Date } | { ok: false; message: string } {
+  if (raw === null || raw.trim() === '')
+    return { ok: false, message: 'at is empty: give a time such as 2026-11-22T09:42:00Z' };
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw.trim())) {
-    return { ok: false, message: `"${raw.slice(0, 60)}" is not an ISO 8601 time with a zone, such as 2026-11-22T09:42:00Z` };
+    return {
+      ok: false,
+      message: `"${raw.slice(0, 60)}" is not an ISO 8601 time with a zone, such as 2026-11-22T09:42:00Z`,
+    };
   }
   const at = new Date(raw.trim());
   if (Number.isNaN(at.getTime())) return { ok: false, message: `"${raw.slice(0, 60)}" is not a valid time` };

@@ -63,7 +63,9 @@ export class HistoryRecorder {
       this.lastError = null;
     } catch (err) {
       this.lastError = (err as Error).message;
-      console.error(`history: ${this.lastError} (holding ${this.pendingEvents.length} events, ${this.pendingSnapshots.length} snapshots)`);
+      console.error(
+        `history: ${this.lastError} (holding ${this.pendingEvents.length} events, ${this.pendingSnapshots.length} snapshots)`,
+      );
     } finally {
       this.busy = false;
     }
@@ -106,7 +108,10 @@ export class HistoryRecorder {
         stored.push(...chunk);
       }
     } finally {
-      if (stored.length > 0 && this.afterEvents) await this.afterEvents(stored, latest).catch((err: Error) => console.error(`history: after events: ${err.message}`));
+      if (stored.length > 0 && this.afterEvents)
+        await this.afterEvents(stored, latest).catch((err: Error) =>
+          console.error(`history: after events: ${err.message}`),
+        );
     }
     while (this.pendingSnapshots.length > 0) {
       const item = this.pendingSnapshots.shift()!;

@@ -30,7 +30,9 @@ function sample(i: number): Snapshot {
   return {
     ...base,
     generatedAt: new Date(t0 + i * 2000).toISOString(),
-    stages: base.stages.map((st) => (st.id === 'reply-queue' && st.queue ? { ...st, queue: { ...st.queue, ready: bad ? 100 + i : i % 3 } } : st)),
+    stages: base.stages.map((st) =>
+      st.id === 'reply-queue' && st.queue ? { ...st, queue: { ...st.queue, ready: bad ? 100 + i : i % 3 } } : st,
+    ),
   };
 }
 
@@ -43,7 +45,15 @@ async function countRows(db: Awaited<ReturnType<ReturnType<typeof testDbs>['open
 describe('the history across a store restart', () => {
   it('PostgreSQL: stopped and started under a running recorder, loses no event and no snapshot', async () => {
     const { db } = await dbs.open('postgres');
-    const kept = await incidents(db).create({ pipeline: 'p', title: 'before the restart', severity: 'sev2', status: 'investigating', startedAt: new Date(t0).toISOString(), owner: 'olivia', author: { name: 'olivia', role: 'operator' } });
+    const kept = await incidents(db).create({
+      pipeline: 'p',
+      title: 'before the restart',
+      severity: 'sev2',
+      status: 'investigating',
+      startedAt: new Date(t0).toISOString(),
+      owner: 'olivia',
+      author: { name: 'olivia', role: 'operator' },
+    });
     const recorder = new HistoryRecorder(history(db), 'p', { everyMs: 1000, retentionHours: 48 });
     let i = 0;
     const record = async (n: number) => {
@@ -57,7 +67,12 @@ describe('the history across a store restart', () => {
     expect(recorder.pending.events).toBeGreaterThan(0);
     await startPostgres(layout);
     // The pool reconnects by itself; the held rows go out with the next snapshots.
-    for (let tries = 0; tries < 20 && (recorder.pending.events > 0 || recorder.pending.snapshots > 0 || recorder.lastError); tries++) await record(1);
+    for (
+      let tries = 0;
+      tries < 20 && (recorder.pending.events > 0 || recorder.pending.snapshots > 0 || recorder.lastError);
+      tries++
+    )
+      await record(1);
     expect(recorder.pending).toEqual({ events: 0, snapshots: 0 });
     expect(recorder.dropped).toBe(0);
 
@@ -81,6 +96,8 @@ describe('the history across a store restart', () => {
     await db.close();
     const again = await reopen();
     expect(await countRows(again)).toEqual(before);
-    expect((await history(again).snapshotAt('p', new Date(t0 + 15_000)))?.snapshot.bottleneck?.stageId).toBe('reply-consumers');
+    expect((await history(again).snapshotAt('p', new Date(t0 + 15_000)))?.snapshot.bottleneck?.stageId).toBe(
+      'reply-consumers',
+    );
   });
 });

@@ -26,8 +26,13 @@ export const UpdateIncidentInput = z
     reason: z.string().trim().max(2000, 'at most 2000 characters').optional(),
   })
   .strict()
-  .refine((v) => v.status !== undefined || v.severity !== undefined || v.title !== undefined || v.owner !== undefined, { message: 'nothing to change: give status, severity, title or owner' })
-  .refine((v) => v.status === undefined || (v.reason !== undefined && v.reason.length >= 3), { message: 'a status change needs a reason (at least 3 characters)', path: ['reason'] });
+  .refine((v) => v.status !== undefined || v.severity !== undefined || v.title !== undefined || v.owner !== undefined, {
+    message: 'nothing to change: give status, severity, title or owner',
+  })
+  .refine((v) => v.status === undefined || (v.reason !== undefined && v.reason.length >= 3), {
+    message: 'a status change needs a reason (at least 3 characters)',
+    path: ['reason'],
+  });
 export type UpdateIncidentInput = z.infer<typeof UpdateIncidentInput>;
 
 export const NoteInput = z.object({ body: text(5000) }).strict();

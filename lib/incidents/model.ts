@@ -36,7 +36,8 @@ export interface IncidentLogEntry {
 }
 
 /** Still needs attention: shown on every page, and blocks a second suggestion. */
-export const isActive = (status: IncidentStatus) => status === 'suggested' || status === 'investigating' || status === 'mitigated';
+export const isActive = (status: IncidentStatus) =>
+  status === 'suggested' || status === 'investigating' || status === 'mitigated';
 export const isClosed = (status: IncidentStatus) => status === 'resolved' || status === 'dismissed';
 
 /** Allowed moves. A resolved incident may be reopened; a dismissed suggestion may be taken after all. */

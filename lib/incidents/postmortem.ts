@@ -53,10 +53,14 @@ export function postmortemMarkdown(input: PostmortemInput): string {
   const stageLabel = (s: Snapshot, id: string) => s.stages.find((st) => st.id === id)?.label ?? id;
 
   lines.push(`# Postmortem draft: ${incident.title}`, '');
-  lines.push(`- Incident: [#${incident.id}](${input.incidentUrl}), ${incident.severity}, ${statusLabel[incident.status].toLowerCase()}`);
+  lines.push(
+    `- Incident: [#${incident.id}](${input.incidentUrl}), ${incident.severity}, ${statusLabel[incident.status].toLowerCase()}`,
+  );
   lines.push(`- Pipeline: ${incident.pipeline}`);
   lines.push(`- Started: ${dateTime(incident.startedAt)}`);
-  lines.push(`- ${incident.endedAt ? 'Ended' : 'Still open at'}: ${dateTime(end)} (${formatSpan(Date.parse(end) - Date.parse(incident.startedAt))})`);
+  lines.push(
+    `- ${incident.endedAt ? 'Ended' : 'Still open at'}: ${dateTime(end)} (${formatSpan(Date.parse(end) - Date.parse(incident.startedAt))})`,
+  );
   lines.push(`- In charge: ${incident.owner ?? 'nobody took charge'}; opened by ${incident.openedBy}`);
   lines.push('');
 
@@ -65,28 +69,37 @@ export function postmortemMarkdown(input: PostmortemInput): string {
   const summary: string[] = [];
   if (worst?.snapshot.bottleneck) {
     const b = worst.snapshot.bottleneck;
-    summary.push(`The time piled up at **${stageLabel(worst.snapshot, b.stageId)}**${b.queueStageId ? ` (${stageLabel(worst.snapshot, b.queueStageId)})` : ''}.`);
+    summary.push(
+      `The time piled up at **${stageLabel(worst.snapshot, b.stageId)}**${b.queueStageId ? ` (${stageLabel(worst.snapshot, b.queueStageId)})` : ''}.`,
+    );
   } else {
     summary.push('warroom recorded no bottleneck in this window.');
   }
   if (succeeded.length > 0) {
-    summary.push(`${succeeded.length === 1 ? 'One action' : `${succeeded.length} actions`} changed the pipeline: ${succeeded.map((a) => `${a.job}/${a.group} ${a.from ?? '?'} -> ${a.to} by ${a.actor}`).join('; ')}.`);
+    summary.push(
+      `${succeeded.length === 1 ? 'One action' : `${succeeded.length} actions`} changed the pipeline: ${succeeded.map((a) => `${a.job}/${a.group} ${a.from ?? '?'} -> ${a.to} by ${a.actor}`).join('; ')}.`,
+    );
   } else {
     summary.push('No scale action was taken through warroom.');
   }
   const recovered = timeline.filter((e) => e.kind === 'slo-breach-ended' || e.kind === 'bottleneck-cleared').at(-1);
-  if (recovered) summary.push(`The pipeline was healthy again at ${time(recovered.at)} UTC ([moment](${momentUrl(recovered.at)})).`);
+  if (recovered)
+    summary.push(`The pipeline was healthy again at ${time(recovered.at)} UTC ([moment](${momentUrl(recovered.at)})).`);
   lines.push(summary.join(' '), '');
 
   lines.push('## Impact', '');
   const spans = breachSpans(timeline);
   if (peak) {
     const q = Math.round(peak.quantile * 100);
-    lines.push(`- Worst end-to-end p${q}: ${(peak.pMs / 1000).toFixed(1)} s at ${time(peak.at)} UTC against an SLO of ${peak.sloMs / 1000} s ([moment](${momentUrl(peak.at)})).`);
+    lines.push(
+      `- Worst end-to-end p${q}: ${(peak.pMs / 1000).toFixed(1)} s at ${time(peak.at)} UTC against an SLO of ${peak.sloMs / 1000} s ([moment](${momentUrl(peak.at)})).`,
+    );
   }
   if (spans.length === 0) lines.push('- No SLO breach was recorded in this window.');
   for (const s of spans) {
-    lines.push(`- SLO breached from ${time(s.from)} to ${s.to ? `${time(s.to)} UTC (${formatSpan(Date.parse(s.to) - Date.parse(s.from))})` : 'the end of the window (still breached)'}.`);
+    lines.push(
+      `- SLO breached from ${time(s.from)} to ${s.to ? `${time(s.to)} UTC (${formatSpan(Date.parse(s.to) - Date.parse(s.from))})` : 'the end of the window (still breached)'}.`,
+    );
   }
   lines.push('');
 
@@ -96,7 +109,10 @@ export function postmortemMarkdown(input: PostmortemInput): string {
     lines.push(`At ${time(worst.at)} UTC, warroom said:`, '', `> ${b.reason}`, '');
     if (b.recommendation) {
       const r = b.recommendation;
-      lines.push(`warroom recommended then: scale ${r.job}/${r.group} from ${r.from} to ${r.to}${r.drainSeconds !== undefined ? ` (backlog drained in about ${r.drainSeconds} s)` : ''}.`, '');
+      lines.push(
+        `warroom recommended then: scale ${r.job}/${r.group} from ${r.from} to ${r.to}${r.drainSeconds !== undefined ? ` (backlog drained in about ${r.drainSeconds} s)` : ''}.`,
+        '',
+      );
     }
     lines.push(`[Open the topology at ${time(worst.at)} UTC](${momentUrl(worst.at)})`, '');
   } else {
@@ -106,7 +122,9 @@ export function postmortemMarkdown(input: PostmortemInput): string {
   lines.push('## Actions', '');
   if (actions.length === 0) lines.push('None through warroom.');
   for (const a of actions) {
-    lines.push(`- ${time(a.createdAt)} UTC, ${a.actor} (${a.actorRole}): scale ${a.job}/${a.group} ${a.from ?? '?'} -> ${a.to}, ${a.outcome}${a.error ? ` (${escape(a.error)})` : ''}${a.cooldownOverride ? ', cooldown overridden' : ''}. Reason: "${escape(a.reason)}" ([moment](${momentUrl(a.createdAt)}))`);
+    lines.push(
+      `- ${time(a.createdAt)} UTC, ${a.actor} (${a.actorRole}): scale ${a.job}/${a.group} ${a.from ?? '?'} -> ${a.to}, ${a.outcome}${a.error ? ` (${escape(a.error)})` : ''}${a.cooldownOverride ? ', cooldown overridden' : ''}. Reason: "${escape(a.reason)}" ([moment](${momentUrl(a.createdAt)}))`,
+    );
   }
   lines.push('');
 
@@ -123,9 +141,12 @@ export function postmortemMarkdown(input: PostmortemInput): string {
 
   lines.push('## Follow-ups (to decide)', '');
   if (worst?.snapshot.bottleneck?.queueStageId) {
-    lines.push(`- [ ] Alert on ${stageLabel(worst.snapshot, worst.snapshot.bottleneck.queueStageId)}: depth and consumer count, before latency shows it.`);
+    lines.push(
+      `- [ ] Alert on ${stageLabel(worst.snapshot, worst.snapshot.bottleneck.queueStageId)}: depth and consumer count, before latency shows it.`,
+    );
   }
-  if (succeeded.length > 0) lines.push('- [ ] Make the new worker counts permanent in the job specification, or autoscale on the queue.');
+  if (succeeded.length > 0)
+    lines.push('- [ ] Make the new worker counts permanent in the job specification, or autoscale on the queue.');
   lines.push('- [ ] What made it slow to find, and what would have shown it sooner?');
   lines.push('');
   lines.push(`_Draft generated by warroom at ${dateTime(input.nowIso)} from its recorded history._`);

@@ -48,10 +48,19 @@ export function decideSuggestion(
     return { kind: 'suggest', title, severity: breached(snapshot) ? 'sev2' : 'sev3', startedAt: trigger.at, body };
   }
   const breach = events.find((e) => e.kind === 'slo-breach-began');
-  if (active.status === 'suggested' && active.severity === 'sev3' && breach) return { kind: 'escalate', severity: 'sev2', reason: breach.message };
-  if (active.status === 'suggested' && healthySinceMs !== null && isHealthy(snapshot) && Date.parse(snapshot.generatedAt) - healthySinceMs >= settleMs) {
+  if (active.status === 'suggested' && active.severity === 'sev3' && breach)
+    return { kind: 'escalate', severity: 'sev2', reason: breach.message };
+  if (
+    active.status === 'suggested' &&
+    healthySinceMs !== null &&
+    isHealthy(snapshot) &&
+    Date.parse(snapshot.generatedAt) - healthySinceMs >= settleMs
+  ) {
     const p = snapshot.endToEnd.pMs === null ? 'unknown' : `${snapshot.endToEnd.pMs} ms`;
-    return { kind: 'dismiss', reason: `Cleared by itself before anyone took it: healthy for ${Math.round((Date.parse(snapshot.generatedAt) - healthySinceMs) / 1000)} s, end-to-end p${q} ${p}.` };
+    return {
+      kind: 'dismiss',
+      reason: `Cleared by itself before anyone took it: healthy for ${Math.round((Date.parse(snapshot.generatedAt) - healthySinceMs) / 1000)} s, end-to-end p${q} ${p}.`,
+    };
   }
   return null;
 }

@@ -46,9 +46,30 @@ export function mergeTimeline(
   linkFor: (at: string) => string,
 ): TimelineEntry[] {
   const entries: Array<Omit<TimelineEntry, 'link'>> = [
-    ...input.events.map((e) => ({ at: e.at, kind: e.kind, source: 'warroom' as const, stageId: e.stageId, author: null, message: e.message })),
-    ...input.actions.map((r) => ({ at: r.createdAt, kind: 'action', source: 'action' as const, stageId: null, author: r.actor, message: actionMessage(r) })),
-    ...(input.log ?? []).map((e) => ({ at: e.at, kind: e.kind === 'note' ? 'note' : `incident-${e.kind}`, source: 'incident' as const, stageId: null, author: e.kind === 'suggested' ? null : e.author, message: logMessage(e) })),
+    ...input.events.map((e) => ({
+      at: e.at,
+      kind: e.kind,
+      source: 'warroom' as const,
+      stageId: e.stageId,
+      author: null,
+      message: e.message,
+    })),
+    ...input.actions.map((r) => ({
+      at: r.createdAt,
+      kind: 'action',
+      source: 'action' as const,
+      stageId: null,
+      author: r.actor,
+      message: actionMessage(r),
+    })),
+    ...(input.log ?? []).map((e) => ({
+      at: e.at,
+      kind: e.kind === 'note' ? 'note' : `incident-${e.kind}`,
+      source: 'incident' as const,
+      stageId: null,
+      author: e.kind === 'suggested' ? null : e.author,
+      message: logMessage(e),
+    })),
   ];
   // Stable: equal times keep the order above (what warroom saw, then what people did).
   return entries.sort((a, b) => a.at.localeCompare(b.at)).map((e) => ({ ...e, link: linkFor(e.at) }));

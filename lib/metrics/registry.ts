@@ -54,8 +54,16 @@ function create(): WarroomMetrics {
       labelNames: ['route'],
       registers: [registry],
     }),
-    historySnapshots: new Counter({ name: 'warroom_history_snapshots_stored_total', help: 'Snapshots written to the history', registers: [registry] }),
-    historyBytes: new Counter({ name: 'warroom_history_snapshot_bytes_total', help: 'JSON bytes of the snapshots written to the history', registers: [registry] }),
+    historySnapshots: new Counter({
+      name: 'warroom_history_snapshots_stored_total',
+      help: 'Snapshots written to the history',
+      registers: [registry],
+    }),
+    historyBytes: new Counter({
+      name: 'warroom_history_snapshot_bytes_total',
+      help: 'JSON bytes of the snapshots written to the history',
+      registers: [registry],
+    }),
   };
 }
 
@@ -66,7 +74,13 @@ export function metrics(): WarroomMetrics {
 }
 
 /** Records one source call in the counters. */
-export function recordSourceCall(source: string, endpoint: string, okay: boolean, bytes: number, seconds: number): void {
+export function recordSourceCall(
+  source: string,
+  endpoint: string,
+  okay: boolean,
+  bytes: number,
+  seconds: number,
+): void {
   const m = metrics();
   m.sourceRequests.inc({ source, endpoint, outcome: okay ? 'ok' : 'error' });
   m.sourceBytes.inc({ source }, bytes);

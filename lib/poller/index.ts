@@ -24,7 +24,10 @@ export function getPoller(): { poller: Poller; error: null } | { poller: null; e
   if (g[key]) return { poller: g[key], error: null };
   const state = currentConfig();
   if (state.status !== 'loaded') {
-    return { poller: null, error: state.status === 'missing' ? 'No configuration: set WARROOM_CONFIG (see README).' : state.error };
+    return {
+      poller: null,
+      error: state.status === 'missing' ? 'No configuration: set WARROOM_CONFIG (see README).' : state.error,
+    };
   }
   const poller = new Poller(state.config);
   poller.start();
@@ -41,13 +44,19 @@ function startRecording(poller: Poller): void {
       // Since when the pipeline has been healthy: a suggestion nobody took is withdrawn after a
       // settled minute, checked on a slow tick (events alone would miss a quiet recovery).
       let healthySinceMs: number | null = null;
-      const suggest = (events: TimelineEvent[], snapshot: Snapshot) => suggestFromEvents(db, config.pipeline.name, events, snapshot, healthySinceMs);
+      const suggest = (events: TimelineEvent[], snapshot: Snapshot) =>
+        suggestFromEvents(db, config.pipeline.name, events, snapshot, healthySinceMs);
       // Each stored batch: open pages refresh their timelines, and warroom may suggest an incident.
       const afterEvents = (events: TimelineEvent[], snapshot: Snapshot) => {
         announce({ topic: 'timeline', at: events.at(-1)!.at });
         return suggest(events, snapshot);
       };
-      const recorder = new HistoryRecorder(history(db), config.pipeline.name, { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours }, afterEvents);
+      const recorder = new HistoryRecorder(
+        history(db),
+        config.pipeline.name,
+        { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours },
+        afterEvents,
+      );
       poller.recorder = recorder;
       poller.on('snapshot', (snapshot) => {
         if (!isHealthy(snapshot)) healthySinceMs = null;
@@ -55,7 +64,8 @@ function startRecording(poller: Poller): void {
         void recorder.record(snapshot);
       });
       setInterval(() => {
-        if (healthySinceMs !== null) void suggest([], poller.snapshot()).catch((err: Error) => console.error(`incidents: ${err.message}`));
+        if (healthySinceMs !== null)
+          void suggest([], poller.snapshot()).catch((err: Error) => console.error(`incidents: ${err.message}`));
       }, 15_000).unref();
     })
     .catch((err: Error) => console.error(`history: the store did not open: ${err.message}`));

@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { analyze } from '../analysis/analyze';
-import type { LatencyObservation, Observations, QueueObservation, Snapshot, SourceName, StageSpec, WorkersObservation } from '../analysis/types';
+import type {
+  LatencyObservation,
+  Observations,
+  QueueObservation,
+  Snapshot,
+  SourceName,
+  StageSpec,
+  WorkersObservation,
+} from '../analysis/types';
 import type { WarroomConfig } from '../config/schema';
 import { metrics } from '../metrics/registry';
 import { createAmqpChecker, type AmqpChecker } from '../sources/rabbitmq/amqp-checker';
@@ -50,21 +58,42 @@ export class Poller extends EventEmitter {
       id: s.id,
       kind: s.kind,
       label: s.label ?? s.id,
-      ...(s.queue ? { queue: { name: s.queue.name, vhost: s.queue.vhost ?? vhost, depthThreshold: s.queue.depthThreshold } } : {}),
+      ...(s.queue
+        ? { queue: { name: s.queue.name, vhost: s.queue.vhost ?? vhost, depthThreshold: s.queue.depthThreshold } }
+        : {}),
       ...(s.consumesFrom ? { consumesFrom: s.consumesFrom } : {}),
       ...(s.nomad ? { nomad: s.nomad } : {}),
       hasLatency: Boolean(s.latency),
       hasGpu: Boolean(s.gpuUtilQuery),
     }));
-    this.health = new SourceHealth({ rabbitmq: polling.managementMs, prometheus: polling.prometheusMs, nomad: polling.nomadMs });
+    this.health = new SourceHealth({
+      rabbitmq: polling.managementMs,
+      prometheus: polling.prometheusMs,
+      nomad: polling.nomadMs,
+    });
     const r = sources.rabbitmq;
     // The management API sorts and pages every queue on each listing: on a large, busy broker that
     // takes seconds, so it gets most of its poll interval.
-    this.management = r ? createManagementClient({ url: r.managementUrl, username: r.username, password: r.password, timeoutMs: Math.min(4000, polling.managementMs - 500) }) : null;
-    this.amqp = r?.amqpUrl ? createAmqpChecker({ url: r.amqpUrl, username: r.username, password: r.password, vhost }) : null;
-    this.prometheus = sources.prometheus ? createPrometheusClient({ url: sources.prometheus.url, bearerToken: sources.prometheus.bearerToken }) : null;
-    this.nomad = sources.nomad ? createNomadClient({ url: sources.nomad.url, token: sources.nomad.token, namespace: sources.nomad.namespace }) : null;
-    const configured = new Set(this.stages.filter((s) => s.queue).map((s) => `${s.queue!.vhost}\u0000${s.queue!.name}`));
+    this.management = r
+      ? createManagementClient({
+          url: r.managementUrl,
+          username: r.username,
+          password: r.password,
+          timeoutMs: Math.min(4000, polling.managementMs - 500),
+        })
+      : null;
+    this.amqp = r?.amqpUrl
+      ? createAmqpChecker({ url: r.amqpUrl, username: r.username, password: r.password, vhost })
+      : null;
+    this.prometheus = sources.prometheus
+      ? createPrometheusClient({ url: sources.prometheus.url, bearerToken: sources.prometheus.bearerToken })
+      : null;
+    this.nomad = sources.nomad
+      ? createNomadClient({ url: sources.nomad.url, token: sources.nomad.token, namespace: sources.nomad.namespace })
+      : null;
+    const configured = new Set(
+      this.stages.filter((s) => s.queue).map((s) => `${s.queue!.vhost}\u0000${s.queue!.name}`),
+    );
     this.sweep = new UnmonitoredSweep((v, n) => configured.has(`${v}\u0000${n}`));
     this.series = this.prometheus ? new SeriesCache(this.prometheus, config, this.stages) : null;
     for (const s of this.stages) if (s.queue) this.queues[s.id] = { check: null, stats: null, history: [] };
@@ -115,18 +144,20 @@ export class Poller extends EventEmitter {
 
   private async pollAmqp(): Promise<void> {
     await Promise.all(
-      this.stages.filter((s) => s.queue).map(async (s) => {
-        const result = await this.amqp!.check(s.queue!.name);
-        const q = this.queues[s.id]!;
-        if (result.ok) {
-          q.check = { ready: result.value.ready, consumers: result.value.consumers, atMs: result.value.atMs };
-          q.history.push({ atMs: result.value.atMs, ready: result.value.ready });
-          q.history = q.history.filter((h) => h.atMs >= result.value.atMs - historyWindowMs);
-        } else {
-          q.check = null;
-          this.health.failed('rabbitmq', result.error);
-        }
-      }),
+      this.stages
+        .filter((s) => s.queue)
+        .map(async (s) => {
+          const result = await this.amqp!.check(s.queue!.name);
+          const q = this.queues[s.id]!;
+          if (result.ok) {
+            q.check = { ready: result.value.ready, consumers: result.value.consumers, atMs: result.value.atMs };
+            q.history.push({ atMs: result.value.atMs, ready: result.value.ready });
+            q.history = q.history.filter((h) => h.atMs >= result.value.atMs - historyWindowMs);
+          } else {
+            q.check = null;
+            this.health.failed('rabbitmq', result.error);
+          }
+        }),
     );
   }
 
@@ -143,7 +174,11 @@ export class Poller extends EventEmitter {
       return result;
     };
     const [configured, deepest, page] = await Promise.all([
-      Promise.all(this.stages.filter((s) => s.queue).map(async (s) => ({ s, result: await m.queue(s.queue!.vhost, s.queue!.name) }))),
+      Promise.all(
+        this.stages
+          .filter((s) => s.queue)
+          .map(async (s) => ({ s, result: await m.queue(s.queue!.vhost, s.queue!.name) })),
+      ),
       m.queuePage(1, pageSize, { sort: 'messages_ready', reverse: true }),
       sweepPage(),
     ]);
@@ -156,7 +191,14 @@ export class Poller extends EventEmitter {
         continue;
       }
       const v = result.value;
-      q.stats = { ready: v.ready, unacked: v.unacked, consumers: v.consumers, publishRatePerSec: v.publishRate, deliverRatePerSec: v.deliverRate, headAgeMs: v.headAgeMs };
+      q.stats = {
+        ready: v.ready,
+        unacked: v.unacked,
+        consumers: v.consumers,
+        publishRatePerSec: v.publishRate,
+        deliverRatePerSec: v.deliverRate,
+        headAgeMs: v.headAgeMs,
+      };
       // Without AMQP checks, the management counts feed the growth estimate.
       if (!this.amqp) {
         q.history.push({ atMs: Date.now(), ready: v.ready });
@@ -167,7 +209,8 @@ export class Poller extends EventEmitter {
     else this.health.failed('rabbitmq', deepest.error);
     if (page.ok) this.sweep.addSweepPage(page.value.queues, page.value.page, page.value.pageCount, page.value.total);
     else this.health.failed('rabbitmq', page.error);
-    if (allOk && (!this.amqp || this.stages.filter((s) => s.queue).every((s) => this.queues[s.id]!.check))) this.health.succeeded('rabbitmq', Date.now());
+    if (allOk && (!this.amqp || this.stages.filter((s) => s.queue).every((s) => this.queues[s.id]!.check)))
+      this.health.succeeded('rabbitmq', Date.now());
   }
 
   private async pollPrometheus(): Promise<void> {
@@ -187,7 +230,9 @@ export class Poller extends EventEmitter {
         this.config.pipeline.stages.map(async (s) => {
           if (s.latency) {
             const spec = s.latency;
-            const [p50, p90, p99, atQ] = await Promise.all([0.5, 0.9, 0.99, e2e.quantile].map((q) => first(latencyQuery(spec, q))));
+            const [p50, p90, p99, atQ] = await Promise.all(
+              [0.5, 0.9, 0.99, e2e.quantile].map((q) => first(latencyQuery(spec, q))),
+            );
             const ms = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000));
             this.latencies[s.id] = { p50Ms: ms(p50), p90Ms: ms(p90), p99Ms: ms(p99), atQuantileMs: ms(atQ) };
           }
@@ -204,7 +249,9 @@ export class Poller extends EventEmitter {
     const nomad = this.nomad!;
     const stages = this.stages.filter((s) => s.nomad);
     const jobs = [...new Set(stages.map((s) => s.nomad!.job))];
-    const results = await Promise.all(jobs.map(async (id) => ({ id, job: await nomad.job(id), scale: await nomad.scaleStatus(id) })));
+    const results = await Promise.all(
+      jobs.map(async (id) => ({ id, job: await nomad.job(id), scale: await nomad.scaleStatus(id) })),
+    );
     let allOk = true;
     for (const { id, job, scale } of results) {
       if (!job.ok || !scale.ok) {
@@ -249,7 +296,11 @@ export class Poller extends EventEmitter {
       latencies: this.latencies,
       gpuUtilPct: this.gpu,
       workers: this.workers,
-      endToEnd: { pMs: this.endToEndMs, quantile: this.config.pipeline.endToEnd.quantile, sloMs: this.config.pipeline.endToEnd.sloMs },
+      endToEnd: {
+        pMs: this.endToEndMs,
+        quantile: this.config.pipeline.endToEnd.quantile,
+        sloMs: this.config.pipeline.endToEnd.sloMs,
+      },
       unmonitored: this.sweep.list(),
     };
     const snapshot = analyze(obs);

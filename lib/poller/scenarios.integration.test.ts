@@ -21,7 +21,7 @@ describe('diagnosis of the demo scenarios', () => {
     // Let the 30 s latency windows forget whatever ran before.
     await sleep(35_000);
     const seen: string[] = [];
-    for (const until = Date.now() + 60_000; Date.now() < until; ) {
+    for (const until = Date.now() + 60_000; Date.now() < until;) {
       const s = await topology(layout);
       if (s.bottleneck) seen.push(`${s.generatedAt}: ${s.bottleneck.reason}`);
       expect(s.sources.rabbitmq.status).toBe('ok');
@@ -51,7 +51,8 @@ describe('diagnosis of the demo scenarios', () => {
     const deadline = Date.now() + 120_000;
     while (namedAtMs === null && Date.now() < deadline) {
       snapshot = await topology(layout);
-      if (snapshot.bottleneck?.stageId === 'ml-workers' || snapshot.bottleneck?.stageId === 'request-queue') blamedMl = true;
+      if (snapshot.bottleneck?.stageId === 'ml-workers' || snapshot.bottleneck?.stageId === 'request-queue')
+        blamedMl = true;
       if (snapshot.bottleneck?.stageId === 'reply-consumers') namedAtMs = Date.now();
       else await sleep(100);
     }
@@ -66,16 +67,35 @@ describe('diagnosis of the demo scenarios', () => {
     expect(lagMs).toBeLessThanOrEqual(2000);
     expect(blamedMl).toBe(false);
 
-    const withRecommendation = await waitFor(() => topology(layout), (s) => Boolean(s.bottleneck?.recommendation), 30_000, 'a recommendation');
-    expect(withRecommendation.bottleneck!.recommendation).toMatchObject({ job: 'api', group: 'reply-consumer', from: 3 });
+    const withRecommendation = await waitFor(
+      () => topology(layout),
+      (s) => Boolean(s.bottleneck?.recommendation),
+      30_000,
+      'a recommendation',
+    );
+    expect(withRecommendation.bottleneck!.recommendation).toMatchObject({
+      job: 'api',
+      group: 'reply-consumer',
+      from: 3,
+    });
     expect(withRecommendation.bottleneck!.recommendation!.to).toBeGreaterThan(3);
-    recordFigures('detection', { detectionLagMs: lagMs, reason: withRecommendation.bottleneck!.reason, recommendedTo: withRecommendation.bottleneck!.recommendation!.to });
+    recordFigures('detection', {
+      detectionLagMs: lagMs,
+      reason: withRecommendation.bottleneck!.reason,
+      recommendedTo: withRecommendation.bottleneck!.recommendation!.to,
+    });
   });
 
   it('ml-saturation: names the ML workers', async () => {
     await resetPipeline(layout);
     await setScenario(layout, 'ml-saturation');
-    const s = await waitFor(() => topology(layout), (t) => t.bottleneck?.stageId === 'ml-workers' && Boolean(t.bottleneck.recommendation), 120_000, 'the ML workers to be named, with a recommendation', 1000);
+    const s = await waitFor(
+      () => topology(layout),
+      (t) => t.bottleneck?.stageId === 'ml-workers' && Boolean(t.bottleneck.recommendation),
+      120_000,
+      'the ML workers to be named, with a recommendation',
+      1000,
+    );
     expect(s.bottleneck).toMatchObject({ stageId: 'ml-workers', queueStageId: 'request-queue' });
     expect(s.bottleneck!.recommendation).toMatchObject({ job: 'ml-inference', group: 'worker', from: 10 });
   });
@@ -87,12 +107,17 @@ describe('diagnosis of the demo scenarios', () => {
     // gpu-underused is a pipeline within its SLO, so wait for that too.
     const s = await waitFor(
       () => topology(layout),
-      (t) => t.insights.some((i) => i.kind === 'gpu-underused' && i.stageId === 'ml-workers') && t.endToEnd.pMs !== null && t.endToEnd.pMs < t.endToEnd.sloMs,
+      (t) =>
+        t.insights.some((i) => i.kind === 'gpu-underused' && i.stageId === 'ml-workers') &&
+        t.endToEnd.pMs !== null &&
+        t.endToEnd.pMs < t.endToEnd.sloMs,
       120_000,
       'the GPU insight, within the SLO',
       1000,
     );
-    expect(s.insights.find((i) => i.kind === 'gpu-underused')!.message).toMatch(/GPUs at \d+% while the workers are \d+% busy/);
+    expect(s.insights.find((i) => i.kind === 'gpu-underused')!.message).toMatch(
+      /GPUs at \d+% while the workers are \d+% busy/,
+    );
     expect(s.bottleneck).toBeNull();
   });
 });

@@ -26,21 +26,41 @@ export interface StageSeries {
 export const seriesRangeSec = 15 * 60;
 export const seriesStepSec = 15;
 
-function queriesFor(stage: StageSpec, config: WarroomConfig): Array<Omit<SeriesLine, 'points'> & { query: string; scale: number }> {
+function queriesFor(
+  stage: StageSpec,
+  config: WarroomConfig,
+): Array<Omit<SeriesLine, 'points'> & { query: string; scale: number }> {
   const spec = config.pipeline.stages.find((s) => s.id === stage.id);
   const out: Array<Omit<SeriesLine, 'points'> & { query: string; scale: number }> = [];
   if (spec?.latency) {
-    for (const [key, q] of [['p50', 0.5], ['p90', 0.9], ['p99', 0.99]] as const) {
+    for (const [key, q] of [
+      ['p50', 0.5],
+      ['p90', 0.9],
+      ['p99', 0.99],
+    ] as const) {
       const query = latencyQuery(spec.latency, q);
       if (query) out.push({ key, label: `latency ${key}`, unit: 'ms', query, scale: 1000 });
     }
   }
   if (stage.queue) {
     const sel = `queue="${stage.queue.name.replace(/"/g, '\\"')}",vhost="${stage.queue.vhost.replace(/"/g, '\\"')}"`;
-    out.push({ key: 'ready', label: 'ready messages', unit: 'messages', query: `sum(rabbitmq_detailed_queue_messages_ready{${sel}})`, scale: 1 });
-    out.push({ key: 'consumers', label: 'consumers', unit: 'count', query: `sum(rabbitmq_detailed_queue_consumers{${sel}})`, scale: 1 });
+    out.push({
+      key: 'ready',
+      label: 'ready messages',
+      unit: 'messages',
+      query: `sum(rabbitmq_detailed_queue_messages_ready{${sel}})`,
+      scale: 1,
+    });
+    out.push({
+      key: 'consumers',
+      label: 'consumers',
+      unit: 'count',
+      query: `sum(rabbitmq_detailed_queue_consumers{${sel}})`,
+      scale: 1,
+    });
   }
-  if (spec?.gpuUtilQuery) out.push({ key: 'gpu', label: 'GPU utilisation', unit: 'pct', query: spec.gpuUtilQuery, scale: 1 });
+  if (spec?.gpuUtilQuery)
+    out.push({ key: 'gpu', label: 'GPU utilisation', unit: 'pct', query: spec.gpuUtilQuery, scale: 1 });
   return out;
 }
 
@@ -58,7 +78,10 @@ export class SeriesCache {
   ) {}
 
   get(stageId: string): StageSeries | null {
-    return this.cache.get(stageId) ?? (this.stages.some((s) => s.id === stageId) ? { stageId, fetchedAt: null, lines: [] } : null);
+    return (
+      this.cache.get(stageId) ??
+      (this.stages.some((s) => s.id === stageId) ? { stageId, fetchedAt: null, lines: [] } : null)
+    );
   }
 
   endToEnd(): StageSeries | null {
@@ -69,11 +92,26 @@ export class SeriesCache {
     const e2e = this.config.pipeline.endToEnd;
     return [
       ...this.stages.map((s) => ({ id: s.id, queries: queriesFor(s, this.config) })),
-      { id: '__end-to-end', queries: [{ key: 'e2e', label: `end-to-end p${Math.round(e2e.quantile * 100)}`, unit: 'ms' as const, query: latencyQuery(e2e.latency, e2e.quantile)!, scale: 1000 }] },
+      {
+        id: '__end-to-end',
+        queries: [
+          {
+            key: 'e2e',
+            label: `end-to-end p${Math.round(e2e.quantile * 100)}`,
+            unit: 'ms' as const,
+            query: latencyQuery(e2e.latency, e2e.quantile)!,
+            scale: 1000,
+          },
+        ],
+      },
     ];
   }
 
-  private async fetchLines(queries: Query[], startSec: number, endSec: number): Promise<{ lines: SeriesLine[]; error?: string }> {
+  private async fetchLines(
+    queries: Query[],
+    startSec: number,
+    endSec: number,
+  ): Promise<{ lines: SeriesLine[]; error?: string }> {
     const lines: SeriesLine[] = [];
     let error: string | undefined;
     for (const q of queries) {
@@ -83,7 +121,15 @@ export class SeriesCache {
         continue;
       }
       const points = r.value[0]?.points ?? [];
-      lines.push({ key: q.key, label: q.label, unit: q.unit, points: points.map((p) => ({ t: p.t, value: p.value === null || !Number.isFinite(p.value) ? null : Math.round(p.value * q.scale * 10) / 10 })) });
+      lines.push({
+        key: q.key,
+        label: q.label,
+        unit: q.unit,
+        points: points.map((p) => ({
+          t: p.t,
+          value: p.value === null || !Number.isFinite(p.value) ? null : Math.round(p.value * q.scale * 10) / 10,
+        })),
+      });
     }
     return error ? { lines, error } : { lines };
   }
@@ -116,7 +162,12 @@ export class SeriesCache {
         const { lines, error } = await this.fetchLines(queries, startSec, endSec);
         const previous = this.cache.get(id);
         // On a failed refresh, keep the last good lines and say why they are not current.
-        this.cache.set(id, error && previous ? { ...previous, error } : { stageId: id, fetchedAt: new Date().toISOString(), lines, ...(error ? { error } : {}) });
+        this.cache.set(
+          id,
+          error && previous
+            ? { ...previous, error }
+            : { stageId: id, fetchedAt: new Date().toISOString(), lines, ...(error ? { error } : {}) },
+        );
       }),
     );
   }

@@ -25,10 +25,21 @@ afterAll(async () => {
 });
 
 async function expectOutage(source: SourceName, stop: () => Promise<void>, start: () => Promise<void>) {
-  await waitFor(() => topology(layout), (s) => s.sources[source].status === 'ok', 30_000, `${source} ok before the outage`);
+  await waitFor(
+    () => topology(layout),
+    (s) => s.sources[source].status === 'ok',
+    30_000,
+    `${source} ok before the outage`,
+  );
   await stop();
   const stoppedAtMs = Date.now();
-  const degraded = await waitFor(() => topology(layout), (s) => s.sources[source].status !== 'ok', 2 * pollMs + 1000, `${source} marked stale`, 250);
+  const degraded = await waitFor(
+    () => topology(layout),
+    (s) => s.sources[source].status !== 'ok',
+    2 * pollMs + 1000,
+    `${source} marked stale`,
+    250,
+  );
   const markedAfterMs = Date.now() - stoppedAtMs;
   expect(degraded.sources[source].error).toBeTruthy();
   expect(degraded.sources[source].lastOkAt).not.toBeNull();
@@ -36,21 +47,40 @@ async function expectOutage(source: SourceName, stop: () => Promise<void>, start
   for (const other of (['rabbitmq', 'prometheus', 'nomad'] as SourceName[]).filter((s) => s !== source)) {
     expect(degraded.sources[other].status, other).toBe('ok');
   }
-  const later = await waitFor(() => topology(layout), (s) => s.generatedAt > degraded.generatedAt, 5000, 'a newer snapshot');
+  const later = await waitFor(
+    () => topology(layout),
+    (s) => s.generatedAt > degraded.generatedAt,
+    5000,
+    'a newer snapshot',
+  );
   expect(later.stages.length).toBe(degraded.stages.length);
   await start();
-  await waitFor(() => topology(layout), (s) => s.sources[source].status === 'ok', 60_000, `${source} to recover`, 500);
+  await waitFor(
+    () => topology(layout),
+    (s) => s.sources[source].status === 'ok',
+    60_000,
+    `${source} to recover`,
+    500,
+  );
   return markedAfterMs;
 }
 
 describe('a source going down and coming back', () => {
   it('Prometheus', async () => {
-    const ms = await expectOutage('prometheus', () => stopPrometheus(layout), () => startPrometheus(layout));
+    const ms = await expectOutage(
+      'prometheus',
+      () => stopPrometheus(layout),
+      () => startPrometheus(layout),
+    );
     expect(ms).toBeLessThanOrEqual(2 * pollMs + 1000);
   });
 
   it('RabbitMQ', async () => {
-    const ms = await expectOutage('rabbitmq', () => stopRabbit(layout), () => startRabbit(layout));
+    const ms = await expectOutage(
+      'rabbitmq',
+      () => stopRabbit(layout),
+      () => startRabbit(layout),
+    );
     expect(ms).toBeLessThanOrEqual(2 * pollMs + 1000);
   });
 

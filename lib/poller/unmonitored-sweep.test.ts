@@ -24,7 +24,12 @@ describe('UnmonitoredSweep', () => {
     expect(sweep.nextPage).toBe(2);
     sweep.addSweepPage([q('b')], 2, 2, 3);
     expect(sweep.nextPage).toBe(1);
-    expect(sweep.list().map((x) => x.name).sort()).toEqual(['a', 'b']);
+    expect(
+      sweep
+        .list()
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     // "a" is gone from the broker: after two more full sweeps without it, it is dropped.
     for (let i = 0; i < 3; i++) sweep.addSweepPage([q('b')], 1, 1, 1);
     expect(sweep.list().map((x) => x.name)).toEqual(['b']);

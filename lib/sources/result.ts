@@ -25,9 +25,14 @@ export async function fetchSource<T>(
     body = await res.text();
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ...fail(`${source}: timed out after ${formatSeconds(timeoutMs)}`), bytes: 0, status: null };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      return { ...fail(`${source}: timed out after ${formatSeconds(timeoutMs)}`), bytes: 0, status: null };
     const code = e.cause?.code;
-    return { ...fail(`${source}: ${code === 'ECONNREFUSED' ? 'connection refused' : (code ?? e.cause?.message ?? e.message)}`), bytes: 0, status: null };
+    return {
+      ...fail(`${source}: ${code === 'ECONNREFUSED' ? 'connection refused' : (code ?? e.cause?.message ?? e.message)}`),
+      bytes: 0,
+      status: null,
+    };
   }
   const bytes = Buffer.byteLength(body);
   if (!res.ok) {

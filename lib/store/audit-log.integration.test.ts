@@ -14,7 +14,17 @@ describe.each(['pglite', 'postgres'] as const)('audit log on %s', (kind) => {
     const db = await open(kind);
     expect(db.kind).toBe(kind);
     const log = auditLog(db);
-    const entry = { actor: 'olivia', actorRole: 'operator', action: 'scale', job: 'api', group: 'reply-consumer', to: 30, reason: 'starving', cooldownOverride: false, idempotencyKey: 'key-0001' };
+    const entry = {
+      actor: 'olivia',
+      actorRole: 'operator',
+      action: 'scale',
+      job: 'api',
+      group: 'reply-consumer',
+      to: 30,
+      reason: 'starving',
+      cooldownOverride: false,
+      idempotencyKey: 'key-0001',
+    };
     const row = await log.begin(entry);
     expect(row).toMatchObject({ outcome: 'pending', from: null, to: 30, actor: 'olivia' });
     expect(await log.begin(entry)).toBeNull();

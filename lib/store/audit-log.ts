@@ -69,18 +69,46 @@ function toRow(r: RawRow): AuditRow {
 export function auditLog(db: Db) {
   return {
     /** Inserts a pending row; null when the idempotency key was used before (the caller reads that row). */
-    async begin(entry: { actor: string; actorRole: string; action: string; job: string; group: string; to: number; reason: string; cooldownOverride: boolean; idempotencyKey: string }): Promise<AuditRow | null> {
+    async begin(entry: {
+      actor: string;
+      actorRole: string;
+      action: string;
+      job: string;
+      group: string;
+      to: number;
+      reason: string;
+      cooldownOverride: boolean;
+      idempotencyKey: string;
+    }): Promise<AuditRow | null> {
       const rows = await db.query<RawRow>(
         `INSERT INTO audit_log (actor, actor_role, action, target_job, target_group, to_count, reason, outcome, cooldown_override, idempotency_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING ${columns}`,
-        [entry.actor, entry.actorRole, entry.action, entry.job, entry.group, entry.to, entry.reason, entry.cooldownOverride, entry.idempotencyKey],
+        [
+          entry.actor,
+          entry.actorRole,
+          entry.action,
+          entry.job,
+          entry.group,
+          entry.to,
+          entry.reason,
+          entry.cooldownOverride,
+          entry.idempotencyKey,
+        ],
       );
       return rows[0] ? toRow(rows[0]) : null;
     },
 
-    async complete(id: number, result: { outcome: Exclude<AuditOutcome, 'pending'>; from?: number | null; evalId?: string | null; error?: string | null }): Promise<AuditRow> {
+    async complete(
+      id: number,
+      result: {
+        outcome: Exclude<AuditOutcome, 'pending'>;
+        from?: number | null;
+        evalId?: string | null;
+        error?: string | null;
+      },
+    ): Promise<AuditRow> {
       const rows = await db.query<RawRow>(
         `UPDATE audit_log SET outcome = $2, from_count = COALESCE($3, from_count), nomad_eval_id = $4, error = $5, completed_at = now()
          WHERE id = $1 RETURNING ${columns}`,
@@ -104,10 +132,25 @@ export function auditLog(db: Db) {
     },
 
     /** Newest first; `from`/`to` bound the creation time (inclusive). */
-    async list(filter: { actor?: string; job?: string; group?: string; outcome?: AuditOutcome; from?: Date; to?: Date; limit?: number } = {}): Promise<AuditRow[]> {
+    async list(
+      filter: {
+        actor?: string;
+        job?: string;
+        group?: string;
+        outcome?: AuditOutcome;
+        from?: Date;
+        to?: Date;
+        limit?: number;
+      } = {},
+    ): Promise<AuditRow[]> {
       const where: string[] = [];
       const params: unknown[] = [];
-      for (const [column, value] of [['actor', filter.actor], ['target_job', filter.job], ['target_group', filter.group], ['outcome', filter.outcome]] as const) {
+      for (const [column, value] of [
+        ['actor', filter.actor],
+        ['target_job', filter.job],
+        ['target_group', filter.group],
+        ['outcome', filter.outcome],
+      ] as const) {
         if (value) {
           params.push(value);
           where.push(`${column} = $${params.length}`);

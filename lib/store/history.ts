@@ -30,11 +30,21 @@ export function history(db: Db) {
         const rows = items.slice(i, i + 200).map(({ snapshot, fingerprint }) => {
           const body = JSON.stringify(snapshot);
           bytes += Buffer.byteLength(body);
-          params.push(snapshot.generatedAt, pipeline, fingerprint, body, snapshot.endToEnd.pMs, bottleneckRank(snapshot));
+          params.push(
+            snapshot.generatedAt,
+            pipeline,
+            fingerprint,
+            body,
+            snapshot.endToEnd.pMs,
+            bottleneckRank(snapshot),
+          );
           const n = params.length;
           return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::jsonb, $${n - 1}, $${n})`;
         });
-        await db.query(`INSERT INTO snapshots (at, pipeline, fingerprint, body, e2e_ms, bottleneck_rank) VALUES ${rows.join(', ')}`, params);
+        await db.query(
+          `INSERT INTO snapshots (at, pipeline, fingerprint, body, e2e_ms, bottleneck_rank) VALUES ${rows.join(', ')}`,
+          params,
+        );
       }
       return bytes;
     },
@@ -52,7 +62,10 @@ export function history(db: Db) {
           const n = params.length;
           return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
         });
-        await db.query(`INSERT INTO timeline_events (at, pipeline, kind, stage_id, message) VALUES ${rows.join(', ')}`, params);
+        await db.query(
+          `INSERT INTO timeline_events (at, pipeline, kind, stage_id, message) VALUES ${rows.join(', ')}`,
+          params,
+        );
       }
     },
 
@@ -64,7 +77,10 @@ export function history(db: Db) {
       );
       const row = rows[0];
       if (!row) return null;
-      return { snapshot: typeof row.body === 'string' ? (JSON.parse(row.body) as Snapshot) : row.body, storedAt: new Date(row.at).toISOString() };
+      return {
+        snapshot: typeof row.body === 'string' ? (JSON.parse(row.body) as Snapshot) : row.body,
+        storedAt: new Date(row.at).toISOString(),
+      };
     },
 
     async range(pipeline: string): Promise<{ oldest: string | null; newest: string | null; count: number }> {
@@ -73,15 +89,29 @@ export function history(db: Db) {
         [pipeline],
       );
       const r = rows[0]!;
-      return { oldest: r.oldest ? new Date(r.oldest).toISOString() : null, newest: r.newest ? new Date(r.newest).toISOString() : null, count: Number(r.count) };
+      return {
+        oldest: r.oldest ? new Date(r.oldest).toISOString() : null,
+        newest: r.newest ? new Date(r.newest).toISOString() : null,
+        count: Number(r.count),
+      };
     },
 
     async events(pipeline: string, from: Date, to: Date, limit = 500): Promise<TimelineEvent[]> {
-      const rows = await db.query<{ at: Date | string; kind: TimelineEvent['kind']; stage_id: string | null; message: string }>(
+      const rows = await db.query<{
+        at: Date | string;
+        kind: TimelineEvent['kind'];
+        stage_id: string | null;
+        message: string;
+      }>(
         'SELECT at, kind, stage_id, message FROM timeline_events WHERE pipeline = $1 AND at >= $2 AND at <= $3 ORDER BY at ASC, id ASC LIMIT $4',
         [pipeline, from.toISOString(), to.toISOString(), limit],
       );
-      return rows.map((r) => ({ at: new Date(r.at).toISOString(), kind: r.kind, stageId: r.stage_id, message: r.message }));
+      return rows.map((r) => ({
+        at: new Date(r.at).toISOString(),
+        kind: r.kind,
+        stageId: r.stage_id,
+        message: r.message,
+      }));
     },
 
     async prune(pipeline: string, before: Date): Promise<void> {

@@ -20,29 +20,70 @@ const withReply = (s: Snapshot, ready: number, p: number, atMs: number): Snapsho
   ...s,
   generatedAt: iso(atMs),
   endToEnd: { ...s.endToEnd, pMs: p },
-  stages: s.stages.map((st) => (st.id === 'reply-queue' && st.queue ? { ...st, queue: { ...st.queue, ready }, waitMs: ready * 100 } : st)),
+  stages: s.stages.map((st) =>
+    st.id === 'reply-queue' && st.queue ? { ...st, queue: { ...st.queue, ready }, waitMs: ready * 100 } : st,
+  ),
 });
 
 describe.each(['pglite', 'postgres'] as const)('incidents on %s', (kind) => {
   it('keeps an incident and its log: suggested at the event time, taken, noted, resolved; a stale change is refused and logs nothing', async () => {
     const { db } = await dbs.open(kind);
     const store = incidents(db);
-    const created = await store.create({ pipeline: 'p', title: 'Reply consumers bottleneck', severity: 'sev3', status: 'suggested', startedAt: iso(t0), owner: null, author: { name: 'warroom', role: 'system' }, body: 'Bottleneck: Reply consumers.' });
-    expect(created).toMatchObject({ status: 'suggested', owner: null, openedBy: 'warroom', startedAt: iso(t0), endedAt: null });
+    const created = await store.create({
+      pipeline: 'p',
+      title: 'Reply consumers bottleneck',
+      severity: 'sev3',
+      status: 'suggested',
+      startedAt: iso(t0),
+      owner: null,
+      author: { name: 'warroom', role: 'system' },
+      body: 'Bottleneck: Reply consumers.',
+    });
+    expect(created).toMatchObject({
+      status: 'suggested',
+      owner: null,
+      openedBy: 'warroom',
+      startedAt: iso(t0),
+      endedAt: null,
+    });
     expect(await store.active('p')).toMatchObject({ id: created.id });
     expect(await store.active('other')).toBeNull();
     expect(await store.get('p', created.id)).toMatchObject({ id: created.id });
     expect(await store.get('other', created.id)).toBeNull();
 
-    expect(await store.change(created.id, 'status', 'suggested', 'investigating', olivia, 'taking it')).toMatchObject({ status: 'investigating', endedAt: null });
+    expect(await store.change(created.id, 'status', 'suggested', 'investigating', olivia, 'taking it')).toMatchObject({
+      status: 'investigating',
+      endedAt: null,
+    });
     // warroom changes only its own suggestions: once taken, its escalation is refused.
-    expect(await store.change(created.id, 'severity', 'sev3', 'sev2', { name: 'warroom', role: 'system' }, 'SLO breached', 'suggested')).toBeNull();
+    expect(
+      await store.change(
+        created.id,
+        'severity',
+        'sev3',
+        'sev2',
+        { name: 'warroom', role: 'system' },
+        'SLO breached',
+        'suggested',
+      ),
+    ).toBeNull();
     // Someone else's view (still "suggested") is now stale: refused, and no log row for it.
     expect(await store.change(created.id, 'status', 'suggested', 'dismissed', olivia, 'too late')).toBeNull();
     expect(await store.change(created.id, 'owner', null, 'olivia', olivia)).toMatchObject({ owner: 'olivia' });
-    expect(await store.note(created.id, olivia, 'ML workers idle')).toMatchObject({ kind: 'note', body: 'ML workers idle', author: 'olivia' });
+    expect(await store.note(created.id, olivia, 'ML workers idle')).toMatchObject({
+      kind: 'note',
+      body: 'ML workers idle',
+      author: 'olivia',
+    });
     expect(await store.note(999_999, olivia, 'lost?')).toBeNull();
-    const resolved = await store.change(created.id, 'status', 'investigating', 'resolved', olivia, 'p90 back under 3 s');
+    const resolved = await store.change(
+      created.id,
+      'status',
+      'investigating',
+      'resolved',
+      olivia,
+      'p90 back under 3 s',
+    );
     expect(resolved?.endedAt).not.toBeNull();
     expect(await store.active('p')).toBeNull();
 
@@ -70,7 +111,12 @@ describe.each(['pglite', 'postgres'] as const)('incidents on %s', (kind) => {
     const worst = await incidents(db).worstSnapshot('p', new Date(t0), new Date(t0 + 60_000));
     expect(worst?.at).toBe(iso(t0 + 20_000));
     expect(worst?.snapshot.bottleneck?.stageId).toBe('reply-consumers');
-    expect(await incidents(db).peakLatency('p', new Date(t0), new Date(t0 + 60_000))).toEqual({ at: iso(t0 + 30_000), pMs: 25_000, sloMs: 3000, quantile: 0.9 });
+    expect(await incidents(db).peakLatency('p', new Date(t0), new Date(t0 + 60_000))).toEqual({
+      at: iso(t0 + 30_000),
+      pMs: 25_000,
+      sloMs: 3000,
+      quantile: 0.9,
+    });
     expect(await incidents(db).worstSnapshot('p', new Date(t0 - 60_000), new Date(t0 + 5000))).toBeNull();
   });
 });

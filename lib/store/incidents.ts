@@ -48,7 +48,17 @@ function toIncident(r: RawIncident): Incident {
 }
 
 function toLog(r: RawLog): IncidentLogEntry {
-  return { id: Number(r.id), incidentId: Number(r.incident_id), at: iso(r.at), author: r.author, authorRole: r.author_role, kind: r.kind, from: r.from_value, to: r.to_value, body: r.body };
+  return {
+    id: Number(r.id),
+    incidentId: Number(r.incident_id),
+    at: iso(r.at),
+    author: r.author,
+    authorRole: r.author_role,
+    kind: r.kind,
+    from: r.from_value,
+    to: r.to_value,
+    body: r.body,
+  };
 }
 
 const columns = 'id, pipeline, title, severity, status, started_at, ended_at, owner, opened_by, created_at, updated_at';
@@ -61,7 +71,16 @@ export interface Author {
 export function incidents(db: Db) {
   return {
     /** The incident and its first log row, in one statement (both or neither). */
-    async create(input: { pipeline: string; title: string; severity: Severity; status: 'suggested' | 'investigating'; startedAt: string; owner: string | null; author: Author; body?: string }): Promise<Incident> {
+    async create(input: {
+      pipeline: string;
+      title: string;
+      severity: Severity;
+      status: 'suggested' | 'investigating';
+      startedAt: string;
+      owner: string | null;
+      author: Author;
+      body?: string;
+    }): Promise<Incident> {
       const rows = await db.query<RawIncident>(
         `WITH i AS (
            INSERT INTO incidents (pipeline, title, severity, status, started_at, owner, opened_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${columns}
@@ -70,19 +89,35 @@ export function incidents(db: Db) {
            SELECT id, CASE WHEN $4 = 'suggested' THEN started_at ELSE now() END, $7, $8, CASE WHEN $4 = 'suggested' THEN 'suggested' ELSE 'opened' END, $4, $9 FROM i
          )
          SELECT * FROM i`,
-        [input.pipeline, input.title, input.severity, input.status, input.startedAt, input.owner, input.author.name, input.author.role, input.body ?? ''],
+        [
+          input.pipeline,
+          input.title,
+          input.severity,
+          input.status,
+          input.startedAt,
+          input.owner,
+          input.author.name,
+          input.author.role,
+          input.body ?? '',
+        ],
       );
       return toIncident(rows[0]!);
     },
 
     /** The incident, if it exists and belongs to this pipeline. */
     async get(pipeline: string, id: number): Promise<Incident | null> {
-      const rows = await db.query<RawIncident>(`SELECT ${columns} FROM incidents WHERE id = $1 AND pipeline = $2`, [id, pipeline]);
+      const rows = await db.query<RawIncident>(`SELECT ${columns} FROM incidents WHERE id = $1 AND pipeline = $2`, [
+        id,
+        pipeline,
+      ]);
       return rows[0] ? toIncident(rows[0]) : null;
     },
 
     async list(pipeline: string, limit = 100): Promise<Incident[]> {
-      const rows = await db.query<RawIncident>(`SELECT ${columns} FROM incidents WHERE pipeline = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, [pipeline, Math.min(500, Math.max(1, limit))]);
+      const rows = await db.query<RawIncident>(
+        `SELECT ${columns} FROM incidents WHERE pipeline = $1 ORDER BY started_at DESC, id DESC LIMIT $2`,
+        [pipeline, Math.min(500, Math.max(1, limit))],
+      );
       return rows.map(toIncident);
     },
 
@@ -136,7 +171,9 @@ export function incidents(db: Db) {
     },
 
     async logOf(id: number): Promise<IncidentLogEntry[]> {
-      const rows = await db.query<RawLog>('SELECT * FROM incident_log WHERE incident_id = $1 ORDER BY at ASC, id ASC', [id]);
+      const rows = await db.query<RawLog>('SELECT * FROM incident_log WHERE incident_id = $1 ORDER BY at ASC, id ASC', [
+        id,
+      ]);
       return rows.map(toLog);
     },
 
@@ -155,11 +192,18 @@ export function incidents(db: Db) {
       );
       const row = rows[0];
       if (!row) return null;
-      return { at: iso(row.at), snapshot: typeof row.body === 'string' ? (JSON.parse(row.body) as Snapshot) : row.body };
+      return {
+        at: iso(row.at),
+        snapshot: typeof row.body === 'string' ? (JSON.parse(row.body) as Snapshot) : row.body,
+      };
     },
 
     /** The highest end-to-end latency stored in the window, and when. */
-    async peakLatency(pipeline: string, from: Date, to: Date): Promise<{ at: string; pMs: number; sloMs: number; quantile: number } | null> {
+    async peakLatency(
+      pipeline: string,
+      from: Date,
+      to: Date,
+    ): Promise<{ at: string; pMs: number; sloMs: number; quantile: number } | null> {
       const rows = await db.query<{ at: Date | string; p: number | string; slo: number | string; q: number | string }>(
         `SELECT at, e2e_ms AS p, (body->'endToEnd'->>'sloMs')::double precision AS slo, (body->'endToEnd'->>'quantile')::double precision AS q FROM snapshots WHERE id = (
            SELECT id FROM snapshots WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND e2e_ms IS NOT NULL ORDER BY e2e_ms DESC, at ASC LIMIT 1)`,

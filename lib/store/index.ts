@@ -11,10 +11,12 @@ export function getDb(): Promise<Db> {
   const g = globalThis as GlobalWithDb;
   if (!g[key]) {
     const env = serverEnv();
-    g[key] = openDb({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.WARROOM_STATE_DIR, 'pglite') }).catch((err) => {
-      g[key] = undefined;
-      throw err;
-    });
+    g[key] = openDb({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.WARROOM_STATE_DIR, 'pglite') }).catch(
+      (err) => {
+        g[key] = undefined;
+        throw err;
+      },
+    );
   }
   return g[key];
 }

@@ -19,7 +19,8 @@ function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/<version>); run scripts/provision.sh');
+  if (!newest)
+    throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/<version>); run scripts/provision.sh');
   return path.join(root, newest, 'bin');
 }
 
@@ -69,7 +70,17 @@ export async function startPostgres(layout: StackLayout): Promise<void> {
     chownTree(dir, owner);
     execFileSync(
       path.join(bin, 'initdb'),
-      ['-D', dataDir, '-U', 'warroom', `--pwfile=${pwFile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8'],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'warroom',
+        `--pwfile=${pwFile}`,
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '-E',
+        'UTF8',
+      ],
       { stdio: 'pipe', ...(owner ?? {}) },
     );
     // The database named in the URL; created through single-user mode so no server is needed yet.

@@ -25,7 +25,11 @@ const fresh = (): StackSecrets => ({
   postgresPassword: randomBytes(12).toString('hex'),
   nomadToken: crypto.randomUUID(),
   sessionSecret: randomBytes(32).toString('base64url'),
-  users: { admin: randomBytes(9).toString('base64url'), operator: randomBytes(9).toString('base64url'), viewer: randomBytes(9).toString('base64url') },
+  users: {
+    admin: randomBytes(9).toString('base64url'),
+    operator: randomBytes(9).toString('base64url'),
+    viewer: randomBytes(9).toString('base64url'),
+  },
 });
 
 export function stackSecrets(layout: StackLayout): StackSecrets {
@@ -33,6 +37,7 @@ export function stackSecrets(layout: StackLayout): StackSecrets {
   const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>) : null;
   // Keep what exists (the servers were initialised with it); add what a newer version needs.
   const secrets = { ...fresh(), ...existing } as StackSecrets;
-  if (!existing || Object.keys(secrets).some((k) => !(k in existing))) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  if (!existing || Object.keys(secrets).some((k) => !(k in existing)))
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }

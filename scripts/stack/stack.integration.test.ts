@@ -24,7 +24,12 @@ describe('local stack', () => {
 
   it('runs Prometheus, scraping the broker and the demo processes', async () => {
     expect((await fetch(`${prometheusUrl(layout)}/-/ready`)).status).toBe(200);
-    await waitFor(() => promScalar(layout, 'sum(up{job="rabbitmq"})'), (v) => v === 1, 30_000, 'the broker target to be up');
+    await waitFor(
+      () => promScalar(layout, 'sum(up{job="rabbitmq"})'),
+      (v) => v === 1,
+      30_000,
+      'the broker target to be up',
+    );
     await waitFor(
       () => promScalar(layout, 'count(up{job="demo", service="ml-worker"} == 1)'),
       (v) => v === 10,
@@ -39,7 +44,9 @@ describe('local stack', () => {
     const { rows } = await client.query<{ db: string }>('select current_database() as db');
     expect(rows[0]?.db).toBe('warroom');
     await client.end();
-    const wrong = new pg.Client({ connectionString: postgresUrl(layout).replace(stackSecrets(layout).postgresPassword, 'wrong') });
+    const wrong = new pg.Client({
+      connectionString: postgresUrl(layout).replace(stackSecrets(layout).postgresPassword, 'wrong'),
+    });
     await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
   });
 

@@ -11,7 +11,10 @@ function managementFetch(layout: StackLayout, path: string, init: RequestInit = 
   const s = stackSecrets(layout);
   return fetch(`${rabbitManagementUrl(layout)}${path}`, {
     ...init,
-    headers: { authorization: `Basic ${Buffer.from(`${s.rabbitUser}:${s.rabbitPassword}`).toString('base64')}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${s.rabbitUser}:${s.rabbitPassword}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
   });
 }
 
@@ -20,12 +23,23 @@ export async function createBulkQueues(layout: StackLayout, count: number): Prom
   const vhost = encodeURIComponent(bulkVhost);
   let res = await managementFetch(layout, `/api/vhosts/${vhost}`, { method: 'PUT', body: '{}' });
   if (!res.ok) throw new Error(`create vhost: ${res.status}`);
-  res = await managementFetch(layout, `/api/permissions/${vhost}/${s.rabbitUser}`, { method: 'PUT', body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }) });
+  res = await managementFetch(layout, `/api/permissions/${vhost}/${s.rabbitUser}`, {
+    method: 'PUT',
+    body: JSON.stringify({ configure: '.*', write: '.*', read: '.*' }),
+  });
   if (!res.ok) throw new Error(`permissions: ${res.status}`);
-  const connection = await amqp.connect({ hostname: '127.0.0.1', port: layout.ports.amqp, username: s.rabbitUser, password: s.rabbitPassword, vhost: bulkVhost });
+  const connection = await amqp.connect({
+    hostname: '127.0.0.1',
+    port: layout.ports.amqp,
+    username: s.rabbitUser,
+    password: s.rabbitPassword,
+    vhost: bulkVhost,
+  });
   const channel = await connection.createChannel();
   for (let start = 0; start < count; start += 500) {
-    const batch = Array.from({ length: Math.min(500, count - start) }, (_, i) => channel.assertQueue(`bulk.${String(start + i).padStart(5, '0')}`, { durable: false }));
+    const batch = Array.from({ length: Math.min(500, count - start) }, (_, i) =>
+      channel.assertQueue(`bulk.${String(start + i).padStart(5, '0')}`, { durable: false }),
+    );
     await Promise.all(batch);
   }
   await connection.close();

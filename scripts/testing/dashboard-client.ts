@@ -16,7 +16,14 @@ export async function signIn(layout: StackLayout, role: keyof typeof demoUsers):
 }
 
 /** A same-origin JSON request with a session cookie, as the dashboard's own pages send. */
-export function sendAs(layout: StackLayout, cookie: string | null, method: 'POST' | 'PATCH', path: string, body: unknown, extraHeaders: Record<string, string> = {}) {
+export function sendAs(
+  layout: StackLayout,
+  cookie: string | null,
+  method: 'POST' | 'PATCH',
+  path: string,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+) {
   const base = dashboardUrl(layout);
   return fetch(`${base}${path}`, {
     method,
@@ -25,15 +32,25 @@ export function sendAs(layout: StackLayout, cookie: string | null, method: 'POST
   });
 }
 
-export const postAs = (layout: StackLayout, cookie: string | null, path: string, body: unknown, extraHeaders: Record<string, string> = {}) =>
-  sendAs(layout, cookie, 'POST', path, body, extraHeaders);
+export const postAs = (
+  layout: StackLayout,
+  cookie: string | null,
+  path: string,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+) => sendAs(layout, cookie, 'POST', path, body, extraHeaders);
 
 /** Closes every incident still needing attention (as the admin), so a test starts with none. */
 export async function closeActiveIncidents(layout: StackLayout, adminCookie?: string): Promise<void> {
   const admin = adminCookie ?? (await signIn(layout, 'admin'));
-  const { incidents } = (await (await fetch(`${dashboardUrl(layout)}/api/incidents`, { headers: { cookie: admin } })).json()) as { incidents: Array<{ id: number; status: string }> };
+  const { incidents } = (await (
+    await fetch(`${dashboardUrl(layout)}/api/incidents`, { headers: { cookie: admin } })
+  ).json()) as { incidents: Array<{ id: number; status: string }> };
   for (const i of incidents.filter((x) => ['suggested', 'investigating', 'mitigated'].includes(x.status))) {
-    const res = await sendAs(layout, admin, 'PATCH', `/api/incidents/${i.id}`, { status: i.status === 'suggested' ? 'dismissed' : 'resolved', reason: 'closed before a test' });
+    const res = await sendAs(layout, admin, 'PATCH', `/api/incidents/${i.id}`, {
+      status: i.status === 'suggested' ? 'dismissed' : 'resolved',
+      reason: 'closed before a test',
+    });
     if (!res.ok) throw new Error(`closing incident #${i.id}: ${res.status} ${await res.text()}`);
   }
 }

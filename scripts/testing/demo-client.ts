@@ -5,14 +5,25 @@ import { demoGroups, demoJobIds, pipelineUrls, setScenario, waitForAllocations }
 import type { WindowStats } from '../../demo/loadgen/latency-window';
 
 /** Helpers the integration tests use to drive and observe the running demo, all through real APIs. */
-export function nomadFetch(layout: StackLayout, path: string, init: RequestInit = {}, token = stackSecrets(layout).nomadToken) {
+export function nomadFetch(
+  layout: StackLayout,
+  path: string,
+  init: RequestInit = {},
+  token = stackSecrets(layout).nomadToken,
+) {
   return fetch(`${pipelineUrls(layout).nomad}${path}`, {
     ...init,
     headers: { ...(init.headers ?? {}), 'X-Nomad-Token': token, 'content-type': 'application/json' },
   });
 }
 
-export async function scaleGroup(layout: StackLayout, job: string, group: string, count: number, message = 'integration test'): Promise<void> {
+export async function scaleGroup(
+  layout: StackLayout,
+  job: string,
+  group: string,
+  count: number,
+  message = 'integration test',
+): Promise<void> {
   const res = await nomadFetch(layout, `/v1/job/${job}/scale`, {
     method: 'POST',
     body: JSON.stringify({ Count: count, Target: { Group: group }, Message: message }),
@@ -57,7 +68,11 @@ export async function promScalar(layout: StackLayout, query: string): Promise<nu
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ query }),
   });
-  const body = (await res.json()) as { status: string; data?: { result: Array<{ value: [number, string] }> }; error?: string };
+  const body = (await res.json()) as {
+    status: string;
+    data?: { result: Array<{ value: [number, string] }> };
+    error?: string;
+  };
   if (body.status !== 'success') throw new Error(`prometheus: ${body.error}`);
   const value = Number(body.data?.result[0]?.value[1]);
   return Number.isFinite(value) ? value : null;
@@ -73,7 +88,13 @@ export async function apiCounter(layout: StackLayout, name: string): Promise<num
 }
 
 /** Polls `read` until `done` holds, returning the last value; throws with it after timeoutMs. */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string, intervalMs = 1000): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 1000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
@@ -86,7 +107,9 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     }
     await sleep(intervalMs);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)?.slice(0, 800)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)?.slice(0, 800)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`,
+  );
 }
 
 export const defaultCounts = { replyConsumers: 3, mlWorkers: 10 };
@@ -95,12 +118,22 @@ export const defaultCounts = { replyConsumers: 3, mlWorkers: 10 };
 export async function resetPipeline(layout: StackLayout): Promise<void> {
   await setScenario(layout, 'idle');
   await scaleGroup(layout, demoJobIds.api, demoGroups.replyConsumer, 30, 'reset: drain');
-  await waitFor(() => loadgenStats(layout, 5), (s) => s.inFlight === 0, 180_000, 'in-flight requests to finish');
+  await waitFor(
+    () => loadgenStats(layout, 5),
+    (s) => s.inFlight === 0,
+    180_000,
+    'in-flight requests to finish',
+  );
   await scaleGroup(layout, demoJobIds.api, demoGroups.replyConsumer, defaultCounts.replyConsumers, 'reset');
   await scaleGroup(layout, demoJobIds.ml, demoGroups.mlWorker, defaultCounts.mlWorkers, 'reset');
   await waitForAllocations(layout, 60_000);
   for (const queue of ['ml.requests', 'api.replies']) {
-    await waitFor(() => queueState(layout, queue), (q) => q.ready + q.unacked === 0, 60_000, `${queue} to be empty`);
+    await waitFor(
+      () => queueState(layout, queue),
+      (q) => q.ready + q.unacked === 0,
+      60_000,
+      `${queue} to be empty`,
+    );
   }
 }
 

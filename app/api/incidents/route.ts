@@ -21,4 +21,7 @@ export async function GET(request: Request) {
 }
 
 /** Opens an incident by hand: operators and admins; the opener is put in charge. */
-export const POST = guarded({ action: 'opening an incident', role: 'operator', input: OpenIncidentInput }, async (ctx, input) => openIncident(await getDb(), ctx, input));
+export const POST = guarded(
+  { action: 'opening an incident', role: 'operator', input: OpenIncidentInput },
+  async (ctx, input) => openIncident(await getDb(), ctx, input),
+);

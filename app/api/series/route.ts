@@ -12,8 +12,16 @@ export async function GET(request: Request) {
   if (!poller) return response;
   const params = new URL(request.url).searchParams;
   const stage = params.get('stage');
-  if (!poller.series) return Response.json({ error: { code: 'no_prometheus', message: 'Prometheus is not configured' } }, { status: 404 });
-  if (!stage) return Response.json({ error: { code: 'invalid', message: 'query parameter "stage" is required' } }, { status: 400 });
+  if (!poller.series)
+    return Response.json(
+      { error: { code: 'no_prometheus', message: 'Prometheus is not configured' } },
+      { status: 404 },
+    );
+  if (!stage)
+    return Response.json(
+      { error: { code: 'invalid', message: 'query parameter "stage" is required' } },
+      { status: 400 },
+    );
   let series;
   if (params.has('at')) {
     const at = parseAt(params.get('at'));
@@ -22,6 +30,10 @@ export async function GET(request: Request) {
   } else {
     series = stage === 'end-to-end' ? poller.series.endToEnd() : poller.series.get(stage);
   }
-  if (!series) return Response.json({ error: { code: 'not_found', message: `no stage "${stage}" in this pipeline` } }, { status: 404 });
+  if (!series)
+    return Response.json(
+      { error: { code: 'not_found', message: `no stage "${stage}" in this pipeline` } },
+      { status: 404 },
+    );
   return Response.json(series, { headers: { 'cache-control': 'no-store' } });
 }

@@ -24,5 +24,8 @@ export async function GET(request: Request) {
   const events = await history(db).events(poller.config.pipeline.name, from.at, to.at);
   const actions = (await auditLog(db).list({ from: from.at, to: to.at, limit: 500 })).reverse();
   const all = mergeTimeline({ events, actions }, (at) => `/?at=${encodeURIComponent(at)}`);
-  return Response.json({ from: from.at.toISOString(), to: to.at.toISOString(), events: all }, { headers: { 'cache-control': 'no-store' } });
+  return Response.json(
+    { from: from.at.toISOString(), to: to.at.toISOString(), events: all },
+    { headers: { 'cache-control': 'no-store' } },
+  );
 }

@@ -15,7 +15,8 @@ export async function GET(request: Request) {
   const at = new URL(request.url).searchParams.get('at');
   if (at !== null) {
     const replay = await replayAt(poller.config.pipeline.name, at);
-    if (!replay.ok) return Response.json({ error: { code: replay.code, message: replay.message } }, { status: replay.status });
+    if (!replay.ok)
+      return Response.json({ error: { code: replay.code, message: replay.message } }, { status: replay.status });
     return Response.json(replay.snapshot, { headers: { 'cache-control': 'no-store' } });
   }
   return Response.json(poller.snapshot(), { headers: { 'cache-control': 'no-store' } });

@@ -1,7 +1,19 @@
 import type { z } from 'zod';
 import { recordSourceCall } from '../../metrics/registry';
 import { fail, fetchSource, ok, parseJson, type SourceResult } from '../result';
-import { AllocationListSchema, JobListSchema, JobScaleStatusSchema, JobSchema, ScaleResponseSchema, type NomadAllocationStub, type NomadJob, type NomadJobListStub, type NomadJobScaleStatus, type NomadScaleRequest, type NomadScaleResponse } from './schemas';
+import {
+  AllocationListSchema,
+  JobListSchema,
+  JobScaleStatusSchema,
+  JobSchema,
+  ScaleResponseSchema,
+  type NomadAllocationStub,
+  type NomadJob,
+  type NomadJobListStub,
+  type NomadJobScaleStatus,
+  type NomadScaleRequest,
+  type NomadScaleResponse,
+} from './schemas';
 
 /**
  * Nomad HTTP API client, written against the documented API so it works the same against a real
@@ -21,7 +33,11 @@ export function createNomadClient(options: NomadClientOptions) {
   const headers: Record<string, string> = {};
   if (options.token) headers['X-Nomad-Token'] = options.token;
 
-  async function get<S extends z.ZodType>(endpoint: string, path: string, schema: S): Promise<SourceResult<z.infer<S>> & { index: number | null }> {
+  async function get<S extends z.ZodType>(
+    endpoint: string,
+    path: string,
+    schema: S,
+  ): Promise<SourceResult<z.infer<S>> & { index: number | null }> {
     const sep = path.includes('?') ? '&' : '?';
     const url = `${base}${path}${sep}namespace=${encodeURIComponent(options.namespace)}`;
     const started = performance.now();
@@ -31,7 +47,9 @@ export function createNomadClient(options: NomadClientOptions) {
       const json = parseJson('Nomad', body);
       if (!json.ok) return json;
       const parsed = schema.safeParse(json.value);
-      return parsed.success ? ok(parsed.data) : fail(`Nomad: unexpected answer shape from ${endpoint} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      return parsed.success
+        ? ok(parsed.data)
+        : fail(`Nomad: unexpected answer shape from ${endpoint} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
     });
     recordSourceCall('nomad', endpoint, result.ok, result.bytes, (performance.now() - started) / 1000);
     return { ...result, index };
@@ -41,19 +59,34 @@ export function createNomadClient(options: NomadClientOptions) {
   return {
     jobs: (): Promise<SourceResult<NomadJobListStub[]>> => get('jobs', '/v1/jobs', JobListSchema),
     job: (id: string): Promise<SourceResult<NomadJob>> => get('job', `/v1/job/${job(id)}`, JobSchema),
-    scaleStatus: (id: string): Promise<SourceResult<NomadJobScaleStatus>> => get('scale-status', `/v1/job/${job(id)}/scale`, JobScaleStatusSchema),
-    allocations: (id: string): Promise<SourceResult<NomadAllocationStub[]>> => get('allocations', `/v1/job/${job(id)}/allocations`, AllocationListSchema),
+    scaleStatus: (id: string): Promise<SourceResult<NomadJobScaleStatus>> =>
+      get('scale-status', `/v1/job/${job(id)}/scale`, JobScaleStatusSchema),
+    allocations: (id: string): Promise<SourceResult<NomadAllocationStub[]>> =>
+      get('allocations', `/v1/job/${job(id)}/allocations`, AllocationListSchema),
 
     /** POST /v1/job/:id/scale. Nomad's own refusals (400 bounds, 403 ACL) come back with their status. */
-    async scale(id: string, request: NomadScaleRequest): Promise<SourceResult<NomadScaleResponse> & { status: number | null }> {
+    async scale(
+      id: string,
+      request: NomadScaleRequest,
+    ): Promise<SourceResult<NomadScaleResponse> & { status: number | null }> {
       const url = `${base}/v1/job/${job(id)}/scale?namespace=${encodeURIComponent(options.namespace)}`;
       const started = performance.now();
-      const result = await fetchSource('Nomad', url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(request), timeoutMs: Math.max(timeoutMs, 5000) }, (body) => {
-        const json = parseJson('Nomad', body);
-        if (!json.ok) return json;
-        const parsed = ScaleResponseSchema.safeParse(json.value);
-        return parsed.success ? ok(parsed.data) : fail('Nomad: unexpected answer shape from scale');
-      });
+      const result = await fetchSource(
+        'Nomad',
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(request),
+          timeoutMs: Math.max(timeoutMs, 5000),
+        },
+        (body) => {
+          const json = parseJson('Nomad', body);
+          if (!json.ok) return json;
+          const parsed = ScaleResponseSchema.safeParse(json.value);
+          return parsed.success ? ok(parsed.data) : fail('Nomad: unexpected answer shape from scale');
+        },
+      );
       recordSourceCall('nomad', 'scale', result.ok, result.bytes, (performance.now() - started) / 1000);
       return result;
     },

@@ -23,7 +23,13 @@ describe('Prometheus client', () => {
   });
 
   it("shows Prometheus' own error text for a bad query", async () => {
-    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 4' }), { status: 400 }));
+    vi.stubGlobal(
+      'fetch',
+      async () =>
+        new Response(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 4' }), {
+          status: 400,
+        }),
+    );
     const r = await createPrometheusClient({ url: 'http://p' }).instant('up{');
     expect(r).toEqual({ ok: false, error: 'Prometheus: bad_data: parse error at char 4' });
   });

@@ -41,13 +41,19 @@ export function createPrometheusClient(options: PrometheusClientOptions) {
 
   async function call(endpoint: 'query' | 'query_range', params: Record<string, string>) {
     const started = performance.now();
-    const result = await fetchSource('Prometheus', `${base}/api/v1/${endpoint}`, { method: 'POST', headers, body: new URLSearchParams(params), timeoutMs }, (body) => {
-      const json = parseJson('Prometheus', body);
-      if (!json.ok) return json;
-      const parsed = SuccessSchema.safeParse(json.value);
-      if (!parsed.success) return fail(`Prometheus: unexpected answer shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-      return ok(parsed.data.data);
-    });
+    const result = await fetchSource(
+      'Prometheus',
+      `${base}/api/v1/${endpoint}`,
+      { method: 'POST', headers, body: new URLSearchParams(params), timeoutMs },
+      (body) => {
+        const json = parseJson('Prometheus', body);
+        if (!json.ok) return json;
+        const parsed = SuccessSchema.safeParse(json.value);
+        if (!parsed.success)
+          return fail(`Prometheus: unexpected answer shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+        return ok(parsed.data.data);
+      },
+    );
     recordSourceCall('prometheus', endpoint, result.ok, result.bytes, (performance.now() - started) / 1000);
     if (!result.ok) {
       // A 400/422/503 carries Prometheus' own error text in JSON; show that rather than raw JSON.
@@ -67,21 +73,41 @@ export function createPrometheusClient(options: PrometheusClientOptions) {
       const result = await call('query', params);
       if (!result.ok) return result;
       const data = result.value;
-      if (data.resultType === 'vector') return ok(data.result.map((s) => ({ labels: s.metric, value: parseSampleValue(s.value[1]) })));
+      if (data.resultType === 'vector')
+        return ok(data.result.map((s) => ({ labels: s.metric, value: parseSampleValue(s.value[1]) })));
       if (data.resultType === 'scalar') return ok([{ labels: {}, value: parseSampleValue(data.result[1]) }]);
       return fail(`Prometheus: expected a vector for "${query}", got a ${data.resultType}`);
     },
 
-    async range(query: string, startSec: number, endSec: number, stepSec: number): Promise<SourceResult<PrometheusSeries[]>> {
-      if (!(stepSec > 0) || endSec < startSec) return fail('Prometheus: a range needs end >= start and a positive step');
+    async range(
+      query: string,
+      startSec: number,
+      endSec: number,
+      stepSec: number,
+    ): Promise<SourceResult<PrometheusSeries[]>> {
+      if (!(stepSec > 0) || endSec < startSec)
+        return fail('Prometheus: a range needs end >= start and a positive step');
       if ((endSec - startSec) / stepSec > maxPointsPerSeries) {
-        return fail(`Prometheus: ${Math.ceil((endSec - startSec) / stepSec)} points per series exceeds ${maxPointsPerSeries}; use a larger step`);
+        return fail(
+          `Prometheus: ${Math.ceil((endSec - startSec) / stepSec)} points per series exceeds ${maxPointsPerSeries}; use a larger step`,
+        );
       }
-      const result = await call('query_range', { query, start: String(startSec), end: String(endSec), step: String(stepSec) });
+      const result = await call('query_range', {
+        query,
+        start: String(startSec),
+        end: String(endSec),
+        step: String(stepSec),
+      });
       if (!result.ok) return result;
       const data = result.value;
-      if (data.resultType !== 'matrix') return fail(`Prometheus: expected a matrix for "${query}", got a ${data.resultType}`);
-      return ok(data.result.map((s) => ({ labels: s.metric, points: s.values.map(([t, v]) => ({ t, value: parseSampleValue(v) })) })));
+      if (data.resultType !== 'matrix')
+        return fail(`Prometheus: expected a matrix for "${query}", got a ${data.resultType}`);
+      return ok(
+        data.result.map((s) => ({
+          labels: s.metric,
+          points: s.values.map(([t, v]) => ({ t, value: parseSampleValue(v) })),
+        })),
+      );
     },
 
     /** GET /-/ready: 200 once queries are served. */

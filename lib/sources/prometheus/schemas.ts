@@ -4,7 +4,9 @@ import { z } from 'zod';
 const SampleValue = z.tuple([z.number(), z.string()]);
 
 export const VectorResultSchema = z.array(z.object({ metric: z.record(z.string(), z.string()), value: SampleValue }));
-export const MatrixResultSchema = z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(SampleValue) }));
+export const MatrixResultSchema = z.array(
+  z.object({ metric: z.record(z.string(), z.string()), values: z.array(SampleValue) }),
+);
 
 export const SuccessSchema = z.object({
   status: z.literal('success'),

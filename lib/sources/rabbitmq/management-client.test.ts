@@ -37,7 +37,13 @@ describe('management client', () => {
 
   it('reads capacity from older servers and tolerates missing fields', () => {
     const now = 1_000_000;
-    expect(toQueueStats({ name: 'q', vhost: '/', consumer_utilisation: 0.5 }, now)).toMatchObject({ ready: 0, consumers: 0, consumerCapacity: 0.5, publishRate: null, headAgeMs: null });
+    expect(toQueueStats({ name: 'q', vhost: '/', consumer_utilisation: 0.5 }, now)).toMatchObject({
+      ready: 0,
+      consumers: 0,
+      consumerCapacity: 0.5,
+      publishRate: null,
+      headAgeMs: null,
+    });
     expect(toQueueStats({ name: 'q', vhost: '/', head_message_timestamp: 990 }, now).headAgeMs).toBe(10_000);
   });
 });

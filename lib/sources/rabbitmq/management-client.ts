@@ -74,7 +74,9 @@ export function createManagementClient(options: ManagementClientOptions) {
       const path = `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}?columns=${queueColumns}`;
       return get('queue', path, (json) => {
         const parsed = ManagementQueueSchema.safeParse(json);
-        return parsed.success ? ok(toQueueStats(parsed.data, Date.now())) : fail(`RabbitMQ: unexpected queue shape for ${name}`);
+        return parsed.success
+          ? ok(toQueueStats(parsed.data, Date.now()))
+          : fail(`RabbitMQ: unexpected queue shape for ${name}`);
       });
     },
 
@@ -85,7 +87,12 @@ export function createManagementClient(options: ManagementClientOptions) {
       options: { vhost?: string; sort?: string; reverse?: boolean } = {},
     ): Promise<SourceResult<{ queues: QueueStats[]; page: number; pageCount: number; total: number }>> {
       const size = Math.min(maxPageSize, Math.max(1, pageSize));
-      const params = new URLSearchParams({ page: String(page), page_size: String(size), pagination: 'true', columns: queueColumns });
+      const params = new URLSearchParams({
+        page: String(page),
+        page_size: String(size),
+        pagination: 'true',
+        columns: queueColumns,
+      });
       if (options.sort) params.set('sort', options.sort);
       if (options.reverse) params.set('sort_reverse', 'true');
       const path = `/api/queues${options.vhost ? `/${encodeURIComponent(options.vhost)}` : ''}?${params}`;

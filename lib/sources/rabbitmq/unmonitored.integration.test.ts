@@ -22,7 +22,10 @@ async function managementCallsByEndpoint(): Promise<Record<string, number>> {
   const text = await (await fetch(`${dashboardUrl(layout)}/api/metrics`)).text();
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
-    const m = /^warroom_source_requests_total\{source="rabbitmq-management",endpoint="([^"]+)",outcome="[^"]+"\} (\d+)/.exec(line);
+    const m =
+      /^warroom_source_requests_total\{source="rabbitmq-management",endpoint="([^"]+)",outcome="[^"]+"\} (\d+)/.exec(
+        line,
+      );
     if (m) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
   }
   return out;
@@ -42,7 +45,13 @@ describe('queues outside the pipeline', () => {
       30_000,
       'the forgotten queue to be listed',
     );
-    expect(s.unmonitoredQueues[0]).toMatchObject({ vhost: '/', name: 'forgotten.replies', ready: 120, consumers: 0, alert: 'no-consumers' });
+    expect(s.unmonitoredQueues[0]).toMatchObject({
+      vhost: '/',
+      name: 'forgotten.replies',
+      ready: 120,
+      consumers: 0,
+      alert: 'no-consumers',
+    });
     expect(s.unmonitoredQueues.some((q) => q.name === 'api.replies' || q.name === 'ml.requests')).toBe(false);
   });
 
@@ -63,7 +72,12 @@ describe('queues outside the pipeline', () => {
     const calls = await managementCallsByEndpoint();
     expect(Object.keys(calls).sort()).toEqual(['queue', 'queue-page']);
     // Fresh snapshots still come every second or so.
-    const later = await waitFor(() => topology(layout), (t) => Date.parse(t.generatedAt) > Date.parse(s.generatedAt) + 2000, 10_000, 'newer snapshots');
+    const later = await waitFor(
+      () => topology(layout),
+      (t) => Date.parse(t.generatedAt) > Date.parse(s.generatedAt) + 2000,
+      10_000,
+      'newer snapshots',
+    );
     expect(later.stages.find((st) => st.id === 'reply-queue')?.queue).toBeDefined();
   });
 });

@@ -12,7 +12,8 @@ const Credentials = z.object({ name: z.string().min(1).max(64), password: z.stri
 /** Checks a name and password against the configured hashes and sets the signed session cookie. */
 export async function POST(request: Request) {
   const state = currentConfig();
-  if (state.status !== 'loaded' || !state.config.auth) return errorResponse(503, 'not_configured', 'no users are configured');
+  if (state.status !== 'loaded' || !state.config.auth)
+    return errorResponse(503, 'not_configured', 'no users are configured');
   if (!isSameOrigin(request.headers, request.url)) return errorResponse(403, 'forbidden', 'cross-site request refused');
   const parsed = Credentials.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return errorResponse(400, 'invalid', 'name and password are required');
@@ -29,6 +30,11 @@ export async function POST(request: Request) {
     'SameSite=Strict',
     `Max-Age=${sessionMaxAgeSec}`,
     secure ? 'Secure' : '',
-  ].filter(Boolean).join('; ');
-  return Response.json({ name: user.name, role: user.role }, { headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } });
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return Response.json(
+    { name: user.name, role: user.role },
+    { headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } },
+  );
 }

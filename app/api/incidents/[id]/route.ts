@@ -15,8 +15,11 @@ export async function GET(request: Request) {
 }
 
 /** Status, severity, title or owner: operators and admins; a status change needs a reason. */
-export const PATCH = guarded({ action: 'changing an incident', role: 'operator', input: UpdateIncidentInput }, async (ctx, input, request) => {
-  const { id } = incidentIdFrom(request);
-  if (id === null) return actionFail('not_found', 'not an incident id');
-  return updateIncident(await getDb(), ctx, id, input);
-});
+export const PATCH = guarded(
+  { action: 'changing an incident', role: 'operator', input: UpdateIncidentInput },
+  async (ctx, input, request) => {
+    const { id } = incidentIdFrom(request);
+    if (id === null) return actionFail('not_found', 'not an incident id');
+    return updateIncident(await getDb(), ctx, id, input);
+  },
+);

@@ -18,7 +18,11 @@ export async function GET(request: Request) {
     incidentUrl: `${origin}${incidentLink(id)}`,
     nowIso: new Date().toISOString(),
   });
-  const headers: Record<string, string> = { 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-store' };
-  if (url.searchParams.get('download') === '1') headers['content-disposition'] = `attachment; filename="incident-${id}-postmortem.md"`;
+  const headers: Record<string, string> = {
+    'content-type': 'text/markdown; charset=utf-8',
+    'cache-control': 'no-store',
+  };
+  if (url.searchParams.get('download') === '1')
+    headers['content-disposition'] = `attachment; filename="incident-${id}-postmortem.md"`;
   return new Response(markdown, { headers });
 }
