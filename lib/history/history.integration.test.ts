@@ -13,9 +13,7 @@ import type { Snapshot } from '../analysis/types';
 const layout = stackLayout('test');
 const base = () => dashboardUrl(layout);
 
-async function at(
-  iso: string,
-): Promise<{
+async function at(iso: string): Promise<{
   status: number;
   body: Snapshot & { replay?: { at: string; storedAt: string }; error?: { message: string } };
 }> {
