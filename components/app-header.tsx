@@ -1,11 +1,19 @@
 import Link from 'next/link';
-import { appHealth } from '@/lib/app-health';
-import { currentUser } from '@/lib/auth/current-user';
+import type { Health } from '@/lib/contracts/health';
+import type { Viewer } from '@/lib/contracts/viewer';
 import { SignOutButton } from './auth/sign-out-button';
 
-export async function AppHeader() {
-  const health = appHealth();
-  const { user, authConfigured } = await currentUser();
+/** The pipeline's name, the server's liveness and who is signed in (the page reads them through the request gate). */
+export function AppHeader({
+  health,
+  viewer,
+  authConfigured,
+}: {
+  health: Health;
+  viewer: Viewer | null;
+  authConfigured: boolean;
+}) {
+  const user = viewer;
   return (
     <header className="flex flex-wrap items-baseline justify-between gap-4" data-testid="app-header">
       <div>
@@ -30,7 +38,7 @@ export async function AppHeader() {
             <Link href="/audit" className="text-muted underline hover:text-ink">
               audit log
             </Link>
-            {user && user.via !== 'anonymous' ? (
+            {user && user.signedIn ? (
               <>
                 <span>
                   {user.name} <span className="text-muted">({user.role})</span>

@@ -1,12 +1,7 @@
-import 'server-only';
-import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
-import { readAccess } from '@/lib/auth/read-access';
-import { auditLog, type AuditOutcome } from '@/lib/store/audit-log';
-import { getDb } from '@/lib/store';
+import { auditOutcomes as outcomes, type AuditFilter, type AuditOutcome } from '@/lib/contracts/audit';
+import type { AuditView } from '@/lib/contracts/views';
 import { Panel } from './panel';
 
-const outcomes: AuditOutcome[] = ['pending', 'succeeded', 'failed', 'refused'];
 const outcomeColour: Record<AuditOutcome, string> = {
   pending: 'text-warn',
   succeeded: 'text-ok',
@@ -15,29 +10,17 @@ const outcomeColour: Record<AuditOutcome, string> = {
 };
 
 /** Every action with who, when, what, why and how it ended; filtered by the query string. */
-export async function AuditTable({
-  filter,
-}: {
-  filter: { actor?: string; job?: string; group?: string; outcome?: string };
-}) {
-  if (!readAccess(await headers()).allowed) redirect('/sign-in?next=/audit');
-  const outcome = outcomes.includes(filter.outcome as AuditOutcome) ? (filter.outcome as AuditOutcome) : undefined;
-  let rows;
-  try {
-    rows = await auditLog(await getDb()).list({
-      actor: filter.actor || undefined,
-      job: filter.job || undefined,
-      group: filter.group || undefined,
-      outcome,
-      limit: 200,
-    });
-  } catch (err) {
+export async function AuditTable({ view, filter }: { view: Promise<AuditView>; filter: AuditFilter }) {
+  const found = await view;
+  if (!found.ok) {
     return (
       <Panel title="Audit log">
-        <p className="text-sm text-crit">The store is unavailable: {(err as Error).message}</p>
+        <p className="text-sm text-crit">{found.message}</p>
       </Panel>
     );
   }
+  const { rows } = found;
+  const { outcome } = filter;
   return (
     <Panel title="Audit log" testId="audit-log">
       <form className="mb-3 flex flex-wrap gap-2 text-xs" method="get">

@@ -2,8 +2,9 @@
 
 import { useEffect, type ReactNode } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import type { Snapshot } from '@/lib/analysis/types';
-import { ScaleDialog, type Viewer } from './actions/scale-dialog';
+import type { Snapshot } from '@/lib/contracts/snapshot';
+import { ScaleDialog } from '@/components/actions/scale-dialog';
+import { type Viewer } from '@/lib/contracts/viewer';
 import { CopyMomentLink, ReplayBanner } from './panels/replay';
 import { TimelinePanel } from './panels/timeline-panel';
 import { ActiveIncidentBar } from './incidents/active-incident-bar';

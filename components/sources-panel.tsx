@@ -1,12 +1,10 @@
-import 'server-only';
-import { currentConfig } from '@/lib/config';
-import { publicSources } from '@/lib/config/public-view';
+import type { SourcesView } from '@/lib/contracts/views';
 import { Panel } from './panel';
 
 const sourceLabels = { rabbitmq: 'RabbitMQ', prometheus: 'Prometheus', nomad: 'Nomad' } as const;
 
-export async function SourcesPanel() {
-  const state = currentConfig();
+/** Where each source is and whether credentials are set (never the credentials), or why there is no configuration. */
+export function SourcesPanel({ view: state }: { view: SourcesView }) {
   if (state.status === 'missing') {
     return (
       <Panel title="Sources" testId="sources-panel">
@@ -25,7 +23,7 @@ export async function SourcesPanel() {
       </Panel>
     );
   }
-  const sources = publicSources(state.config);
+  const { sources } = state;
   return (
     <Panel
       title="Configured sources"

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { dashboardUrl, stackLayout } from '../scripts/stack';
+import { dashboardUrl, setScenario, stackLayout } from '../scripts/stack';
 import { closeActiveIncidents } from '../scripts/testing/dashboard-client';
 import { topology, waitFor } from '../scripts/testing/demo-client';
-import { setScenario } from '../demo/pipeline';
 import { pipelineBrowser, replyQueueReady, screenshotPath, signInPage } from './browser';
 
 /**

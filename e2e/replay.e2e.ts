@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardUrl, stackLayout } from '../scripts/stack';
+import { dashboardUrl, setScenario, stackLayout } from '../scripts/stack';
 import { scaleGroup, topology, waitFor } from '../scripts/testing/demo-client';
-import { setScenario } from '../demo/pipeline';
 import { pipelineBrowser, replyQueueReady, screenshotPath, signInPage } from './browser';
 
 const layout = stackLayout('test');

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardUrl, stackLayout } from '../scripts/stack';
+import { dashboardUrl, setScenario, stackLayout } from '../scripts/stack';
 import { loadgenStats, nomadFetch, waitFor } from '../scripts/testing/demo-client';
-import { setScenario } from '../demo/pipeline';
 import { JobScaleStatusSchema } from '../lib/sources/nomad/schemas';
 import { pipelineBrowser, screenshotPath, signInPage } from './browser';
 

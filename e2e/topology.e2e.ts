@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { dashboardUrl, stackLayout, startPrometheus, stopPrometheus } from '../scripts/stack';
-import { setScenario } from '../demo/pipeline';
+import { dashboardUrl, setScenario, stackLayout, startPrometheus, stopPrometheus } from '../scripts/stack';
 import { pipelineBrowser, screenshotPath } from './browser';
 
 const layout = stackLayout('test');

@@ -11,6 +11,11 @@ const ServerEnvSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   WARROOM_STATE_DIR: z.string().min(1).default('.warroom/data'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Set by the test stack: every route checks what it sends against its contract (lib/contracts). */
+  WARROOM_CHECK_RESPONSES: z
+    .enum(['0', '1'])
+    .optional()
+    .transform((v) => v === '1'),
 });
 
 export type ServerEnv = z.infer<typeof ServerEnvSchema>;

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { analyze } from '../lib/analysis/analyze';
-import { deriveEvents, fingerprint, type TimelineEvent } from '../lib/analysis/derive-events';
+import { deriveEvents, fingerprint } from '../lib/analysis/derive-events';
+import { type TimelineEvent } from '../lib/contracts/timeline';
 import { scenarioObservations } from '../lib/analysis/fixtures';
-import type { Snapshot } from '../lib/analysis/types';
+import type { Snapshot } from '../lib/contracts/snapshot';
 import { openDb, type Db } from '../lib/store/db';
 import { history } from '../lib/store/history';
 import { incidents } from '../lib/store/incidents';

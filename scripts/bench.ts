@@ -8,15 +8,17 @@ import {
   dashboardUrl,
   rabbitAmqpUrl,
   rabbitManagementUrl,
+  setScenario,
   stackLayout,
   stackSecrets,
   startDashboard,
+  startPipeline,
   startStack,
   stopDashboard,
+  stopPipeline,
   stopStack,
 } from './stack';
 import { sleep } from './stack/processes';
-import { setScenario, startPipeline, stopPipeline } from '../demo/pipeline';
 import { resetPipeline, topology } from './testing/demo-client';
 import { createBulkQueues, deleteBulkQueues } from './testing/bulk-queues';
 import { longIncident } from './bench-incident';

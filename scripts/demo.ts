@@ -3,16 +3,19 @@ import { parseArgs } from 'node:util';
 import {
   demoUsers,
   buildDashboard,
+  pipelineUrls,
   prometheusUrl,
   rabbitManagementUrl,
+  setScenario,
   stackLayout,
   stackSecrets,
   startDashboard,
+  startPipeline,
   startStack,
   stopDashboard,
+  stopPipeline,
   stopStack,
 } from './stack';
-import { pipelineUrls, setScenario, startPipeline, stopPipeline } from '../demo/pipeline';
 import { parseScenarioName, scenarios } from '../demo/loadgen/scenarios';
 import { sleep } from './stack/processes';
 

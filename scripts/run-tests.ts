@@ -1,8 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { buildDashboard, startDashboard, startStack, stackLayout, stopDashboard, stopStack } from './stack';
-import { startPipeline, stopPipeline } from '../demo/pipeline';
+import {
+  buildDashboard,
+  startDashboard,
+  startPipeline,
+  startStack,
+  stackLayout,
+  stopDashboard,
+  stopPipeline,
+  stopStack,
+} from './stack';
 
 /**
  * `npm test`: unit tests, then the local stack and demo pipeline once for the integration and

@@ -1,5 +1,13 @@
-import { startDashboard, startStack, stopDashboard, stopStack, stackLayout, type StackProfile } from './stack';
-import { startPipeline, stopPipeline } from '../demo/pipeline';
+import {
+  startDashboard,
+  startPipeline,
+  startStack,
+  stopDashboard,
+  stopPipeline,
+  stopStack,
+  stackLayout,
+  type StackProfile,
+} from './stack';
 import { parseScenarioName } from '../demo/loadgen/scenarios';
 
 /**

@@ -3,19 +3,14 @@
 import { useEffect, useState } from 'react';
 import { useUiStore } from '../live/ui-store';
 import { sendJson } from '../live/api-client';
-import type { ScaleOutcome, ScalePreview } from '@/lib/actions/scale-group';
+import type { ScaleOutcome, ScalePreview } from '@/lib/contracts/scale';
+import type { Viewer } from '@/lib/contracts/viewer';
 
 /**
  * Scale a worker group: the button (disabled, with the reason, when the role forbids it), then a
  * dialog with the preview, a required reason, the typed confirmation for large changes, and the
  * result with an Undo that goes through the same guard.
  */
-export interface Viewer {
-  name: string;
-  role: 'viewer' | 'operator' | 'admin';
-  signedIn: boolean;
-}
-
 const post = <T,>(url: string, body: unknown) => sendJson<T>('POST', url, body);
 
 export function ScaleButton({

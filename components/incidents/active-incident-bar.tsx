@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
-import { isActive, statusLabel, type Incident } from '@/lib/incidents/model';
-import type { Viewer } from '../actions/scale-dialog';
+import { isActive, statusLabel, type Incident } from '@/lib/contracts/incident';
+import type { Viewer } from '@/lib/contracts/viewer';
 import { getJson } from '../live/api-client';
 
 export const fetchIncidents = async () => (await getJson<{ incidents: Incident[] }>('/api/incidents')).incidents;

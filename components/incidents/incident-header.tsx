@@ -3,9 +3,9 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { allowedMoves, severities, statusLabel, type Incident, type IncidentStatus } from '@/lib/incidents/model';
-import { formatSpan } from '@/lib/incidents/postmortem';
-import type { Viewer } from '../actions/scale-dialog';
+import { allowedMoves, severities, statusLabel, type Incident, type IncidentStatus } from '@/lib/contracts/incident';
+import { formatSpan } from '@/lib/format/numbers';
+import type { Viewer } from '@/lib/contracts/viewer';
 import { sendJson } from '../live/api-client';
 import { useNow } from '../live/use-now';
 import { useIncident, type IncidentDetailJson } from './types';

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { Viewer } from '../actions/scale-dialog';
+import type { Viewer } from '@/lib/contracts/viewer';
 import { sendJson } from '../live/api-client';
 import { denyReason } from './incident-header';
 import { useIncident, type IncidentDetailJson } from './types';

@@ -2,7 +2,7 @@
 
 import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { isActive } from '@/lib/incidents/model';
+import { isActive } from '@/lib/contracts/incident';
 import { useIncident, type IncidentDetailJson } from './types';
 
 const markKinds = new Set([

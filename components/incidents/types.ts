@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import type { IncidentDetail } from '@/lib/incidents/service';
+import type { IncidentDetail } from '@/lib/contracts/incident';
 import { getJson } from '../live/api-client';
 
 /** What GET /api/incidents/<id> returns (the server type, JSON-serialised). */

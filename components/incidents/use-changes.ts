@@ -2,7 +2,7 @@
 
 import { useEffect } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { Change } from '@/lib/incidents/bus';
+import type { Change } from '@/lib/contracts/change';
 
 /** Refetches what a change announced by the server makes stale. */
 export function applyChange(client: QueryClient, event: MessageEvent<string>): void {

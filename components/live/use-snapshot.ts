@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Snapshot } from '@/lib/analysis/types';
+import type { Snapshot } from '@/lib/contracts/snapshot';
 import { getJson } from './api-client';
 import { applyChange } from '../incidents/use-changes';
 

@@ -1,6 +1,7 @@
-import type { Snapshot } from '@/lib/analysis/types';
-import { breached } from '@/lib/analysis/derive-events';
-import { ScaleButton, type Viewer } from '../actions/scale-dialog';
+import type { Snapshot } from '@/lib/contracts/snapshot';
+import { isSloBreached as breached } from '@/lib/contracts/snapshot';
+import { ScaleButton } from '@/components/actions/scale-dialog';
+import { type Viewer } from '@/lib/contracts/viewer';
 import { ms } from '../topology/format';
 
 /** The one sentence an on-call engineer needs first: where the time goes, and what fixes it. */

@@ -1,4 +1,4 @@
-import type { Snapshot } from '@/lib/analysis/types';
+import type { Snapshot } from '@/lib/contracts/snapshot';
 
 export function InsightsList({ snapshot }: { snapshot: Snapshot }) {
   const insights = snapshot.insights.filter((i) => i.kind !== 'slo-breach' || !snapshot.bottleneck);

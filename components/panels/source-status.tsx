@@ -1,4 +1,4 @@
-import type { Snapshot, SourceName } from '@/lib/analysis/types';
+import type { Snapshot, SourceName } from '@/lib/contracts/snapshot';
 
 const labels: Record<SourceName, string> = { rabbitmq: 'RabbitMQ', prometheus: 'Prometheus', nomad: 'Nomad' };
 const dot = { ok: 'bg-ok', stale: 'bg-warn', down: 'bg-crit' } as const;

@@ -2,10 +2,11 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Snapshot } from '@/lib/analysis/types';
-import type { StageSeries, SeriesLine } from '@/lib/poller/series';
+import type { Snapshot } from '@/lib/contracts/snapshot';
+import type { StageSeries, SeriesLine } from '@/lib/contracts/series';
 import { count, ms, rate } from '../topology/format';
-import { ScaleButton, type Viewer } from '../actions/scale-dialog';
+import { ScaleButton } from '@/components/actions/scale-dialog';
+import { type Viewer } from '@/lib/contracts/viewer';
 import { getJson } from '../live/api-client';
 
 const colours = ['#7cc4fa', '#e0a526', '#ef5a5a', '#3fb27f'];

@@ -1,4 +1,4 @@
-import type { Snapshot } from '@/lib/analysis/types';
+import type { Snapshot } from '@/lib/contracts/snapshot';
 import { count, rate } from '../topology/format';
 
 /** The queues nobody configured: the source incident was one of these. */

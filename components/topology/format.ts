@@ -1,4 +1,4 @@
-import type { SourceName, StageSnapshot, Snapshot } from '@/lib/analysis/types';
+import type { SourceName, StageSnapshot, Snapshot } from '@/lib/contracts/snapshot';
 
 export function ms(v: number | null | undefined): string {
   if (v === null || v === undefined) return '–';

@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { StageSnapshot } from '@/lib/analysis/types';
+import type { StageSnapshot } from '@/lib/contracts/snapshot';
 
 /**
  * Positions for the topology: the request path left to right in configuration order, stores

@@ -1,7 +1,7 @@
 'use client';
 
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
-import type { SourceName, StageSnapshot } from '@/lib/analysis/types';
+import type { SourceName, StageSnapshot } from '@/lib/contracts/snapshot';
 import { count, ms, rate, shareColour } from './format';
 
 export type StageNodeData = { stage: StageSnapshot; bottleneck: boolean; stale: SourceName[]; selected: boolean };

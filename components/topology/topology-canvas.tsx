@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { Background, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { Snapshot } from '@/lib/analysis/types';
+import type { Snapshot } from '@/lib/contracts/snapshot';
 import { layoutStages } from './layout';
 import { rate, staleSources } from './format';
 import { StageNode, type StageNodeType } from './stage-node';

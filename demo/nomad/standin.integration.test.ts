@@ -9,7 +9,7 @@ import {
   JobSummarySchema,
   ScaleResponseSchema,
 } from '../../lib/sources/nomad/schemas';
-import { demoGroups, demoJobIds } from '../pipeline';
+import { demoGroups, demoJobIds } from '../jobs';
 
 const layout = stackLayout('test');
 

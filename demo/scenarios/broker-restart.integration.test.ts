@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackLayout, startRabbit, stopRabbit } from '../../scripts/stack';
+import { pipelineUrls, setScenario, stackLayout, startRabbit, stopRabbit } from '../../scripts/stack';
 import { sleep } from '../../scripts/stack/processes';
 import { loadgenStats, queueState, resetPipeline, waitFor } from '../../scripts/testing/demo-client';
 import { recordFigures } from '../../scripts/testing/figures';
-import { pipelineUrls, setScenario } from '../pipeline';
 
 /**
  * RabbitMQ killed (by PID) in the middle of traffic and started again: every demo process

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { stackLayout } from '../../scripts/stack';
+import { setScenario, stackLayout } from '../../scripts/stack';
 import { sleep } from '../../scripts/stack/processes';
 import { loadgenStats, promScalar, queueState, scaleGroup, waitFor } from '../../scripts/testing/demo-client';
 import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
 import { recordFigures } from '../../scripts/testing/figures';
-import { demoGroups, demoJobIds, setScenario } from '../pipeline';
+import { demoGroups, demoJobIds } from '../jobs';
 
 /**
  * The source incident on real software: traffic grows, the ML workers stay fast with an empty

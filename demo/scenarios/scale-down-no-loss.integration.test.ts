@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stackLayout } from '../../scripts/stack';
+import { setScenario, stackLayout } from '../../scripts/stack';
 import { sleep } from '../../scripts/stack/processes';
 import { AllocationListSchema } from '../../lib/sources/nomad/schemas';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../../scripts/testing/demo-client';
 import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
 import { recordFigures } from '../../scripts/testing/figures';
-import { demoGroups, demoJobIds, setScenario } from '../pipeline';
+import { demoGroups, demoJobIds } from '../jobs';
 
 /**
  * Scaling down under load must lose nothing: a stopped consumer finishes the message in hand and

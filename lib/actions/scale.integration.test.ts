@@ -6,7 +6,7 @@ import { dashboardUrl, repoRoot, stackLayout, stackSecrets } from '../../scripts
 import { readPid } from '../../scripts/stack/processes';
 import { nomadFetch, scaleGroup, waitFor } from '../../scripts/testing/demo-client';
 import { postAs, signIn } from '../../scripts/testing/dashboard-client';
-import { pipelineProcesses } from '../../demo/pipeline';
+import { pipelineProcesses } from '../../scripts/stack/pipeline';
 import { JobScaleStatusSchema } from '../sources/nomad/schemas';
 
 /**

@@ -2,7 +2,8 @@ import { attributeLatency, buildStages } from './build-stages';
 import { findBottleneck } from './find-bottleneck';
 import { findInsights, flagUnmonitored } from './find-insights';
 import { recommendScale } from './recommend-scale';
-import type { Observations, Snapshot } from './types';
+import type { Observations } from './types';
+import type { Snapshot } from '../contracts/snapshot';
 
 /**
  * The whole analysis, a short pipeline of pure steps over what the sources observed: attach

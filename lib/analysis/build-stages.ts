@@ -1,6 +1,7 @@
 import { estimateGrowthPerSec } from './estimate-growth';
 import { estimateQueueWaitMs } from './estimate-queue-wait';
-import type { Observations, StageSnapshot } from './types';
+import type { Observations } from './types';
+import type { StageSnapshot } from '../contracts/snapshot';
 
 /**
  * Steps 1-3 of the analysis: attach to each configured stage its queue state (lag-free AMQP

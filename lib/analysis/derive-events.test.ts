@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze';
 import { deriveEvents, fingerprint } from './derive-events';
 import { scenarioObservations } from './fixtures';
-import type { Snapshot } from './types';
+import type { Snapshot } from '../contracts/snapshot';
 
 const steady = analyze(scenarioObservations.steady);
 const starving = analyze(scenarioObservations.replyStarvation);

@@ -1,4 +1,4 @@
-import type { Snapshot, SourceName } from './types';
+import type { Snapshot, SourceName } from '../contracts/snapshot';
 
 /**
  * What changed between two consecutive snapshots, as timeline events: the bottleneck appearing,

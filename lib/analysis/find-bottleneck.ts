@@ -1,6 +1,7 @@
-import { formatCount, formatDuration, formatRate, plural } from './format';
+import { formatCount, formatDuration, formatRate, plural } from '../format/numbers';
 import type { QueueDerived } from './build-stages';
-import type { Bottleneck, Observations, StageSnapshot } from './types';
+import type { Bottleneck, StageSnapshot } from '../contracts/snapshot';
+import type { Observations } from './types';
 
 /**
  * Step 5: where the time accumulates. A queue is the bottleneck when it is past its depth

@@ -1,7 +1,8 @@
 import type { QueueDerived } from './build-stages';
 import { isGrowing } from './find-bottleneck';
-import { formatCount, formatDuration, formatRate, plural } from './format';
-import type { Bottleneck, Insight, Observations, StageSnapshot, UnmonitoredQueue } from './types';
+import { formatCount, formatDuration, formatRate, plural } from '../format/numbers';
+import type { Bottleneck, Insight, StageSnapshot, UnmonitoredQueue } from '../contracts/snapshot';
+import type { Observations } from './types';
 
 /**
  * Step 7: what else an on-call engineer should know. GPUs left idle by one worker each; queues

@@ -1,5 +1,6 @@
 import type { QueueDerived } from './build-stages';
-import type { LatencyObservation, Recommendation, WorkersObservation } from './types';
+import type { LatencyObservation, WorkersObservation } from './types';
+import type { Recommendation } from '../contracts/snapshot';
 
 /**
  * Step 6: how many consumers would drain the queue at the arrival rate with headroom, and clear

@@ -1,11 +1,10 @@
+import type { SourceName, SourceState, StageKind, UnmonitoredQueue } from '../contracts/snapshot';
+
 /**
- * The analysis' inputs (what the sources observed) and output (the snapshot, the JSON contract of
- * GET /api/topology). Units are in the names: Ms milliseconds, PerSec per second, Pct percent,
- * share 0..1.
+ * The analysis' inputs: what the sources observed. Its output, the snapshot, is a contract
+ * (lib/contracts/snapshot.ts). Units are in the names: Ms milliseconds, PerSec per second, Pct
+ * percent, share 0..1.
  */
-export type StageKind = 'service' | 'queue' | 'workers' | 'store';
-export type SourceName = 'rabbitmq' | 'prometheus' | 'nomad';
-export type SourceStatus = 'ok' | 'stale' | 'down';
 
 export interface StageSpec {
   id: string;
@@ -56,80 +55,11 @@ export interface Observations {
   nowMs: number;
   pipeline: string;
   stages: StageSpec[];
-  sources: Record<SourceName, { status: SourceStatus; lastOkAt: string | null; error?: string }>;
+  sources: Record<SourceName, SourceState>;
   queues: Record<string, QueueObservation>;
   latencies: Record<string, LatencyObservation>;
   gpuUtilPct: Record<string, number | null>;
   workers: Record<string, WorkersObservation>;
   endToEnd: { pMs: number | null; quantile: number; sloMs: number };
   unmonitored: UnmonitoredQueue[];
-}
-
-export interface UnmonitoredQueue {
-  vhost: string;
-  name: string;
-  ready: number;
-  consumers: number;
-  publishRatePerSec: number | null;
-  deliverRatePerSec: number | null;
-  alert: 'no-consumers' | 'growing' | null;
-}
-
-export interface StageSnapshot {
-  id: string;
-  kind: StageKind;
-  label: string;
-  consumesFrom?: string;
-  queue?: {
-    ready: number;
-    unacked: number;
-    consumers: number;
-    publishRate: number | null;
-    deliverRate: number | null;
-    headAgeMs?: number;
-    growthPerSec: number | null;
-    /** The configured depth above which the queue is watched closely. */
-    depthThreshold: number;
-  };
-  latency?: { p50Ms: number | null; p90Ms: number | null; p99Ms: number | null };
-  workers?: { job: string; group: string; desired: number; running: number };
-  gpu?: { utilPct: number };
-  waitMs?: number;
-  contributionMs: number;
-  share: number;
-  status: 'ok' | 'warn' | 'crit';
-}
-
-export interface Recommendation {
-  job: string;
-  group: string;
-  from: number;
-  to: number;
-  drainSeconds?: number;
-}
-
-export interface Bottleneck {
-  stageId: string;
-  queueStageId?: string;
-  reason: string;
-  recommendation?: Recommendation;
-}
-
-export interface Insight {
-  kind: 'gpu-underused' | 'no-consumers' | 'queue-growing' | 'slo-breach';
-  stageId?: string;
-  message: string;
-}
-
-export interface Snapshot {
-  generatedAt: string;
-  pipeline: string;
-  sources: Observations['sources'];
-  stages: StageSnapshot[];
-  endToEnd: { pMs: number | null; quantile: number; sloMs: number; explainedMs: number; unexplainedMs: number | null };
-  bottleneck: Bottleneck | null;
-  insights: Insight[];
-  unmonitoredQueues: UnmonitoredQueue[];
-  /** Queues the broker holds in all, when a sweep has counted them (the list above is capped). */
-  unmonitoredTotal?: number;
 }

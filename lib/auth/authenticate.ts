@@ -1,4 +1,5 @@
-import type { Role, WarroomConfig } from '../config/schema';
+import type { Role } from '../contracts/viewer';
+import type { WarroomConfig } from '../config/schema';
 import { verifyToken } from './password';
 import { readSessionValue, sessionCookie } from './session';
 

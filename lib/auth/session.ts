@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../config/schema';
+import type { Role } from '../contracts/viewer';
 
 /**
  * The session cookie: `<payload>.<signature>`, payload base64url JSON {name, role, exp}, signed

@@ -1,16 +1,5 @@
-import { sourceKinds, type SourceKind, type WarroomConfig } from './schema';
-
-/**
- * What the browser may know about a source: where it is and whether credentials are set, never
- * the credentials themselves (URLs lose their user and password too).
- */
-export interface PublicSource {
-  kind: SourceKind;
-  configured: boolean;
-  url: string | null;
-  authenticated: boolean;
-  detail: string | null;
-}
+import type { PublicSource } from '../contracts/views';
+import { sourceKinds, type WarroomConfig } from './schema';
 
 export function stripCredentials(raw: string): string {
   const u = new URL(raw);

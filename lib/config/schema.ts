@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roles } from '../contracts/viewer';
 
 /**
  * warroom's configuration file (YAML, named by WARROOM_CONFIG): the pipeline's stages in request
@@ -79,14 +80,9 @@ export const PollingSchema = z.strictObject({
   prometheusMs: z.number().int().min(1000).default(5000),
   nomadMs: z.number().int().min(1000).default(5000),
   seriesMs: z.number().int().min(2000).default(15000),
-  /** A source with no good answer for this long is stale; after three times as long, down. */
-  staleAfterMs: z.number().int().min(1000).optional(),
   /** Queues per management API page when sweeping for unmonitored queues. */
   queuePageSize: z.number().int().min(10).max(500).default(100),
 });
-
-export const roles = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof roles)[number];
 
 export const UserSchema = z
   .strictObject({

@@ -3,8 +3,8 @@ import { dashboardUrl, stackLayout, startDashboard, stopDashboard } from '../../
 import { sleep } from '../../scripts/stack/processes';
 import { scaleGroup, topology, waitFor } from '../../scripts/testing/demo-client';
 import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
-import { setScenario } from '../../demo/pipeline';
-import type { Snapshot } from '../analysis/types';
+import { setScenario } from '../../scripts/stack/pipeline';
+import type { Snapshot } from '../contracts/snapshot';
 
 /**
  * The history on the real stack: snapshots recorded while the incident unfolds, the past served

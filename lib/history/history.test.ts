@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../analysis/analyze';
 import { scenarioObservations } from '../analysis/fixtures';
-import type { Snapshot } from '../analysis/types';
-import type { TimelineEvent } from '../analysis/derive-events';
+import type { Snapshot } from '../contracts/snapshot';
+import type { TimelineEvent } from '../contracts/timeline';
 import type { History } from '../store/history';
-import { parseAt } from './parse-at';
+import { parseAt } from '../contracts/time';
 import { HistoryRecorder } from './recorder';
 
 describe('parseAt', () => {

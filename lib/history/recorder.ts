@@ -1,5 +1,6 @@
-import type { Snapshot } from '../analysis/types';
-import { deriveEvents, fingerprint, type TimelineEvent } from '../analysis/derive-events';
+import type { Snapshot } from '../contracts/snapshot';
+import { deriveEvents, fingerprint } from '../analysis/derive-events';
+import { type TimelineEvent } from '../contracts/timeline';
 import type { History } from '../store/history';
 import { metrics } from '../metrics/registry';
 

@@ -1,8 +1,6 @@
-import 'server-only';
-import type { Snapshot } from '../analysis/types';
-import { getDb } from '../store';
-import { history } from '../store/history';
-import { parseAt } from './parse-at';
+import type { Snapshot } from '../contracts/snapshot';
+import { parseAt } from '../contracts/time';
+import type { History } from '../store/history';
 
 /**
  * The topology as it was at a moment, from the stored snapshots: 400 for a malformed or future
@@ -10,28 +8,26 @@ import { parseAt } from './parse-at';
  */
 export type Replay =
   | { ok: true; snapshot: Snapshot & { replay: { at: string; storedAt: string } } }
-  | { ok: false; status: number; code: string; message: string };
+  | { ok: false; code: 'invalid' | 'not_found' | 'store_unavailable'; message: string };
 
-export async function replayAt(pipeline: string, raw: string | null): Promise<Replay> {
+export async function replayAt(
+  openHistory: () => Promise<History>,
+  pipeline: string,
+  raw: string | null,
+): Promise<Replay> {
   const parsed = parseAt(raw);
-  if (!parsed.ok) return { ok: false, status: 400, code: 'invalid', message: parsed.message };
-  let store;
+  if (!parsed.ok) return { ok: false, code: 'invalid', message: parsed.message };
+  let store: History;
   try {
-    store = history(await getDb());
+    store = await openHistory();
   } catch (err) {
-    return {
-      ok: false,
-      status: 503,
-      code: 'store_unavailable',
-      message: `history unavailable: ${(err as Error).message}`,
-    };
+    return { ok: false, code: 'store_unavailable', message: `history unavailable: ${(err as Error).message}` };
   }
   const found = await store.snapshotAt(pipeline, parsed.at);
   if (!found) {
     const range = await store.range(pipeline);
     return {
       ok: false,
-      status: 404,
       code: 'not_found',
       message: range.oldest
         ? `no history before ${range.oldest} (retained: ${range.oldest} to ${range.newest})`

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../analysis/analyze';
 import { scenarioObservations } from '../analysis/fixtures';
-import type { Snapshot } from '../analysis/types';
+import type { Snapshot } from '../contracts/snapshot';
 import { startPostgres, stackLayout, stopPostgres } from '../../scripts/stack';
 import { testDbs } from '../../scripts/testing/test-db';
 import { history } from '../store/history';

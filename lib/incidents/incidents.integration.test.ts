@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardUrl, stackLayout } from '../../scripts/stack';
 import { closeActiveIncidents, sendAs, signIn } from '../../scripts/testing/dashboard-client';
-import type { Incident } from './model';
+import type { Incident } from '../contracts/incident';
 
 /**
  * The incident API on the running dashboard: the guard on every change, clear errors, the

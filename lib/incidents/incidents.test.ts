@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../analysis/analyze';
 import { deriveEvents } from '../analysis/derive-events';
 import { scenarioObservations } from '../analysis/fixtures';
-import type { AuditRow } from '../store/audit-log';
-import { canMove, type Incident, type IncidentLogEntry } from './model';
-import { OpenIncidentInput, UpdateIncidentInput } from './inputs';
-import { breachSpans, formatSpan, postmortemMarkdown } from './postmortem';
+import type { AuditRow } from '../contracts/audit';
+import { canMove, type Incident, type IncidentLogEntry } from '../contracts/incident';
+import { OpenIncidentInput, UpdateIncidentInput } from '../contracts/incident';
+import { breachSpans, postmortemMarkdown } from './postmortem';
+import { formatSpan } from '../format/numbers';
 import { decideSuggestion } from './suggest';
 import { mergeTimeline } from './timeline';
 

@@ -1,8 +1,9 @@
-import type { Snapshot } from '../analysis/types';
-import type { AuditRow } from '../store/audit-log';
-import type { Incident } from './model';
-import { statusLabel } from './model';
-import type { TimelineEntry } from './timeline';
+import { formatSpan } from '../format/numbers';
+import type { Snapshot } from '../contracts/snapshot';
+import type { AuditRow } from '../contracts/audit';
+import type { Incident } from '../contracts/incident';
+import { statusLabel } from '../contracts/incident';
+import type { TimelineEntry } from '../contracts/timeline';
 
 /**
  * A postmortem draft in Markdown, from what warroom recorded: summary, impact, the bottleneck at
@@ -26,15 +27,6 @@ export interface PostmortemInput {
 const time = (iso: string) => `${iso.slice(11, 19)}`;
 const dateTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
-export function formatSpan(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  const h = Math.floor(m / 60);
-  return `${h} h ${m % 60} min`;
-}
 
 /** The SLO breaches in the timeline as [began, ended or null]. */
 export function breachSpans(timeline: TimelineEntry[]): Array<{ from: string; to: string | null }> {

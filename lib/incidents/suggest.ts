@@ -1,6 +1,7 @@
-import { breached, type TimelineEvent } from '../analysis/derive-events';
-import type { Snapshot } from '../analysis/types';
-import type { IncidentStatus, Severity } from './model';
+import { isSloBreached as breached } from '../contracts/snapshot';
+import { type TimelineEvent } from '../contracts/timeline';
+import type { Snapshot } from '../contracts/snapshot';
+import type { IncidentStatus, Severity } from '../contracts/incident';
 
 /**
  * When warroom suggests an incident, and when it withdraws its suggestion. Pure.

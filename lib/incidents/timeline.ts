@@ -1,6 +1,6 @@
-import type { TimelineEvent } from '../analysis/derive-events';
-import type { AuditRow } from '../store/audit-log';
-import type { IncidentLogEntry } from './model';
+import type { TimelineEvent } from '../contracts/timeline';
+import type { AuditRow } from '../contracts/audit';
+import type { IncidentLogEntry } from '../contracts/incident';
 
 /**
  * One timeline out of three records: what warroom saw change (derived events), what people did

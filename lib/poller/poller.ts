@@ -4,11 +4,10 @@ import type {
   LatencyObservation,
   Observations,
   QueueObservation,
-  Snapshot,
-  SourceName,
   StageSpec,
   WorkersObservation,
 } from '../analysis/types';
+import type { Snapshot } from '../contracts/snapshot';
 import type { WarroomConfig } from '../config/schema';
 import { metrics } from '../metrics/registry';
 import { createAmqpChecker, type AmqpChecker } from '../sources/rabbitmq/amqp-checker';
@@ -19,7 +18,6 @@ import { latencyQuery } from './latency-queries';
 import { SourceHealth } from './source-health';
 import { UnmonitoredSweep } from './unmonitored-sweep';
 import { SeriesCache } from './series';
-import type { HistoryRecorder } from '../history/recorder';
 
 /**
  * One poll loop per server process. Each source is polled on its own interval (lag-free AMQP
@@ -46,8 +44,6 @@ export class Poller extends EventEmitter {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private latest: Snapshot;
-  /** Set once the store is open; the bench reads its counters. */
-  recorder: HistoryRecorder | null = null;
 
   constructor(readonly config: WarroomConfig) {
     super();
@@ -135,11 +131,6 @@ export class Poller extends EventEmitter {
       this.timers = this.timers.slice(-8);
     };
     void run();
-  }
-
-  private note(source: SourceName, result: { ok: boolean; error?: string }): void {
-    if (result.ok) this.health.succeeded(source, Date.now());
-    else this.health.failed(source, result.error ?? 'failed');
   }
 
   private async pollAmqp(): Promise<void> {

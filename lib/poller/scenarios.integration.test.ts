@@ -5,7 +5,7 @@ import { sleep } from '../../scripts/stack/processes';
 import { resetPipeline, topology, waitFor } from '../../scripts/testing/demo-client';
 import { resetPipelineAround } from '../../scripts/testing/pipeline-hooks';
 import { recordFigures } from '../../scripts/testing/figures';
-import { setScenario } from '../../demo/pipeline';
+import { setScenario } from '../../scripts/stack/pipeline';
 
 /**
  * The diagnosis on the real stack, read through the dashboard's own API: each demo scenario is

@@ -1,4 +1,4 @@
-import type { SourceName, SourceStatus } from '../analysis/types';
+import type { SourceName, SourceStatus } from '../contracts/snapshot';
 
 /**
  * Each source's health as data: ok while its last call succeeded; stale from the first failure

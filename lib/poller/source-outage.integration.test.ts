@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackLayout, startPrometheus, startRabbit, stopPrometheus, stopRabbit } from '../../scripts/stack';
 import { readPid } from '../../scripts/stack/processes';
-import { pipelineProcesses, setScenario } from '../../demo/pipeline';
+import { pipelineProcesses, setScenario } from '../../scripts/stack/pipeline';
 import { resetPipeline, topology, waitFor } from '../../scripts/testing/demo-client';
-import type { SourceName } from '../analysis/types';
+import type { SourceName } from '../contracts/snapshot';
 
 /**
  * A dead source degrades its own numbers only: it is marked stale within two poll intervals

@@ -1,4 +1,4 @@
-import type { UnmonitoredQueue } from '../analysis/types';
+import type { UnmonitoredQueue } from '../contracts/snapshot';
 import type { QueueStats } from '../sources/rabbitmq/types';
 
 /**

@@ -1,5 +1,5 @@
-import type { Snapshot } from '../analysis/types';
-import type { TimelineEvent } from '../analysis/derive-events';
+import type { Snapshot } from '../contracts/snapshot';
+import type { TimelineEvent } from '../contracts/timeline';
 import type { Db } from './db';
 
 /**

@@ -1,5 +1,5 @@
-import type { Snapshot } from '../analysis/types';
-import type { Incident, IncidentLogEntry, IncidentLogKind, IncidentStatus, Severity } from '../incidents/model';
+import type { Snapshot } from '../contracts/snapshot';
+import type { Incident, IncidentLogEntry, IncidentLogKind, IncidentStatus, Severity } from '../contracts/incident';
 import type { Db } from './db';
 
 /** Incidents and their log, by pipeline. Every change writes its log row in the same statement batch. */

@@ -104,6 +104,8 @@ export function dashboardEnv(layout: StackLayout): Record<string, string> {
     WARROOM_NOMAD_TOKEN: s.nomadToken,
     WARROOM_SESSION_SECRET: s.sessionSecret,
     WARROOM_STATE_DIR: layout.stateDir,
+    // The tests' dashboard checks every response against its contract (lib/contracts).
+    ...(layout.profile === 'test' ? { WARROOM_CHECK_RESPONSES: '1' } : {}),
   };
 }
 

@@ -29,3 +29,4 @@ export async function stopStack(profile: StackProfile): Promise<void> {
   await Promise.all([stopRabbit(layout), stopPrometheus(layout), stopPostgres(layout)]);
 }
 export * from './dashboard';
+export * from './pipeline';

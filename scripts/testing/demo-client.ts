@@ -1,7 +1,16 @@
-import { dashboardUrl, rabbitManagementUrl, prometheusUrl, stackSecrets, type StackLayout } from '../stack';
-import type { Snapshot } from '../../lib/analysis/types';
+import {
+  dashboardUrl,
+  pipelineUrls,
+  rabbitManagementUrl,
+  prometheusUrl,
+  setScenario,
+  stackSecrets,
+  waitForAllocations,
+  type StackLayout,
+} from '../stack';
+import type { Snapshot } from '../../lib/contracts/snapshot';
 import { sleep } from '../stack/processes';
-import { demoGroups, demoJobIds, pipelineUrls, setScenario, waitForAllocations } from '../../demo/pipeline';
+import { demoGroups, demoJobIds } from '../../demo/jobs';
 import type { WindowStats } from '../../demo/loadgen/latency-window';
 
 /** Helpers the integration tests use to drive and observe the running demo, all through real APIs. */

@@ -1,8 +1,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { buildDashboard, repoRoot, startDashboard, startStack, stackLayout, stopDashboard, stopStack } from '../stack';
+import {
+  buildDashboard,
+  pipelineProcesses,
+  repoRoot,
+  startDashboard,
+  startPipeline,
+  startStack,
+  stackLayout,
+  stopDashboard,
+  stopPipeline,
+  stopStack,
+} from '../stack';
 import { runningPid } from '../stack/processes';
-import { pipelineProcesses, startPipeline, stopPipeline } from '../../demo/pipeline';
 import { rabbitProcesses } from '../stack/rabbitmq';
 
 /**

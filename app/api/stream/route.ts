@@ -1,9 +1,12 @@
-import { livePoller } from '@/lib/poller/live-access';
+import { z } from 'zod';
+import type { Change } from '@/lib/contracts/change';
+import type { Snapshot } from '@/lib/contracts/snapshot';
 import { metrics } from '@/lib/metrics/registry';
-import type { Snapshot } from '@/lib/analysis/types';
-import { changes, type Change } from '@/lib/incidents/bus';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
+
+const Query = z.object({ snapshots: z.enum(['0', '1']).optional() });
 
 /**
  * Server-sent events: the current snapshot at once, then every new one the poller makes, to every
@@ -11,11 +14,10 @@ export const dynamic = 'force-dynamic';
  * timeline changes, so that every open incident page refreshes. A comment line every 15 s keeps
  * proxies from closing an idle stream.
  */
-export function GET(request: Request) {
-  const { poller, response } = livePoller(request);
-  if (!poller) return response;
+export const GET = route({ name: 'streaming', access: 'read', query: Query }, ({ app, query, request }) => {
+  const { poller, changes } = app;
   metrics().topologyRequests.inc({ route: 'stream' });
-  const withSnapshots = new URL(request.url).searchParams.get('snapshots') !== '0';
+  const withSnapshots = query.snapshots !== '0';
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -29,14 +31,15 @@ export function GET(request: Request) {
         }
       };
       const send = (snapshot: Snapshot) => write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
-      const announce = (change: Change) => write(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), 15_000);
+      const unsubscribe = changes.subscribe((change: Change) =>
+        write(`event: change\ndata: ${JSON.stringify(change)}\n\n`),
+      );
       cleanup = () => {
         clearInterval(keepAlive);
         poller.off('snapshot', send);
-        changes().off('change', announce);
+        unsubscribe();
       };
-      changes().on('change', announce);
       if (withSnapshots) {
         poller.on('snapshot', send);
         send(poller.snapshot());
@@ -64,4 +67,4 @@ export function GET(request: Request) {
       'x-accel-buffering': 'no',
     },
   });
-}
+});

@@ -1,5 +1,4 @@
-import { headers } from 'next/headers';
-import { notFound, redirect } from 'next/navigation';
+import { notFound } from 'next/navigation';
 import { AppHeader } from '@/components/app-header';
 import { IncidentHeader } from '@/components/incidents/incident-header';
 import { IncidentScrubber } from '@/components/incidents/scrubber';
@@ -7,13 +6,10 @@ import { IncidentTimeline } from '@/components/incidents/incident-timeline';
 import { IncidentData } from '@/components/incidents/incident-data';
 import { LivePanel } from '@/components/live-panel';
 import { Panel } from '@/components/panel';
-import { readAccess } from '@/lib/auth/read-access';
-import { viewerOf } from '@/lib/auth/current-user';
-import { isClosed } from '@/lib/incidents/model';
-import { parseAt } from '@/lib/history/parse-at';
-import { loadIncident, parseIncidentId, type IncidentDetail } from '@/lib/incidents/service';
-import { getPoller } from '@/lib/poller';
-import { getDb } from '@/lib/store';
+import { IncidentIdParams, isClosed } from '@/lib/contracts/incident';
+import { parseAt } from '@/lib/contracts/time';
+import { readablePage } from '@/lib/root/pages';
+import { incidentView, liveView } from '@/lib/root/views';
 
 export const dynamic = 'force-dynamic';
 
@@ -31,37 +27,23 @@ export default async function IncidentPage({
   const { id: raw } = await params;
   const { at: rawAt } = await searchParams;
   const at = Array.isArray(rawAt) ? rawAt[0] : rawAt;
-  if (!readAccess(await headers()).allowed)
-    redirect(`/sign-in?next=${encodeURIComponent(`/incidents/${raw}${at ? `?at=${at}` : ''}`)}`);
-  const { poller, error } = getPoller();
-  if (!poller) {
+  const page = await readablePage(`/incidents/${raw}${at ? `?at=${at}` : ''}`);
+  const id = IncidentIdParams.safeParse({ id: raw });
+  const view = page.app
+    ? await incidentView(page.app, id.success ? id.data.id : null)
+    : { kind: 'unavailable' as const, message: page.problem };
+  if (view.kind === 'not-found') notFound();
+  if (view.kind === 'unavailable') {
     return (
       <main className="mx-auto max-w-7xl space-y-4 p-6">
-        <AppHeader />
-        <Panel title="Incident">
-          <p className="text-sm text-warn">{error}</p>
-        </Panel>
-      </main>
-    );
-  }
-  const id = parseIncidentId(raw);
-  let detail: IncidentDetail | null = null;
-  try {
-    detail = id === null ? null : await loadIncident(await getDb(), poller.config.pipeline.name, id);
-  } catch (err) {
-    return (
-      <main className="mx-auto max-w-7xl space-y-4 p-6">
-        <AppHeader />
+        <AppHeader {...page} />
         <Panel title="Incident" testId="incident-unavailable">
-          <p className="text-sm text-warn">
-            Incident unavailable: the store did not answer ({(err as Error).message}). Reload to try again.
-          </p>
+          <p className="text-sm text-warn">{view.message}</p>
         </Panel>
       </main>
     );
   }
-  if (!detail) notFound();
-  const viewer = await viewerOf();
+  const { detail } = view;
   const moment =
     at ?? (isClosed(detail.incident.status) ? (detail.worst?.at ?? detail.incident.endedAt ?? undefined) : undefined);
   // The scrubber and the timeline get the moment as a normalised ISO time, or none when the link's
@@ -70,14 +52,15 @@ export default async function IncidentPage({
   const momentIso = parsed?.ok ? parsed.at.toISOString() : null;
   return (
     <main className="mx-auto max-w-7xl space-y-4 p-6">
-      <AppHeader />
+      <AppHeader {...page} />
       <IncidentData initial={detail} live={moment === undefined}>
-        <IncidentHeader id={detail.incident.id} viewer={viewer} />
+        <IncidentHeader id={detail.incident.id} viewer={page.viewer} />
         <IncidentScrubber id={detail.incident.id} at={momentIso} />
         <LivePanel
-          at={moment}
+          view={liveView(page.app, page.problem, moment)}
+          viewer={page.viewer}
           basePath={`/incidents/${detail.incident.id}`}
-          timeline={<IncidentTimeline id={detail.incident.id} viewer={viewer} at={momentIso} />}
+          timeline={<IncidentTimeline id={detail.incident.id} viewer={page.viewer} at={momentIso} />}
         />
       </IncidentData>
     </main>

@@ -2,14 +2,10 @@ import type { z } from 'zod';
 import { recordSourceCall } from '../../metrics/registry';
 import { fail, fetchSource, ok, parseJson, type SourceResult } from '../result';
 import {
-  AllocationListSchema,
-  JobListSchema,
   JobScaleStatusSchema,
   JobSchema,
   ScaleResponseSchema,
-  type NomadAllocationStub,
   type NomadJob,
-  type NomadJobListStub,
   type NomadJobScaleStatus,
   type NomadScaleRequest,
   type NomadScaleResponse,
@@ -57,12 +53,9 @@ export function createNomadClient(options: NomadClientOptions) {
 
   const job = (id: string) => encodeURIComponent(id);
   return {
-    jobs: (): Promise<SourceResult<NomadJobListStub[]>> => get('jobs', '/v1/jobs', JobListSchema),
     job: (id: string): Promise<SourceResult<NomadJob>> => get('job', `/v1/job/${job(id)}`, JobSchema),
     scaleStatus: (id: string): Promise<SourceResult<NomadJobScaleStatus>> =>
       get('scale-status', `/v1/job/${job(id)}/scale`, JobScaleStatusSchema),
-    allocations: (id: string): Promise<SourceResult<NomadAllocationStub[]>> =>
-      get('allocations', `/v1/job/${job(id)}/allocations`, AllocationListSchema),
 
     /** POST /v1/job/:id/scale. Nomad's own refusals (400 bounds, 403 ACL) come back with their status. */
     async scale(

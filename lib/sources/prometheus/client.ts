@@ -109,11 +109,6 @@ export function createPrometheusClient(options: PrometheusClientOptions) {
         })),
       );
     },
-
-    /** GET /-/ready: 200 once queries are served. */
-    async ready(): Promise<SourceResult<true>> {
-      return fetchSource('Prometheus', `${base}/-/ready`, { timeoutMs }, () => ok(true as const));
-    },
   };
 }
 

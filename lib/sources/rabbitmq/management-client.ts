@@ -108,13 +108,6 @@ export function createManagementClient(options: ManagementClientOptions) {
         });
       });
     },
-
-    async overview(): Promise<SourceResult<{ clusterName: string | null; version: string | null }>> {
-      return get('overview', '/api/overview?columns=cluster_name,rabbitmq_version', (json) => {
-        const o = json as { cluster_name?: string; rabbitmq_version?: string };
-        return ok({ clusterName: o.cluster_name ?? null, version: o.rabbitmq_version ?? null });
-      });
-    },
   };
 }
 

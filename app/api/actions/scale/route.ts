@@ -1,15 +1,15 @@
-import { guarded } from '@/lib/actions/guard';
-import { scaleDeps } from '@/lib/actions/deps';
-import { actionFail } from '@/lib/actions/result';
-import { executeScale, ScaleInput } from '@/lib/actions/scale-group';
+import { ScaleInput, ScaleOutcome } from '@/lib/contracts/scale';
+import { actionFail } from '@/lib/contracts/result';
+import { executeScale } from '@/lib/actions/scale';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
-/** Scales a worker group through Nomad, behind the guard; operators and admins only. */
-export const POST = guarded(
-  { action: 'scaling', role: 'operator', input: ScaleInput },
-  async ({ config, user }, input) => {
-    const deps = await scaleDeps(config);
-    return deps ? executeScale(deps, user, input) : actionFail('not_configured', 'Nomad is not configured');
+/** Scales a worker group through Nomad; operators and admins only. */
+export const POST = route(
+  { name: 'scaling', access: 'operator', body: ScaleInput, response: ScaleOutcome },
+  async ({ app, user, body }) => {
+    const deps = await app.scaleDeps();
+    return deps ? executeScale(deps, user!, body) : actionFail('not_configured', 'Nomad is not configured');
   },
 );

@@ -1,25 +1,28 @@
-import { guarded } from '@/lib/actions/guard';
-import { actionFail } from '@/lib/actions/result';
-import { getDb } from '@/lib/store';
-import { UpdateIncidentInput } from '@/lib/incidents/inputs';
-import { updateIncident } from '@/lib/incidents/service';
-import { incidentIdFrom, readIncident } from '../incident-id';
+import { Incident, IncidentDetail, IncidentIdParams, UpdateIncidentInput } from '@/lib/contracts/incident';
+import { actionFail, actionOk } from '@/lib/contracts/result';
+import { updateIncident } from '@/lib/incidents/commands/update-incident';
+import { loadIncident } from '@/lib/incidents/queries';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
 /** The incident with its timeline (derived events, actions, its own log and notes) and worst moment. */
-export async function GET(request: Request) {
-  const { detail, response } = await readIncident(request);
-  if (!detail) return response;
-  return Response.json(detail, { headers: { 'cache-control': 'no-store' } });
-}
+export const GET = route(
+  { name: 'reading an incident', access: 'read', params: IncidentIdParams, response: IncidentDetail },
+  async ({ app, params }) => {
+    const detail = await loadIncident(await app.incidentDeps(), params.id);
+    return detail ? actionOk(detail) : actionFail('not_found', `no incident #${params.id}`);
+  },
+);
 
 /** Status, severity, title or owner: operators and admins; a status change needs a reason. */
-export const PATCH = guarded(
-  { action: 'changing an incident', role: 'operator', input: UpdateIncidentInput },
-  async (ctx, input, request) => {
-    const { id } = incidentIdFrom(request);
-    if (id === null) return actionFail('not_found', 'not an incident id');
-    return updateIncident(await getDb(), ctx, id, input);
+export const PATCH = route(
+  {
+    name: 'changing an incident',
+    access: 'operator',
+    params: IncidentIdParams,
+    body: UpdateIncidentInput,
+    response: Incident,
   },
+  async ({ app, user, params, body }) => updateIncident(await app.incidentDeps(), user!, params.id, body),
 );

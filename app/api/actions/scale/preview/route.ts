@@ -1,15 +1,15 @@
-import { guarded } from '@/lib/actions/guard';
-import { scaleDeps } from '@/lib/actions/deps';
-import { actionFail } from '@/lib/actions/result';
-import { previewScale, ScalePreviewInput } from '@/lib/actions/scale-group';
+import { ScalePreview, ScalePreviewInput } from '@/lib/contracts/scale';
+import { actionFail } from '@/lib/contracts/result';
+import { previewScale } from '@/lib/actions/scale';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
 /** What scaling would do, without doing it. Any signed-in user may look. */
-export const POST = guarded(
-  { action: 'scale preview', role: 'viewer', input: ScalePreviewInput },
-  async ({ config }, input) => {
-    const deps = await scaleDeps(config);
-    return deps ? previewScale(deps, input) : actionFail('not_configured', 'Nomad is not configured');
+export const POST = route(
+  { name: 'scale preview', access: 'viewer', body: ScalePreviewInput, response: ScalePreview },
+  async ({ app, user, body }) => {
+    const deps = await app.scaleDeps();
+    return deps ? previewScale(deps, user!, body) : actionFail('not_configured', 'Nomad is not configured');
   },
 );

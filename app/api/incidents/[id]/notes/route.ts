@@ -1,18 +1,11 @@
-import { guarded } from '@/lib/actions/guard';
-import { actionFail } from '@/lib/actions/result';
-import { getDb } from '@/lib/store';
-import { NoteInput } from '@/lib/incidents/inputs';
-import { addNote } from '@/lib/incidents/service';
-import { incidentIdFrom } from '../../incident-id';
+import { IncidentIdParams, NoteCreated, NoteInput } from '@/lib/contracts/incident';
+import { addNote } from '@/lib/incidents/commands/add-note';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
 /** A note typed by a person, on the incident's timeline: operators and admins. */
-export const POST = guarded(
-  { action: 'adding a note', role: 'operator', input: NoteInput },
-  async (ctx, input, request) => {
-    const { id } = incidentIdFrom(request);
-    if (id === null) return actionFail('not_found', 'not an incident id');
-    return addNote(await getDb(), ctx, id, input);
-  },
+export const POST = route(
+  { name: 'adding a note', access: 'operator', params: IncidentIdParams, body: NoteInput, response: NoteCreated },
+  async ({ app, user, params, body }) => addNote(await app.incidentDeps(), user!, params.id, body),
 );

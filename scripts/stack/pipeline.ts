@@ -1,18 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDir, prometheusTargetsDir, rabbitAmqpUrl, stackSecrets, type StackLayout } from '../scripts/stack';
-import {
-  httpOk,
-  managed,
-  runningPid,
-  sleep,
-  startDetached,
-  stopManaged,
-  waitUntilReady,
-} from '../scripts/stack/processes';
-import { buildDemo } from './build';
-import { demoGroups, demoJobIds, demoJobs } from './jobs';
-import type { ScenarioName } from './loadgen/scenarios';
+import { buildDemo } from '../../demo/build';
+import { demoJobIds, demoJobs } from '../../demo/jobs';
+import type { ScenarioName } from '../../demo/loadgen/scenarios';
+import { ensureDir, type StackLayout } from './paths';
+import { httpOk, managed, runningPid, sleep, startDetached, stopManaged, waitUntilReady } from './processes';
+import { prometheusTargetsDir } from './prometheus';
+import { rabbitAmqpUrl } from './rabbitmq';
+import { stackSecrets } from './secrets';
 
 /**
  * Starts the demo pipeline on a running stack: the Nomad stand-in (which runs the API, the reply
@@ -127,5 +122,3 @@ export async function setScenario(layout: StackLayout, name: ScenarioName): Prom
   });
   if (!res.ok) throw new Error(`loadgen refused scenario ${name}: ${res.status} ${await res.text()}`);
 }
-
-export { demoGroups, demoJobIds };

@@ -1,6 +1,7 @@
 /**
- * A moment named in a link (`?at=`): an ISO 8601 time with a zone, not in the future. Errors are
- * sentences a person can act on.
+ * A moment named in a link (`?at=`): an ISO 8601 time with a zone, not in the future (1 s of clock
+ * skew allowed). Errors are sentences a person can act on. No zod: callers prefix the parameter's
+ * name to the message, and the result is a Date, not a string.
  */
 export function parseAt(
   raw: string | null,

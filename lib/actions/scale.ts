@@ -1,0 +1,317 @@
+import type { User } from '../auth/authenticate';
+import type { ScaleTarget, WarroomConfig } from '../config/schema';
+import type { Role } from '../contracts/viewer';
+import { actionFail, actionOk, type ActionResult } from '../contracts/result';
+import type { ScaleInput, ScaleOutcome, ScalePreview, ScalePreviewInput } from '../contracts/scale';
+import type { ErrorCode } from '../contracts/errors';
+import type { NomadClient } from '../sources/nomad/client';
+import type { AuditLog } from '../store/audit-log';
+import type { AuditRow } from '../contracts/audit';
+
+/**
+ * Scaling a worker group through Nomad. One check (`checkScale`, pure) decides; the preview
+ * shows its verdict and the execution obeys it, so the two cannot disagree. The execution writes
+ * its audit row before Nomad is called and completes it after. Plain functions: the routes call
+ * them through the request gate, and a test or a script can call them directly.
+ */
+export interface ScaleDeps {
+  config: WarroomConfig;
+  nomad: NomadClient;
+  audit: AuditLog;
+  nowMs?: () => number;
+  /** Backlog and rates of the queue this group drains, for the projection. */
+  queueFor?: (
+    job: string,
+    group: string,
+  ) => { ready: number; arrivalPerSec: number | null; perConsumerPerSec: number | null } | null;
+}
+
+/** The group as Nomad has it now. */
+export interface GroupState {
+  count: number;
+  nomadMin: number | null;
+  nomadMax: number | null;
+  jobModifyIndex: number;
+}
+
+/** Everything the check looks at; `group` is null while Nomad has not been read yet. */
+export interface ScaleFacts {
+  target: ScaleTarget | undefined;
+  largeChangeFactor: number;
+  group: GroupState | null;
+  lastSucceeded: { actor: string; atMs: number } | null;
+  nowMs: number;
+}
+
+export interface ScaleRequest {
+  job: string;
+  group: string;
+  count: number;
+  role: Role;
+  overrideCooldown?: boolean;
+  expectedModifyIndex?: number;
+}
+
+export interface ScaleVerdict {
+  /** Why it cannot be done, or null. */
+  blocked: { code: ErrorCode; message: string } | null;
+  /** The allowed range: warroom's limits within the group's Nomad scaling bounds. */
+  min: number;
+  max: number;
+  cooldownRemainingSec: number;
+  /** More than the large-change factor (or to zero): the group's name must be typed to confirm. */
+  largeChange: boolean;
+}
+
+export function isLargeChange(current: number, to: number, factor: number): boolean {
+  return to === 0 || (current > 0 && to > current * factor) || (current > 0 && to < current / factor);
+}
+
+/**
+ * The rules, in the order the execution meets them: a configured target, warroom's limits, the
+ * cooldown (an admin may override it), then, once Nomad has been read, the group's Nomad bounds,
+ * a job changed since the preview, and a count the group already has.
+ */
+export function checkScale(facts: ScaleFacts, req: ScaleRequest): ScaleVerdict {
+  const { target, group } = facts;
+  const name = `${req.job}/${req.group}`;
+  const min = Math.max(target?.min ?? 0, group?.nomadMin ?? 0);
+  const max = Math.min(target?.max ?? 0, group?.nomadMax ?? Number.MAX_SAFE_INTEGER);
+  const sinceMs = facts.lastSucceeded ? facts.nowMs - facts.lastSucceeded.atMs : Number.POSITIVE_INFINITY;
+  const cooldownRemainingSec = target ? Math.max(0, Math.ceil((target.cooldownSec * 1000 - sinceMs) / 1000)) : 0;
+  const largeChange = group ? isLargeChange(group.count, req.count, facts.largeChangeFactor) : false;
+  const verdict = (code: ErrorCode, message: string): ScaleVerdict => ({
+    blocked: { code, message },
+    min,
+    max,
+    cooldownRemainingSec,
+    largeChange,
+  });
+  if (!target)
+    return verdict('not_found', `${name} is not a scale target in the configuration (actions.scale.targets)`);
+  if (req.count < target.min || req.count > target.max) {
+    return verdict(
+      'invalid',
+      `count ${req.count} is outside warroom's limits for ${name}: ${target.min}-${target.max}`,
+    );
+  }
+  if (req.overrideCooldown && req.role !== 'admin')
+    return verdict('forbidden', 'only an admin may override the cooldown');
+  if (cooldownRemainingSec > 0 && !req.overrideCooldown) {
+    const by = facts.lastSucceeded!.actor;
+    return verdict(
+      'cooldown',
+      `${name} was scaled by ${by} ${Math.round(sinceMs / 1000)} s ago; the cooldown is ${target.cooldownSec} s, ${cooldownRemainingSec} s left${req.role === 'admin' ? ' (you may override it)' : ''}`,
+    );
+  }
+  if (!group) return { blocked: null, min, max, cooldownRemainingSec, largeChange };
+  if (group.nomadMin !== null && req.count < group.nomadMin) {
+    return verdict('invalid', `count ${req.count} is below the group's Nomad scaling minimum ${group.nomadMin}`);
+  }
+  if (group.nomadMax !== null && req.count > group.nomadMax) {
+    return verdict('invalid', `count ${req.count} is above the group's Nomad scaling maximum ${group.nomadMax}`);
+  }
+  if (req.expectedModifyIndex !== undefined && req.expectedModifyIndex !== group.jobModifyIndex) {
+    return verdict(
+      'conflict',
+      `the job changed since the preview (modify index ${req.expectedModifyIndex} -> ${group.jobModifyIndex}); preview again`,
+    );
+  }
+  if (req.count === group.count) return verdict('invalid', `${name} already runs ${group.count}`);
+  return { blocked: null, min, max, cooldownRemainingSec, largeChange };
+}
+
+function findTarget(config: WarroomConfig, job: string, group: string): ScaleTarget | undefined {
+  return config.actions.scale.targets.find((t) => t.job === job && t.group === group);
+}
+
+async function readGroup(deps: ScaleDeps, job: string, group: string): Promise<ActionResult<GroupState>> {
+  const result = await deps.nomad.job(job);
+  if (!result.ok) {
+    return /HTTP 404/.test(result.error)
+      ? actionFail('not_found', `Nomad has no job "${job}"`)
+      : actionFail('upstream', result.error);
+  }
+  const tg = result.value.TaskGroups.find((g) => g.Name === group);
+  if (!tg) return actionFail('not_found', `Nomad job "${job}" has no group "${group}"`);
+  return actionOk({
+    count: tg.Count,
+    nomadMin: tg.Scaling?.Min ?? null,
+    nomadMax: tg.Scaling?.Max ?? null,
+    jobModifyIndex: result.value.JobModifyIndex,
+  });
+}
+
+async function factsFor(deps: ScaleDeps, job: string, group: string, state: GroupState | null): Promise<ScaleFacts> {
+  const last = await deps.audit.lastSucceeded(job, group);
+  return {
+    target: findTarget(deps.config, job, group),
+    largeChangeFactor: deps.config.actions.scale.largeChangeFactor,
+    group: state,
+    lastSucceeded: last ? { actor: last.actor, atMs: Date.parse(last.completedAt ?? last.createdAt) } : null,
+    nowMs: deps.nowMs?.() ?? Date.now(),
+  };
+}
+
+/** What scaling would do and whether it is allowed now, without doing it. */
+export async function previewScale(
+  deps: ScaleDeps,
+  user: Pick<User, 'role'>,
+  input: ScalePreviewInput,
+): Promise<ActionResult<ScalePreview>> {
+  const target = findTarget(deps.config, input.job, input.group);
+  if (!target) {
+    return actionFail(
+      'not_found',
+      `${input.job}/${input.group} is not a scale target in the configuration (actions.scale.targets)`,
+    );
+  }
+  const read = await readGroup(deps, input.job, input.group);
+  if (!read.ok) return read;
+  const group = read.value;
+  const facts = await factsFor(deps, input.job, input.group, group);
+  const verdict = checkScale(facts, { ...input, role: user.role });
+  const last = await deps.audit.lastSucceeded(input.job, input.group);
+  const q = deps.queueFor?.(input.job, input.group) ?? null;
+  let projection: ScalePreview['projection'] = null;
+  if (q) {
+    const capacityPerSec = q.perConsumerPerSec === null ? null : q.perConsumerPerSec * input.count;
+    const spare = capacityPerSec !== null && q.arrivalPerSec !== null ? capacityPerSec - q.arrivalPerSec : null;
+    projection = {
+      capacityPerSec,
+      arrivalPerSec: q.arrivalPerSec,
+      drainSeconds: spare !== null && spare > 0 ? Math.round(q.ready / spare) : null,
+    };
+  }
+  return actionOk({
+    job: input.job,
+    group: input.group,
+    current: group.count,
+    to: input.count,
+    running: null,
+    bounds: {
+      min: verdict.min,
+      max: verdict.max,
+      nomadMin: group.nomadMin,
+      nomadMax: group.nomadMax,
+      limitMin: target.min,
+      limitMax: target.max,
+    },
+    jobModifyIndex: group.jobModifyIndex,
+    cooldown: {
+      seconds: target.cooldownSec,
+      remainingSec: verdict.cooldownRemainingSec,
+      lastBy: last?.actor ?? null,
+      lastAt: last?.completedAt ?? null,
+    },
+    largeChange: verdict.largeChange,
+    confirmPhrase: input.group,
+    projection,
+    blocked: verdict.blocked?.message ?? null,
+  });
+}
+
+function repeatOf(row: AuditRow): ActionResult<ScaleOutcome> {
+  if (row.outcome === 'succeeded') {
+    return actionOk({
+      auditId: row.id,
+      job: row.job,
+      group: row.group,
+      from: row.from ?? row.to,
+      to: row.to,
+      evalId: row.evalId ?? '',
+      repeated: true,
+    });
+  }
+  if (row.outcome === 'pending') return actionFail('conflict', `this request (audit #${row.id}) is still in progress`);
+  return actionFail(
+    row.outcome === 'refused' ? 'invalid' : 'upstream',
+    `this request (audit #${row.id}) already ${row.outcome}: ${row.error ?? ''}`.trim(),
+  );
+}
+
+/**
+ * Scales behind the same check as the preview: the rules that need only the configuration and
+ * the audit log refuse before anything is written; the rest refuse with an audit row that says
+ * so. A double submit (same idempotency key) scales once.
+ */
+export async function executeScale(
+  deps: ScaleDeps,
+  user: User,
+  input: ScaleInput,
+): Promise<ActionResult<ScaleOutcome>> {
+  const request: ScaleRequest = { ...input, role: user.role };
+  const early = checkScale(await factsFor(deps, input.job, input.group, null), request);
+  if (early.blocked && early.blocked.code !== 'cooldown') return actionFail(early.blocked.code, early.blocked.message);
+  const previous = await deps.audit.byIdempotencyKey(input.idempotencyKey);
+  if (previous) return repeatOf(previous);
+  if (early.blocked) return actionFail(early.blocked.code, early.blocked.message);
+
+  const row = await deps.audit.begin({
+    actor: user.name,
+    actorRole: user.role,
+    action: 'scale',
+    job: input.job,
+    group: input.group,
+    to: input.count,
+    reason: input.reason,
+    cooldownOverride: Boolean(input.overrideCooldown),
+    idempotencyKey: input.idempotencyKey,
+  });
+  if (!row) {
+    const raced = await deps.audit.byIdempotencyKey(input.idempotencyKey);
+    return raced ? repeatOf(raced) : actionFail('conflict', 'this request is already in progress');
+  }
+  const refuse = async (code: ErrorCode, message: string, from: number | null = null) => {
+    await deps.audit.complete(row.id, { outcome: 'refused', from, error: message });
+    return actionFail<ScaleOutcome>(code, message);
+  };
+
+  const read = await readGroup(deps, input.job, input.group);
+  if (!read.ok) {
+    if (read.error.code === 'not_found') return refuse('not_found', read.error.message);
+    await deps.audit.complete(row.id, { outcome: 'failed', error: read.error.message });
+    return read;
+  }
+  const current = read.value;
+  // The same facts as the preview's, the cooldown included (this request's own row is pending).
+  const verdict = checkScale({ ...(await factsFor(deps, input.job, input.group, current)) }, request);
+  if (verdict.blocked) return refuse(verdict.blocked.code, verdict.blocked.message, current.count);
+  if (verdict.largeChange && input.confirm !== input.group) {
+    return refuse(
+      'invalid',
+      `${current.count} -> ${input.count} is a large change: type the group name "${input.group}" to confirm`,
+      current.count,
+    );
+  }
+
+  const scaled = await deps.nomad.scale(input.job, {
+    Count: input.count,
+    Target: { Group: input.group },
+    Message: `warroom: ${user.name}: ${input.reason}`,
+    Meta: { 'warroom.user': user.name, 'warroom.reason': input.reason, 'warroom.audit_id': String(row.id) },
+    JobModifyIndex: current.jobModifyIndex,
+  });
+  if (!scaled.ok) {
+    if (/conflicting job modify index/.test(scaled.error)) {
+      return refuse(
+        'conflict',
+        'someone changed the job while this request was in flight; preview again',
+        current.count,
+      );
+    }
+    if (scaled.status === 400) return refuse('invalid', scaled.error, current.count);
+    await deps.audit.complete(row.id, { outcome: 'failed', from: current.count, error: scaled.error });
+    return actionFail('upstream', scaled.error);
+  }
+  await deps.audit.complete(row.id, { outcome: 'succeeded', from: current.count, evalId: scaled.value.EvalID });
+  return actionOk({
+    auditId: row.id,
+    job: input.job,
+    group: input.group,
+    from: current.count,
+    to: input.count,
+    evalId: scaled.value.EvalID,
+    repeated: false,
+  });
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The snapshot: what GET /api/topology and the snapshot events of /api/stream send, one analysis
+ * of the pipeline. Units are in the names: Ms milliseconds, PerSec per second, Pct percent, share
+ * 0..1. Times are ISO 8601 strings. Sent by the server, so objects let extra fields through (an
+ * older page keeps working against a newer server).
+ */
+export const StageKind = z.enum(['service', 'queue', 'workers', 'store']);
+export type StageKind = z.infer<typeof StageKind>;
+
+export const SourceName = z.enum(['rabbitmq', 'prometheus', 'nomad']);
+export type SourceName = z.infer<typeof SourceName>;
+
+export const SourceStatus = z.enum(['ok', 'stale', 'down']);
+export type SourceStatus = z.infer<typeof SourceStatus>;
+
+/** One source's health: `lastOkAt` is null until it has answered once. */
+export const SourceState = z.object({
+  status: SourceStatus,
+  lastOkAt: z.string().nullable(),
+  error: z.string().optional(),
+});
+export type SourceState = z.infer<typeof SourceState>;
+
+/** A queue the broker holds that no stage watches. */
+export const UnmonitoredQueue = z.object({
+  vhost: z.string(),
+  name: z.string(),
+  ready: z.number(),
+  consumers: z.number(),
+  publishRatePerSec: z.number().nullable(),
+  deliverRatePerSec: z.number().nullable(),
+  alert: z.enum(['no-consumers', 'growing']).nullable(),
+});
+export type UnmonitoredQueue = z.infer<typeof UnmonitoredQueue>;
+
+export const StageSnapshot = z.object({
+  id: z.string(),
+  kind: StageKind,
+  label: z.string(),
+  /** For a workers stage: the queue stage it consumes from. */
+  consumesFrom: z.string().optional(),
+  queue: z
+    .object({
+      ready: z.number(),
+      unacked: z.number(),
+      consumers: z.number(),
+      /** Messages per second (the names predate the unit convention). */
+      publishRate: z.number().nullable(),
+      deliverRate: z.number().nullable(),
+      headAgeMs: z.number().optional(),
+      growthPerSec: z.number().nullable(),
+      /** The configured depth above which the queue is watched closely. */
+      depthThreshold: z.number(),
+    })
+    .optional(),
+  latency: z
+    .object({ p50Ms: z.number().nullable(), p90Ms: z.number().nullable(), p99Ms: z.number().nullable() })
+    .optional(),
+  workers: z.object({ job: z.string(), group: z.string(), desired: z.number(), running: z.number() }).optional(),
+  gpu: z.object({ utilPct: z.number() }).optional(),
+  waitMs: z.number().optional(),
+  /** This stage's part of the end-to-end latency, in ms and as a share 0..1. */
+  contributionMs: z.number(),
+  share: z.number(),
+  status: z.enum(['ok', 'warn', 'crit']),
+});
+export type StageSnapshot = z.infer<typeof StageSnapshot>;
+
+/** Scale `job/group` from one worker count to another; `drainSeconds` when a backlog can be projected. */
+export const Recommendation = z.object({
+  job: z.string(),
+  group: z.string(),
+  from: z.number(),
+  to: z.number(),
+  drainSeconds: z.number().optional(),
+});
+export type Recommendation = z.infer<typeof Recommendation>;
+
+export const Bottleneck = z.object({
+  stageId: z.string(),
+  /** The queue in front of the bottleneck, when there is one. */
+  queueStageId: z.string().optional(),
+  reason: z.string(),
+  recommendation: Recommendation.optional(),
+});
+export type Bottleneck = z.infer<typeof Bottleneck>;
+
+export const Insight = z.object({
+  kind: z.enum(['gpu-underused', 'no-consumers', 'queue-growing', 'slo-breach']),
+  stageId: z.string().optional(),
+  message: z.string(),
+});
+export type Insight = z.infer<typeof Insight>;
+
+export const Snapshot = z.object({
+  generatedAt: z.string(),
+  pipeline: z.string(),
+  /** Every source, always: a page shows each one's health even when it never answered. */
+  sources: z.object({
+    rabbitmq: SourceState,
+    prometheus: SourceState,
+    nomad: SourceState,
+  } satisfies Record<SourceName, typeof SourceState>),
+  stages: z.array(StageSnapshot),
+  /** `explainedMs` is the sum of the stages' contributions; `unexplainedMs` what the stages do not account for. */
+  endToEnd: z.object({
+    pMs: z.number().nullable(),
+    quantile: z.number(),
+    sloMs: z.number(),
+    explainedMs: z.number(),
+    unexplainedMs: z.number().nullable(),
+  }),
+  bottleneck: Bottleneck.nullable(),
+  insights: z.array(Insight),
+  unmonitoredQueues: z.array(UnmonitoredQueue),
+  /** Queues the broker holds in all, when a sweep has counted them (the list above is capped). */
+  unmonitoredTotal: z.number().optional(),
+  /** Only on a replayed snapshot (`?at=`): the moment asked for, and when the snapshot shown was stored. */
+  replay: z.object({ at: z.string(), storedAt: z.string() }).optional(),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+/** The end-to-end quantile is over the SLO (an unknown latency is not a breach). */
+export function isSloBreached(s: Pick<Snapshot, 'endToEnd'>): boolean {
+  return s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;
+}

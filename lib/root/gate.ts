@@ -1,0 +1,192 @@
+import 'server-only';
+import { z } from 'zod';
+import { authenticate, hasRole, isSameOrigin, type User } from '../auth/authenticate';
+import type { Role } from '../contracts/viewer';
+import { statusFor, type ErrorCode } from '../contracts/errors';
+import type { ActionResult } from '../contracts/result';
+import { serverEnv } from '../env';
+import { getApp, type App } from './app';
+
+/**
+ * The one request gate. A route is a declaration: who may call it, the zod schemas of its path
+ * params, query and body, and a handler that returns a result (or, for streams and files, a
+ * Response). Everything else is here, once: the application (503 while it is not configured),
+ * authentication (401), the read-access rule, same-origin for cookie-authenticated writes (403),
+ * the role (403), the body's size (413) and shape (400), and the mapping of results and thrown
+ * errors to a status and the one error body `{ error: { code, message } }`.
+ *
+ * Access:
+ * - 'public': anyone, no application needed (health, metrics, sign-out);
+ * - 'app': anyone, with the application (sign-in);
+ * - 'read': the live views' rule: anyone while no users are configured, otherwise a signed-in
+ *   user, a token, or an anonymous viewer when the configuration allows one;
+ * - a role: users must be configured; a signed-in user or token with at least that role
+ *   (anonymous viewers only where the role is 'viewer').
+ */
+export type Access = 'public' | 'app' | 'read' | Role;
+
+export interface RouteSpec<P, Q, B> {
+  /** What the route does, in words for error messages and logs ("reading the audit log"). */
+  name: string;
+  access: Access;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Largest accepted body in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Checked against what the handler sends when WARROOM_CHECK_RESPONSES is set (the tests). */
+  response?: z.ZodType;
+}
+
+export interface RouteContext<P, Q, B, A extends Access> {
+  app: A extends 'public' ? App | null : App;
+  user: User | null;
+  params: P;
+  query: Q;
+  body: B;
+  request: Request;
+}
+
+type Handled<T> = ActionResult<T> | Response;
+type NextContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export const defaultMaxBodyBytes = 64 * 1024;
+
+export function errorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json(
+    { error: { code, message } },
+    { status: statusFor[code], headers: { 'cache-control': 'no-store', ...headers } },
+  );
+}
+
+/** Each problem with the field it concerns (`where` when it is the whole value): "count: must be a whole number". */
+const issues = (error: z.ZodError, where: string) =>
+  error.issues.map((i) => `${i.path.join('.') || where}: ${i.message}`).join('; ');
+
+/** The app, or the 503 that says why there is none. */
+function appOrFailure(): { app: App; failure: null } | { app: null; failure: Response } {
+  const state = getApp();
+  if (state.status === 'ready') return { app: state.app, failure: null };
+  return { app: null, failure: errorResponse('not_configured', state.error) };
+}
+
+/**
+ * Who is asking, and whether they may: null when allowed (with the user, if any), or the
+ * response that refuses them.
+ */
+export function checkAccess(
+  app: App | null,
+  access: Access,
+  headers: Headers,
+): { user: User | null; refusal: Response | null } {
+  if (access === 'public' || access === 'app' || !app) return { user: null, refusal: null };
+  const { config } = app;
+  if (access === 'read') {
+    if (!config.auth) return { user: null, refusal: null };
+    const user = authenticate(headers, config);
+    return user ? { user, refusal: null } : { user: null, refusal: errorResponse('unauthenticated', 'sign in first') };
+  }
+  if (!config.auth) {
+    return {
+      user: null,
+      refusal: errorResponse('not_configured', 'no users are configured (auth in the configuration file)'),
+    };
+  }
+  const user = authenticate(headers, config);
+  // Anonymous read access lets people watch; anything more needs a real sign-in.
+  if (!user || (user.via === 'anonymous' && access !== 'viewer')) {
+    return { user: null, refusal: errorResponse('unauthenticated', 'sign in first') };
+  }
+  return { user, refusal: null };
+}
+
+const writes = (request: Request) => request.method !== 'GET' && request.method !== 'HEAD';
+
+async function readBody(
+  request: Request,
+  maxBytes: number,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  const tooLarge = () => errorResponse('payload_too_large', `the body is larger than ${maxBytes} bytes`);
+  if (declared > maxBytes) return { ok: false, response: tooLarge() };
+  let text: string;
+  try {
+    text = await request.text();
+  } catch {
+    return { ok: false, response: errorResponse('invalid', 'the body could not be read') };
+  }
+  if (Buffer.byteLength(text) > maxBytes) return { ok: false, response: tooLarge() };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, response: errorResponse('invalid', 'the body must be JSON') };
+  }
+}
+
+function toResponse<T>(handled: Handled<T>, spec: { name: string; response?: z.ZodType }): Response {
+  if (handled instanceof Response) return handled;
+  if (!handled.ok) return errorResponse(handled.error.code, handled.error.message);
+  if (spec.response && serverEnv().WARROOM_CHECK_RESPONSES) {
+    const checked = spec.response.safeParse(handled.value);
+    if (!checked.success)
+      throw new Error(`${spec.name}: the response breaks its contract: ${issues(checked.error, 'response')}`);
+  }
+  return Response.json(handled.value, { headers: { 'cache-control': 'no-store' } });
+}
+
+export function route<P = undefined, Q = undefined, B = undefined, T = unknown, A extends Access = Access>(
+  spec: RouteSpec<P, Q, B> & { access: A },
+  handler: (ctx: RouteContext<P, Q, B, A>) => Promise<Handled<T>> | Handled<T>,
+): (request: Request, context?: NextContext) => Promise<Response> {
+  return async (request, context) => {
+    let app: App | null = null;
+    if (spec.access !== 'public') {
+      const found = appOrFailure();
+      if (!found.app) return found.failure;
+      app = found.app;
+    }
+    const { user, refusal } = checkAccess(app, spec.access, request.headers);
+    if (refusal) return refusal;
+    // Cookies ride along on cross-site requests; tokens do not, so only they may skip this.
+    if (writes(request) && user?.via !== 'token' && !isSameOrigin(request.headers, request.url)) {
+      return errorResponse('forbidden', 'cross-site request refused');
+    }
+    if (
+      user &&
+      spec.access !== 'read' &&
+      spec.access !== 'public' &&
+      spec.access !== 'app' &&
+      !hasRole(user, spec.access)
+    ) {
+      return errorResponse('forbidden', `${spec.name} needs the ${spec.access} role; ${user.name} is a ${user.role}`);
+    }
+    let params: unknown = undefined;
+    if (spec.params) {
+      const parsed = spec.params.safeParse((await context?.params) ?? {});
+      // A path that names nothing is not found, whatever is wrong with it.
+      if (!parsed.success) return errorResponse('not_found', issues(parsed.error, 'path'));
+      params = parsed.data;
+    }
+    let query: unknown = undefined;
+    if (spec.query) {
+      const parsed = spec.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+      if (!parsed.success) return errorResponse('invalid', issues(parsed.error, 'query'));
+      query = parsed.data;
+    }
+    let body: unknown = undefined;
+    if (spec.body) {
+      const read = await readBody(request, spec.maxBodyBytes ?? defaultMaxBodyBytes);
+      if (!read.ok) return read.response;
+      const parsed = spec.body.safeParse(read.value);
+      if (!parsed.success) return errorResponse('invalid', issues(parsed.error, 'body'));
+      body = parsed.data;
+    }
+    try {
+      const handled = await handler({ app, user, params, query, body, request } as RouteContext<P, Q, B, A>);
+      return toResponse(handled, spec);
+    } catch (err) {
+      console.error(`${spec.name}: ${(err as Error).stack ?? String(err)}`);
+      return errorResponse('unavailable', `${spec.name} failed: ${(err as Error).message}`);
+    }
+  };
+}
