@@ -247,7 +247,10 @@ describe('golden snapshots', () => {
   it.each(Object.keys(scenarioObservations) as Array<keyof typeof scenarioObservations>)('%s', (name) => {
     const file = path.join(import.meta.dirname, '__golden__', `${name}.json`);
     const actual = `${JSON.stringify(analyze(scenarioObservations[name]), null, 2)}\n`;
-    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
+    // A golden file is written only on request: a missing one fails (it would otherwise pass by
+    // writing whatever the code produces today).
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
+    expect(existsSync(file), `${file} is missing: run UPDATE_GOLDEN=1 npm run test:unit and review it`).toBe(true);
     expect(actual).toBe(readFileSync(file, 'utf8'));
   });
 });
