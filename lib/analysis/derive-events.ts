@@ -1,4 +1,5 @@
-import type { Snapshot, SourceName } from '../contracts/snapshot';
+import { isSloBreached as breached, type Snapshot, type SourceName } from '../contracts/snapshot';
+import type { TimelineEvent } from '../contracts/timeline';
 
 /**
  * What changed between two consecutive snapshots, as timeline events: the bottleneck appearing,
@@ -6,27 +7,7 @@ import type { Snapshot, SourceName } from '../contracts/snapshot';
  * falling back under half of it; a source going down or coming back; worker counts changing (in
  * Nomad, whoever did it). Pure: the recorder stores what this returns.
  */
-export type TimelineEventKind =
-  | 'bottleneck-appeared'
-  | 'bottleneck-moved'
-  | 'bottleneck-cleared'
-  | 'slo-breach-began'
-  | 'slo-breach-ended'
-  | 'queue-above-threshold'
-  | 'queue-below-threshold'
-  | 'source-down'
-  | 'source-up'
-  | 'workers-changed';
 
-export interface TimelineEvent {
-  at: string;
-  kind: TimelineEventKind;
-  stageId: string | null;
-  message: string;
-}
-
-/** The end-to-end quantile is over the SLO. */
-export const breached = (s: Pick<Snapshot, 'endToEnd'>) => s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;
 const label = (s: Snapshot, id: string) => s.stages.find((st) => st.id === id)?.label ?? id;
 
 /**

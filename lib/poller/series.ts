@@ -1,6 +1,7 @@
 import type { StageSpec } from '../analysis/types';
 import type { WarroomConfig } from '../config/schema';
 import type { PrometheusClient } from '../sources/prometheus/client';
+import type { SeriesLine, StageSeries } from '../contracts/series';
 import { latencyQuery } from './latency-queries';
 
 /**
@@ -9,19 +10,6 @@ import { latencyQuery } from './latency-queries';
  * replayed moment asks for the 15 minutes up to it (`at`): fetched once per stage and moment
  * (rounded to the 15 s step) and kept, since the past does not change.
  */
-export interface SeriesLine {
-  key: string;
-  label: string;
-  unit: 'ms' | 'messages' | 'count' | 'pct';
-  points: Array<{ t: number; value: number | null }>;
-}
-
-export interface StageSeries {
-  stageId: string;
-  fetchedAt: string | null;
-  error?: string;
-  lines: SeriesLine[];
-}
 
 export const seriesRangeSec = 15 * 60;
 export const seriesStepSec = 15;

@@ -163,8 +163,8 @@ export function route<P = undefined, Q = undefined, B = undefined, T = unknown, 
     let params: unknown = undefined;
     if (spec.params) {
       const parsed = spec.params.safeParse((await context?.params) ?? {});
-      // A path that names nothing is not found, whatever is wrong with it.
-      if (!parsed.success) return errorResponse('not_found', issues(parsed.error, 'path'));
+      // A path that names nothing is not found, whatever is wrong with it; the messages name the segment.
+      if (!parsed.success) return errorResponse('not_found', parsed.error.issues.map((i) => i.message).join('; '));
       params = parsed.data;
     }
     let query: unknown = undefined;

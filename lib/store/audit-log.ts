@@ -1,26 +1,7 @@
+import type { AuditOutcome, AuditRow } from '../contracts/audit';
 import type { Db } from './db';
 
 /** The audit log: one row per action, pending before the source is called, completed after. */
-export type AuditOutcome = 'pending' | 'succeeded' | 'failed' | 'refused';
-
-export interface AuditRow {
-  id: number;
-  createdAt: string;
-  completedAt: string | null;
-  actor: string;
-  actorRole: string;
-  action: string;
-  job: string;
-  group: string;
-  from: number | null;
-  to: number;
-  reason: string;
-  outcome: AuditOutcome;
-  cooldownOverride: boolean;
-  evalId: string | null;
-  error: string | null;
-  idempotencyKey: string;
-}
 
 const columns = `id, created_at, completed_at, actor, actor_role, action, target_job, target_group, from_count, to_count, reason, outcome, cooldown_override, nomad_eval_id, error, idempotency_key`;
 
