@@ -142,9 +142,15 @@ async function readGroup(deps: ScaleDeps, job: string, group: string): Promise<A
   });
 }
 
-async function factsFor(deps: ScaleDeps, job: string, group: string, state: GroupState | null): Promise<ScaleFacts> {
+async function factsFor(
+  deps: ScaleDeps,
+  job: string,
+  group: string,
+  state: GroupState | null,
+): Promise<ScaleFacts & { last: AuditRow | null }> {
   const last = await deps.audit.lastSucceeded(job, group);
   return {
+    last,
     target: findTarget(deps.config, job, group),
     largeChangeFactor: deps.config.actions.scale.largeChangeFactor,
     group: state,
@@ -171,7 +177,7 @@ export async function previewScale(
   const group = read.value;
   const facts = await factsFor(deps, input.job, input.group, group);
   const verdict = checkScale(facts, { ...input, role: user.role });
-  const last = await deps.audit.lastSucceeded(input.job, input.group);
+  const { last } = facts;
   const q = deps.queueFor?.(input.job, input.group) ?? null;
   let projection: ScalePreview['projection'] = null;
   if (q) {
@@ -275,7 +281,7 @@ export async function executeScale(
   }
   const current = read.value;
   // The same facts as the preview's, the cooldown included (this request's own row is pending).
-  const verdict = checkScale({ ...(await factsFor(deps, input.job, input.group, current)) }, request);
+  const verdict = checkScale(await factsFor(deps, input.job, input.group, current), request);
   if (verdict.blocked) return refuse(verdict.blocked.code, verdict.blocked.message, current.count);
   if (verdict.largeChange && input.confirm !== input.group) {
     return refuse(
