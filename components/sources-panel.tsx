@@ -3,32 +3,14 @@ import { Panel } from './panel';
 
 const sourceLabels = { rabbitmq: 'RabbitMQ', prometheus: 'Prometheus', nomad: 'Nomad' } as const;
 
-/** Where each source is and whether credentials are set (never the credentials), or why there is no configuration. */
+/** Where each source is (for signed-in viewers) and whether credentials are set, never the credentials. */
 export function SourcesPanel({ view: state }: { view: SourcesView }) {
-  if (state.status === 'missing') {
-    return (
-      <Panel title="Sources" testId="sources-panel">
-        <p className="text-sm text-warn" data-testid="config-missing">
-          No configuration: set WARROOM_CONFIG to a YAML file describing the pipeline and its sources (see README).
-        </p>
-      </Panel>
-    );
-  }
-  if (state.status === 'invalid') {
-    return (
-      <Panel title="Sources" testId="sources-panel">
-        <p className="text-sm text-crit" data-testid="config-invalid">
-          The configuration could not be loaded: {state.error}
-        </p>
-      </Panel>
-    );
-  }
   const { sources } = state;
   return (
     <Panel
       title="Configured sources"
       testId="sources-panel"
-      aside={<span className="text-xs text-muted">{state.file}</span>}
+      aside={state.file && <span className="text-xs text-muted">{state.file}</span>}
     >
       <ul className="grid gap-3 sm:grid-cols-3">
         {sources.map((s) => (
@@ -41,9 +23,13 @@ export function SourcesPanel({ view: state }: { view: SourcesView }) {
             <div className="font-medium">{sourceLabels[s.kind]}</div>
             {s.configured ? (
               <>
-                <div className="mt-1 break-all font-mono text-xs text-ink" data-testid={`source-${s.kind}-url`}>
-                  {s.url}
-                </div>
+                {s.url ? (
+                  <div className="mt-1 break-all font-mono text-xs text-ink" data-testid={`source-${s.kind}-url`}>
+                    {s.url}
+                  </div>
+                ) : (
+                  <div className="mt-1 text-xs text-muted">sign in to see where</div>
+                )}
                 <div className="mt-1 text-xs text-muted">
                   {s.authenticated ? 'credentials set' : 'no credentials'}
                   {s.detail ? ` · ${s.detail}` : ''}

@@ -28,7 +28,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <AppHeader {...page} />
       {page.app ? (
         <Suspense fallback={<PanelSkeleton title="Audit log" />}>
-          <AuditTable view={auditView(page.app, filter)} filter={filter} />
+          <AuditTable view={auditView(page.app, filter, page.audience)} filter={filter} />
         </Suspense>
       ) : (
         <Panel title="Audit log">

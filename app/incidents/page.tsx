@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function IncidentsPage() {
   const page = await readablePage('/incidents');
-  const view = page.app ? await incidentsView(page.app) : { ok: false as const, message: page.problem };
+  const view = page.app ? await incidentsView(page.app, page.audience) : { ok: false as const, message: page.problem };
   return (
     <main className="mx-auto max-w-7xl space-y-4 p-6">
       <AppHeader {...page} />

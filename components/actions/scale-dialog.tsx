@@ -5,6 +5,7 @@ import { useUiStore } from '../live/ui-store';
 import { sendJson } from '../live/api-client';
 import type { ScaleOutcome, ScalePreview } from '@/lib/contracts/scale';
 import type { Viewer } from '@/lib/contracts/viewer';
+import { randomKey } from '@/lib/format/random-key';
 
 /**
  * Scale a worker group: the button (disabled, with the reason, when the role forbids it), then a
@@ -72,7 +73,7 @@ export function ScaleDialog({
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: true; value: ScaleOutcome } | { ok: false; message: string } | null>(null);
   // One key per dialog: a double click or a retry of the same request scales once.
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, setIdempotencyKey] = useState(() => randomKey());
 
   useEffect(() => {
     let cancelled = false;
@@ -148,7 +149,7 @@ export function ScaleDialog({
                 className="rounded border border-edge px-3 py-1 hover:bg-edge"
                 data-testid="scale-undo"
                 onClick={() => {
-                  const key = crypto.randomUUID();
+                  const key = randomKey();
                   setIdempotencyKey(key);
                   void execute(result.value.from, `undo of audit #${result.value.auditId}`, key);
                 }}

@@ -69,6 +69,7 @@ async function setUp(c: Case) {
   const target = { job, group: 'workers', ...c.limits };
   const config = parseConfig(
     JSON.stringify({
+      auth: { sessionSecret: 's'.repeat(32), anonymousRead: true },
       actions: { scale: { largeChangeFactor: c.factor, targets: c.configured ? [target] : [] } },
       pipeline: { name: 'p', endToEnd: { latency: { p90: 'x' }, sloMs: 3000 }, stages: [{ id: 'a', kind: 'service' }] },
       sources: {},

@@ -6,12 +6,20 @@ import { createSessionValue, readSessionValue } from './session';
 describe('passwords and tokens', () => {
   it('verifies the right password only, for both hash functions', async () => {
     for (const hash of [await hashPassword('correct horse'), hashPasswordSync('correct horse')]) {
-      expect(hash).toMatch(/^scrypt\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
+      expect(hash).toMatch(/^scrypt\$ln=16,r=8,p=1\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
       expect(hash).not.toContain('correct horse');
       expect(await verifyPassword('correct horse', hash)).toBe(true);
       expect(await verifyPassword('correct horsf', hash)).toBe(false);
     }
     expect(await verifyPassword('x', 'plain-text')).toBe(false);
+    // A cost that would take the process down is refused, not attempted.
+    expect(await verifyPassword('x', 'scrypt$ln=30,r=8,p=1$AAAA$AAAA')).toBe(false);
+  });
+  it('still verifies hashes written before the cost was raised (no parameters: 2^14)', async () => {
+    const legacy = (await import('node:crypto')).scryptSync('old secret', Buffer.from('salt-salt-salt-1'), 32);
+    const stored = `scrypt$${Buffer.from('salt-salt-salt-1').toString('base64url')}$${legacy.toString('base64url')}`;
+    expect(await verifyPassword('old secret', stored)).toBe(true);
+    expect(await verifyPassword('old secreT', stored)).toBe(false);
   });
 
   it('verifies API tokens by their SHA-256', () => {
@@ -64,5 +72,7 @@ describe('roles and requests', () => {
   it('reads one cookie among several', () => {
     expect(readCookie('a=1; warroom_session=x.y%3D; b=2', 'warroom_session')).toBe('x.y=');
     expect(readCookie(null, 'a')).toBeUndefined();
+    expect(readCookie('warroom_session=%E0%A4%A', 'warroom_session')).toBeUndefined();
+    expect(readCookie('warroom_session=%', 'warroom_session')).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, interpolateEnv, loadConfigFile, parseConfig } from './load-config';
 
 const valid = `
+auth: {sessionSecret: '0123456789abcdef0123456789abcdef', anonymousRead: true}
 pipeline:
   name: kyc
   endToEnd: { latency: { histogram: api_seconds }, sloMs: 3000 }
@@ -24,8 +25,9 @@ sources:
     token: \${NOMAD_TOKEN}
 `;
 
+const auth = "auth: {sessionSecret: '0123456789abcdef0123456789abcdef', anonymousRead: true}\n";
 const minimal =
-  'pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}';
+  auth + 'pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}';
 
 describe('parseConfig', () => {
   it('loads a valid file, filling secrets from the environment and defaults', () => {
@@ -37,33 +39,39 @@ describe('parseConfig', () => {
   it.each([
     ['broken: [yaml', {}, /w\.yaml: not valid YAML at line 1/],
     [valid, { NOMAD_TOKEN: 't' }, /w\.yaml: sources\.rabbitmq\.password: environment variable RABBIT_PW is not set/],
-    ['pipeline: {}\nsources: {}', {}, /w\.yaml: pipeline\.name: /],
+    [`${auth}pipeline: {}\nsources: {}`, {}, /w\.yaml: pipeline\.name: /],
+    [minimal.replace(auth, '') + '\nsources: {}', {}, /w\.yaml: auth: required: who may read and act/],
+    [
+      minimal.replace('anonymousRead: true', 'anonymousRead: false') + '\nsources: {}',
+      {},
+      /w\.yaml: auth\.users: nobody could read/,
+    ],
     [`${minimal}\nsources: {prometheus: {url: "not a url"}}`, {}, /w\.yaml: sources\.prometheus\.url: /],
     [`${minimal}\nsources: {prometheus: {url: "ftp://x"}}`, {}, /sources\.prometheus\.url/],
     [`${minimal}\nsources: {kafka: {}}`, {}, /w\.yaml: sources: Unrecognized key: "kafka"/],
     [minimal, {}, /w\.yaml: sources: /],
     [
-      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: q, kind: queue}]}\nsources: {}`,
+      `${auth}pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: q, kind: queue}]}\nsources: {}`,
       {},
       /pipeline\.stages\.0\.queue: a queue stage needs queue\.name/,
     ],
     [
-      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: a, kind: service}, {id: a, kind: store}]}\nsources: {}`,
+      `${auth}pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: a, kind: service}, {id: a, kind: store}]}\nsources: {}`,
       {},
       /pipeline\.stages\.1\.id: duplicate stage id "a"/,
     ],
     [
-      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: w, kind: workers, consumesFrom: nope}]}\nsources: {}`,
+      `${auth}pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: w, kind: workers, consumesFrom: nope}]}\nsources: {}`,
       {},
       /pipeline\.stages\.0\.consumesFrom: "nope" is not a queue stage/,
     ],
     [
-      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: -1}, stages: [{id: a, kind: service}]}\nsources: {}`,
+      `${auth}pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: -1}, stages: [{id: a, kind: service}]}\nsources: {}`,
       {},
       /pipeline\.endToEnd\.sloMs/,
     ],
     [
-      `pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: "Bad Id", kind: service}]}\nsources: {}`,
+      `${auth}pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: "Bad Id", kind: service}]}\nsources: {}`,
       {},
       /pipeline\.stages\.0\.id: lower-case letters/,
     ],

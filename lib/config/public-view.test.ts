@@ -5,7 +5,8 @@ import { publicSources, stripCredentials } from './public-view';
 describe('publicSources', () => {
   it('never carries a password, token or credential inside a URL', () => {
     const config = parseConfig(
-      `pipeline: {name: p, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}
+      `auth: {sessionSecret: '0123456789abcdef0123456789abcdef', anonymousRead: true}
+pipeline: {name: p, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}
 sources:
   rabbitmq: {managementUrl: "http://admin:hunter2@10.0.0.1:15672/", amqpUrl: "amqp://u:amqp-secret@10.0.0.1", password: rabbit-secret}
   prometheus: {url: "http://p:prom-secret@10.0.0.2:9090", bearerToken: bearer-secret}
@@ -35,7 +36,8 @@ sources:
 
   it('marks sources the file leaves out as not configured', () => {
     const config = parseConfig(
-      'pipeline: {name: p, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}\nsources: {}',
+      "auth: {sessionSecret: '0123456789abcdef0123456789abcdef', anonymousRead: true}\n" +
+        'pipeline: {name: p, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}\nsources: {}',
       'c.yaml',
       {},
     );

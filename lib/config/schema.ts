@@ -91,7 +91,10 @@ export const UserSchema = z
     /** `scrypt$salt$hash` (see `npm run hash-password`); never the password itself. */
     passwordHash: z
       .string()
-      .regex(/^scrypt\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/, 'a scrypt hash made by npm run hash-password')
+      .regex(
+        /^scrypt\$(ln=\d{1,2},r=\d{1,2},p=\d{1,2}\$)?[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/,
+        'a scrypt hash made by npm run hash-password',
+      )
       .optional(),
     /** `sha256$hex` of an API token, for scripts (Authorization: Bearer <token>). */
     tokenHash: z
@@ -101,13 +104,30 @@ export const UserSchema = z
   })
   .refine((u) => u.passwordHash || u.tokenHash, { message: 'a user needs passwordHash or tokenHash' });
 
-export const AuthSchema = z.strictObject({
-  /** Signs session cookies; at least 32 characters. */
-  sessionSecret: z.string().min(32, 'at least 32 characters'),
-  /** Let anyone read the dashboard without signing in (as a viewer). */
-  anonymousRead: z.boolean().default(false),
-  users: z.array(UserSchema).default([]),
-});
+/**
+ * Who may read and act. Required: reads are open only when `anonymousRead` says so, never because
+ * something is missing (fail closed).
+ */
+export const AuthSchema = z
+  .strictObject(
+    {
+      /** Signs session cookies; at least 32 characters. */
+      sessionSecret: z.string().min(32, 'at least 32 characters'),
+      /** Let anyone read the dashboard without signing in (as a viewer, seeing the public view). */
+      anonymousRead: z.boolean().default(false),
+      users: z.array(UserSchema).default([]),
+    },
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'required: who may read and act (users, or anonymousRead: true with a sessionSecret); see README'
+          : undefined,
+    },
+  )
+  .refine((a) => a.users.length > 0 || a.anonymousRead, {
+    path: ['users'],
+    message: 'nobody could read the dashboard: add users, or set anonymousRead: true',
+  });
 
 export const ScaleTargetSchema = z.strictObject({
   job: z.string().min(1),
@@ -135,7 +155,7 @@ export const HistorySchema = z.strictObject({
 });
 
 export const ConfigSchema = z.strictObject({
-  auth: AuthSchema.optional(),
+  auth: AuthSchema,
   history: HistorySchema.default({ snapshotEveryMs: 5000, retentionHours: 168 }),
   actions: ActionsSchema.default({ scale: { targets: [], largeChangeFactor: 2 } }),
   pipeline: z

@@ -42,6 +42,7 @@ import {
   UnmonitoredQueue,
 } from './snapshot';
 import { parseAt } from './time';
+import { localPath } from './local-path';
 import { TimelineEntry, TimelineEvent, TimelineEventKind, timelineEventKinds } from './timeline';
 import { roles, Viewer } from './viewer';
 
@@ -1067,7 +1068,7 @@ describe('parseAt', () => {
     { raw: '2026-11-22T04:12:00.123-05:30', at: '2026-11-22T09:42:00.123Z' },
     { raw: ' 2026-11-22T09:40:00Z\n', at: '2026-11-22T09:40:00.000Z' },
     { raw: '2026-11-22T09:42:01Z', at: '2026-11-22T09:42:01.000Z' },
-    { raw: '0000-01-01T00:00:00.000Z', at: '0000-01-01T00:00:00.000Z' },
+    { raw: '1970-01-01T00:00:00.000Z', at: '1970-01-01T00:00:00.000Z' },
   ])('accepts $raw as $at', ({ raw, at }) => {
     expect(parseAt(raw, nowMs)).toEqual({ ok: true, at: new Date(at) });
   });
@@ -1088,11 +1089,18 @@ describe('parseAt', () => {
     { raw: '2026-11-22T09:60Z', message: '"2026-11-22T09:60Z" is not a valid time' },
     { raw: '2026-11-22T09:42:01.001Z', message: '2026-11-22T09:42:01.001Z is in the future' },
     { raw: '2026-11-22T11:43:00+02:00', message: '2026-11-22T09:43:00.000Z is in the future' },
+    { raw: '0000-01-01T00:00Z', message: '0000-01-01T00:00:00.000Z is before 1970: nothing was recorded then' },
+    { raw: '1969-12-31T23:59:59.999Z', message: '1969-12-31T23:59:59.999Z is before 1970: nothing was recorded then' },
   ])('refuses $raw: $message', ({ raw, message }) => {
     expect(parseAt(raw, nowMs)).toEqual({ ok: false, message });
   });
 
-  const past = fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date(nowMs), noInvalidDate: true });
+  const past = fc.date({ min: new Date('1970-01-01T00:00:00.000Z'), max: new Date(nowMs), noInvalidDate: true });
+  const ancient = fc.date({
+    min: new Date('0000-01-01T00:00:00.000Z'),
+    max: new Date('1969-12-31T23:59:59.999Z'),
+    noInvalidDate: true,
+  });
 
   it('accepts every Date#toISOString() of a time up to now, as that time, with Z or +00:00', () => {
     fc.assert(
@@ -1119,12 +1127,13 @@ describe('parseAt', () => {
     );
   });
 
-  it('never throws, and answers a time not ahead of now or one of its four sentences', () => {
+  it('never throws, and answers a time not ahead of now or one of its five sentences', () => {
     const sentences = {
       empty: /^at is empty: give a time such as 2026-11-22T09:42:00Z$/,
       notIso: /^"[^]{0,60}" is not an ISO 8601 time with a zone, such as 2026-11-22T09:42:00Z$/,
       invalid: /^"[^]{0,60}" is not a valid time$/,
       future: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z is in the future$/,
+      tooOld: /^(-\d{6}|\d{4})-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z is before 1970: nothing was recorded then$/,
     };
     const around = fc.date({
       min: new Date(nowMs - 86_400_000),
@@ -1133,7 +1142,7 @@ describe('parseAt', () => {
     });
     const nearIso = fc
       .tuple(
-        fc.oneof(past, around),
+        fc.oneof(past, around, ancient),
         fc.integer({ min: 0, max: 24 }),
         fc.constantFrom('Z', '+02:00', '-05:30', '+0200', 'z', ''),
       )
@@ -1166,7 +1175,7 @@ describe('parseAt', () => {
     );
     expect(seen.ok).toBeGreaterThan(10);
     // Every kind of refusal was exercised.
-    expect([...seen.refused].sort()).toEqual(['empty', 'future', 'invalid', 'notIso']);
+    expect([...seen.refused].sort()).toEqual(['empty', 'future', 'invalid', 'notIso', 'tooOld']);
   });
 });
 
@@ -1232,5 +1241,46 @@ describe('small contracts', () => {
     ).toEqual({ status: 'ok', startedAt: 't', uptimeSec: 1, config: 'missing', pipeline: null });
     expect(TimelineEventKind.options).toEqual([...timelineEventKinds]);
     expect(AuditList.safeParse({ entries: [] }).success).toBe(true);
+  });
+});
+
+describe('localPath', () => {
+  it.each([
+    ['/incidents/4?at=2026-11-22T09:42:00Z', '/incidents/4?at=2026-11-22T09:42:00Z'],
+    ['/', '/'],
+    ['/audit#top', '/audit#top'],
+    [null, '/'],
+    ['', '/'],
+    ['https://evil.example/', '/'],
+    ['//evil.example', '/'],
+    ['/\\evil.example', '/'],
+    ['/\\/evil.example', '/'],
+    ['/\t/evil.example', '/'],
+    ['/\n/evil.example', '/'],
+    ['javascript:alert(1)', '/'],
+    ['evil.example', '/'],
+  ])('%j -> %j', (raw, expected) => {
+    expect(localPath(raw)).toBe(expected);
+  });
+
+  it('only ever answers a path that stays on this origin, whatever it is given', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.string().map((s) => `/${s}`),
+          fc.constantFrom('/\\', '//', '/%5C', '/%2F%2F', '/\t/', '/.//'),
+        ),
+        (raw) => {
+          const out = localPath(raw);
+          expect(out.startsWith('/')).toBe(true);
+          expect(new URL(out, 'http://warroom.invalid').origin).toBe('http://warroom.invalid');
+          // What a browser would do with it: the same origin too.
+          expect(new URL(out.replace(/\\/g, '/'), 'http://warroom.invalid').origin).toBe('http://warroom.invalid');
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -42,3 +42,6 @@ export const statusFor: Record<ErrorCode, number> = {
   store_unavailable: 503,
   unavailable: 503,
 };
+
+/** What any caller is told while the configuration does not load; the server log says why. */
+export const notConfiguredMessage = 'warroom is not configured: the configuration did not load (see the server log)';

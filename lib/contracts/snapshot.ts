@@ -122,6 +122,22 @@ export const Snapshot = z.object({
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
+/**
+ * The public view of a snapshot, for anonymous viewers: the pipeline's numbers, without what the
+ * sources said when they failed (their errors describe the server's insides).
+ */
+export function publicSnapshot<S extends Snapshot>(s: S): S {
+  const strip = (state: SourceState): SourceState => ({ status: state.status, lastOkAt: state.lastOkAt });
+  return {
+    ...s,
+    sources: {
+      rabbitmq: strip(s.sources.rabbitmq),
+      prometheus: strip(s.sources.prometheus),
+      nomad: strip(s.sources.nomad),
+    },
+  };
+}
+
 /** The end-to-end quantile is over the SLO (an unknown latency is not a breach). */
 export function isSloBreached(s: Pick<Snapshot, 'endToEnd'>): boolean {
   return s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;

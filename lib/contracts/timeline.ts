@@ -53,3 +53,13 @@ export const TimelinePage = z.object({
   events: z.array(TimelineEntry),
 });
 export type TimelinePage = z.infer<typeof TimelinePage>;
+
+/**
+ * The public view of a timeline line, for anonymous viewers: a source going down is named without
+ * what it answered (`rabbitmq down: <error>` becomes `rabbitmq down`).
+ */
+export function publicEntry(entry: TimelineEntry): TimelineEntry {
+  if (entry.kind !== 'source-down') return entry;
+  const cut = entry.message.indexOf(': ');
+  return cut < 0 ? entry : { ...entry, message: `${entry.message.slice(0, cut)}.` };
+}

@@ -23,10 +23,8 @@ export interface PublicSource {
   detail: string | null;
 }
 
-export type SourcesView =
-  | { status: 'loaded'; file: string; sources: PublicSource[] }
-  | { status: 'missing' }
-  | { status: 'invalid'; error: string };
+/** `file` and each source's `url` are null for the public view (anonymous viewers). */
+export type SourcesView = { file: string | null; sources: PublicSource[] };
 
 export type AuditView = { ok: true; rows: AuditRow[] } | { ok: false; message: string };
 

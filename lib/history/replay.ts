@@ -17,25 +17,25 @@ export async function replayAt(
 ): Promise<Replay> {
   const parsed = parseAt(raw);
   if (!parsed.ok) return { ok: false, code: 'invalid', message: parsed.message };
-  let store: History;
   try {
-    store = await openHistory();
+    const store = await openHistory();
+    const found = await store.snapshotAt(pipeline, parsed.at);
+    if (!found) {
+      const range = await store.range(pipeline);
+      return {
+        ok: false,
+        code: 'not_found',
+        message: range.oldest
+          ? `no history before ${range.oldest} (retained: ${range.oldest} to ${range.newest})`
+          : 'no history has been recorded yet',
+      };
+    }
+    return {
+      ok: true,
+      snapshot: { ...found.snapshot, replay: { at: parsed.at.toISOString(), storedAt: found.storedAt } },
+    };
   } catch (err) {
+    // A store that fails while answering is as unavailable as one that does not open.
     return { ok: false, code: 'store_unavailable', message: `history unavailable: ${(err as Error).message}` };
   }
-  const found = await store.snapshotAt(pipeline, parsed.at);
-  if (!found) {
-    const range = await store.range(pipeline);
-    return {
-      ok: false,
-      code: 'not_found',
-      message: range.oldest
-        ? `no history before ${range.oldest} (retained: ${range.oldest} to ${range.newest})`
-        : 'no history has been recorded yet',
-    };
-  }
-  return {
-    ok: true,
-    snapshot: { ...found.snapshot, replay: { at: parsed.at.toISOString(), storedAt: found.storedAt } },
-  };
 }

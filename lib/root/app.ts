@@ -4,7 +4,11 @@ import path from 'node:path';
 import { queueForGroup } from '../analysis/queue-for-group';
 import type { Change } from '../contracts/change';
 import { rawEnv, serverEnv } from '../env';
+import { HashSlots } from '../auth/hash-slots';
+import { SignInLimiter } from '../auth/sign-in-limiter';
 import { ConfigError, loadConfigFile } from '../config/load-config';
+import { configSecrets } from '../config/secrets';
+import { redactorFor, urlSecrets } from '../format/redact';
 import type { WarroomConfig } from '../config/schema';
 import { HistoryRecorder } from '../history/recorder';
 import { replayAt, type Replay } from '../history/replay';
@@ -43,6 +47,10 @@ export interface App {
   scaleDeps(): Promise<ScaleDeps | null>;
   incidentDeps(): Promise<IncidentDeps>;
   replayAt(raw: string | null): Promise<Replay>;
+  /** Takes every configured secret (and the database URL's password) out of a text. */
+  redact(text: string): string;
+  /** Failed sign-ins by name and address, and the few password hashes allowed to run at once. */
+  readonly signIns: { limiter: SignInLimiter; slots: HashSlots };
 }
 
 export type AppState =
@@ -85,8 +93,29 @@ export function getApp(): AppState {
   return { status: 'ready', app: g[key] };
 }
 
+const consoleKey = Symbol.for('warroom.console-redacted');
+
+/**
+ * Every log line of the process goes through the redactor, whoever writes it (our code, Next.js,
+ * a library): a secret inside an error's message or stack never reaches the log.
+ */
+function redactConsole(redact: (text: string) => string): void {
+  const g = globalThis as typeof globalThis & { [consoleKey]?: boolean };
+  if (g[consoleKey]) return;
+  g[consoleKey] = true;
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const write = console[level].bind(console);
+    console[level] = (...args: unknown[]) =>
+      write(
+        ...args.map((a) => (typeof a === 'string' ? redact(a) : a instanceof Error ? redact(a.stack ?? a.message) : a)),
+      );
+  }
+}
+
 function buildApp(configFile: string, config: WarroomConfig): App {
   const env = serverEnv();
+  const redact = redactorFor([...configSecrets(config), ...urlSecrets(env.DATABASE_URL)]);
+  redactConsole(redact);
   const pipeline = config.pipeline.name;
   const changes = new ChangeBus();
   const poller = new Poller(config);
@@ -109,7 +138,7 @@ function buildApp(configFile: string, config: WarroomConfig): App {
     return {
       pipeline,
       retentionHours: config.history.retentionHours,
-      users: (config.auth?.users ?? []).map((u) => u.name),
+      users: config.auth.users.map((u) => u.name),
       incidents: s.incidents,
       history: s.history,
       audit: s.audit,
@@ -141,6 +170,8 @@ function buildApp(configFile: string, config: WarroomConfig): App {
     scaleDeps,
     incidentDeps,
     replayAt: async (raw) => replayAt(() => stores().then((s) => s.history), pipeline, raw),
+    redact,
+    signIns: { limiter: new SignInLimiter(), slots: new HashSlots() },
   };
   startRecording(app);
   return app;

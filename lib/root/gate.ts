@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { authenticate, hasRole, isSameOrigin, type User } from '../auth/authenticate';
 import type { Role } from '../contracts/viewer';
-import { statusFor, type ErrorCode } from '../contracts/errors';
+import { notConfiguredMessage, statusFor, type ErrorCode } from '../contracts/errors';
 import type { ActionResult } from '../contracts/result';
 import { serverEnv } from '../env';
 import { getApp, type App } from './app';
@@ -18,10 +18,10 @@ import { getApp, type App } from './app';
  * Access:
  * - 'public': anyone, no application needed (health, metrics, sign-out);
  * - 'app': anyone, with the application (sign-in);
- * - 'read': the live views' rule: anyone while no users are configured, otherwise a signed-in
- *   user, a token, or an anonymous viewer when the configuration allows one;
- * - a role: users must be configured; a signed-in user or token with at least that role
- *   (anonymous viewers only where the role is 'viewer').
+ * - 'read': a signed-in user, a token, or an anonymous viewer when `auth.anonymousRead` allows one
+ *   (who sees the public view: no internal error messages);
+ * - a role: a signed-in user or token with at least that role (anonymous viewers only where the
+ *   role is 'viewer').
  */
 export type Access = 'public' | 'app' | 'read' | Role;
 
@@ -67,37 +67,43 @@ const issues = (error: z.ZodError, where: string) =>
 function appOrFailure(): { app: App; failure: null } | { app: null; failure: Response } {
   const state = getApp();
   if (state.status === 'ready') return { app: state.app, failure: null };
-  return { app: null, failure: errorResponse('not_configured', state.error) };
+  return { app: null, failure: errorResponse('not_configured', notConfiguredMessage) };
 }
 
 /**
- * Who is asking, and whether they may: null when allowed (with the user, if any), or the
- * response that refuses them.
+ * Who is asking, and whether they may: the user (null for 'public' and 'app' routes, which do not
+ * ask), or the response that refuses them. Fail closed: reads are open only to signed-in users,
+ * tokens, and anonymous viewers where `auth.anonymousRead` says so; anonymous viewers never get
+ * more than 'viewer'.
  */
 export function checkAccess(
   app: App | null,
   access: Access,
   headers: Headers,
 ): { user: User | null; refusal: Response | null } {
-  if (access === 'public' || access === 'app' || !app) return { user: null, refusal: null };
-  const { config } = app;
-  if (access === 'read') {
-    if (!config.auth) return { user: null, refusal: null };
-    const user = authenticate(headers, config);
-    return user ? { user, refusal: null } : { user: null, refusal: errorResponse('unauthenticated', 'sign in first') };
-  }
-  if (!config.auth) {
-    return {
-      user: null,
-      refusal: errorResponse('not_configured', 'no users are configured (auth in the configuration file)'),
-    };
-  }
-  const user = authenticate(headers, config);
-  // Anonymous read access lets people watch; anything more needs a real sign-in.
-  if (!user || (user.via === 'anonymous' && access !== 'viewer')) {
+  if (access === 'public' || access === 'app') return { user: null, refusal: null };
+  if (!app) return { user: null, refusal: errorResponse('not_configured', notConfiguredMessage) };
+  const user = authenticate(headers, app.config);
+  const needed: Role = access === 'read' ? 'viewer' : access;
+  if (!user || (user.via === 'anonymous' && needed !== 'viewer')) {
     return { user: null, refusal: errorResponse('unauthenticated', 'sign in first') };
   }
   return { user, refusal: null };
+}
+
+/** Anonymous viewers (and callers nobody authenticated) get the public view of every answer. */
+export const seesPublicView = (user: User | null): boolean => !user || user.via === 'anonymous';
+
+/** Codes whose messages can describe the server's insides (stores, sources, configuration). */
+const internalCodes = new Set<ErrorCode>(['unavailable', 'store_unavailable', 'not_configured', 'upstream']);
+
+/**
+ * Anonymous viewers get the public view: an internal failure is named, never described. Everyone
+ * else gets the message with any secret taken out.
+ */
+function messageFor(code: ErrorCode, message: string, spec: { name: string }, user: User | null, app: App | null) {
+  if (internalCodes.has(code) && seesPublicView(user)) return `${spec.name} is unavailable right now`;
+  return app ? app.redact(message) : message;
 }
 
 const writes = (request: Request) => request.method !== 'GET' && request.method !== 'HEAD';
@@ -123,9 +129,17 @@ async function readBody(
   }
 }
 
-function toResponse<T>(handled: Handled<T>, spec: { name: string; response?: z.ZodType }): Response {
+function toResponse<T>(
+  handled: Handled<T>,
+  spec: { name: string; response?: z.ZodType },
+  user: User | null,
+  app: App | null,
+): Response {
   if (handled instanceof Response) return handled;
-  if (!handled.ok) return errorResponse(handled.error.code, handled.error.message);
+  if (!handled.ok) {
+    const { code, message } = handled.error;
+    return errorResponse(code, messageFor(code, message, spec, user, app));
+  }
   if (spec.response && serverEnv().WARROOM_CHECK_RESPONSES) {
     const checked = spec.response.safeParse(handled.value);
     if (!checked.success)
@@ -183,10 +197,13 @@ export function route<P = undefined, Q = undefined, B = undefined, T = unknown, 
     }
     try {
       const handled = await handler({ app, user, params, query, body, request } as RouteContext<P, Q, B, A>);
-      return toResponse(handled, spec);
+      return toResponse(handled, spec, user, app);
     } catch (err) {
       console.error(`${spec.name}: ${(err as Error).stack ?? String(err)}`);
-      return errorResponse('unavailable', `${spec.name} failed: ${(err as Error).message}`);
+      return errorResponse(
+        'unavailable',
+        messageFor('unavailable', `${spec.name} failed: ${(err as Error).message}`, spec, user, app),
+      );
     }
   };
 }

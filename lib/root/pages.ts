@@ -1,10 +1,14 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { configProblem } from '../config/config-state';
 import type { Health } from '../contracts/health';
+import { rawEnv, serverEnv } from '../env';
 import type { Viewer } from '../contracts/viewer';
 import { getApp, type App } from './app';
+import { notConfiguredMessage } from '../contracts/errors';
 import { checkAccess } from './gate';
+import { audienceOf, type Audience } from './views';
 
 /**
  * The pages' side of the request gate: the same read-access rule as the API (a page serves the
@@ -16,21 +20,27 @@ const startedAtMs = Date.now();
 export interface PageHeader {
   health: Health;
   viewer: Viewer | null;
-  /** Users are configured: the header offers incidents, the audit log and signing in. */
+  /** The configuration loaded: the header offers incidents, the audit log and signing in. */
   authConfigured: boolean;
 }
 
-export type PageContext = PageHeader & ({ app: App; problem: null } | { app: null; problem: string });
+export type PageContext = PageHeader & { audience: Audience } & (
+    { app: App; problem: null } | { app: null; problem: string }
+  );
 
-/** Liveness of the dashboard process itself, and whether its configuration loads. */
+/**
+ * Liveness of the dashboard process itself, and whether its configuration loads now (the same
+ * check the proxy makes before every request; the running app may hold an older, valid one).
+ */
 export function health(): Health {
   const state = getApp();
+  const problem = configProblem(serverEnv().WARROOM_CONFIG, rawEnv());
   return {
     status: 'ok',
     startedAt: new Date(startedAtMs).toISOString(),
     uptimeSec: Math.round((Date.now() - startedAtMs) / 1000),
-    config: state.status === 'ready' ? 'loaded' : state.status,
-    pipeline: state.status === 'ready' ? state.app.pipeline : null,
+    config: problem ? problem.kind : state.status === 'ready' ? 'loaded' : state.status,
+    pipeline: !problem && state.status === 'ready' ? state.app.pipeline : null,
   };
 }
 
@@ -40,7 +50,7 @@ export function health(): Health {
  */
 export async function readablePage(nextPath: string): Promise<PageContext> {
   const context = await publicPage();
-  if (context.app?.config.auth && !context.viewer) redirect(`/sign-in?next=${encodeURIComponent(nextPath)}`);
+  if (context.app && !context.viewer) redirect(`/sign-in?next=${encodeURIComponent(nextPath)}`);
   return context;
 }
 
@@ -49,12 +59,8 @@ export async function publicPage(): Promise<PageContext> {
   const state = getApp();
   const app = state.status === 'ready' ? state.app : null;
   const { user } = app ? checkAccess(app, 'read', await headers()) : { user: null };
-  const header: PageHeader = {
-    health: health(),
-    viewer: user ? { name: user.name, role: user.role, signedIn: user.via !== 'anonymous' } : null,
-    authConfigured: Boolean(app?.config.auth),
-  };
-  return app
-    ? { ...header, app, problem: null }
-    : { ...header, app: null, problem: state.status === 'ready' ? '' : state.error };
+  const viewer = user ? { name: user.name, role: user.role, signedIn: user.via !== 'anonymous' } : null;
+  const header = { health: health(), viewer, authConfigured: Boolean(app), audience: audienceOf(viewer) };
+  // Why the configuration did not load is for the server log, not for whoever opens the page.
+  return app ? { ...header, app, problem: null } : { ...header, app: null, problem: notConfiguredMessage };
 }

@@ -1,54 +1,79 @@
 import 'server-only';
 import { publicSources } from '../config/public-view';
 import type { AuditFilter } from '../contracts/audit';
+import { publicSnapshot } from '../contracts/snapshot';
+import { publicEntry } from '../contracts/timeline';
+import type { Viewer } from '../contracts/viewer';
 import type { AuditView, IncidentsView, IncidentView, LiveView, SourcesView } from '../contracts/views';
 import { loadIncident } from '../incidents/queries';
-import { getApp, type App } from './app';
+import type { App } from './app';
 
 /**
  * The data of each server-rendered panel, read through the composition root. Each returns the
  * panel's data or a sentence saying why there is none; none throws, so a dead store or source
- * blanks one panel, never the page.
+ * blanks one panel, never the page. Anonymous viewers get the public view: no source URLs, no
+ * configuration path, no source errors, and a failure named without its internal message; everyone
+ * else gets messages with every secret taken out.
  */
-const unavailable = (what: string, err: unknown) =>
-  `${what} unavailable: the store did not answer (${(err as Error).message}).`;
+export type Audience = 'full' | 'public';
 
-export async function liveView(app: App | null, problem: string | null, at: string | undefined): Promise<LiveView> {
+export const audienceOf = (viewer: Viewer | null): Audience => (viewer?.signedIn ? 'full' : 'public');
+
+const storeDown = (app: App, audience: Audience, what: string, err: unknown) =>
+  audience === 'public'
+    ? `${what} unavailable: the store did not answer.`
+    : `${what} unavailable: the store did not answer (${app.redact((err as Error).message)}).`;
+
+export async function liveView(
+  app: App | null,
+  problem: string | null,
+  at: string | undefined,
+  audience: Audience,
+): Promise<LiveView> {
   if (!app) return { kind: 'unavailable', message: problem ?? 'not configured' };
-  if (at === undefined) return { kind: 'live', snapshot: app.poller.snapshot() };
-  const replay = await app.replayAt(at).catch((err: Error) => ({ ok: false as const, message: err.message }));
-  return replay.ok ? { kind: 'replay', snapshot: replay.snapshot } : { kind: 'replay-error', message: replay.message };
+  const shown = <S extends Parameters<typeof publicSnapshot>[0]>(s: S): S =>
+    audience === 'public' ? publicSnapshot(s) : s;
+  if (at === undefined) return { kind: 'live', snapshot: shown(app.poller.snapshot()) };
+  const replay = await app.replayAt(at);
+  if (replay.ok) return { kind: 'replay', snapshot: shown(replay.snapshot) };
+  const message =
+    replay.code === 'store_unavailable' && audience === 'public' ? 'history unavailable right now' : replay.message;
+  return { kind: 'replay-error', message: app.redact(message) };
 }
 
-export function sourcesView(): SourcesView {
-  const state = getApp();
-  if (state.status === 'missing') return { status: 'missing' };
-  if (state.status === 'invalid') return { status: 'invalid', error: state.error };
-  return { status: 'loaded', file: state.app.configFile, sources: publicSources(state.app.config) };
+export function sourcesView(app: App, audience: Audience): SourcesView {
+  const sources = publicSources(app.config);
+  return audience === 'public'
+    ? { file: null, sources: sources.map((s) => ({ ...s, url: null })) }
+    : { file: app.configFile, sources };
 }
 
-export async function auditView(app: App, filter: AuditFilter): Promise<AuditView> {
+export async function auditView(app: App, filter: AuditFilter, audience: Audience): Promise<AuditView> {
   try {
     return { ok: true, rows: await (await app.stores()).audit.list(filter) };
   } catch (err) {
-    return { ok: false, message: `The store is unavailable: ${(err as Error).message}` };
+    return { ok: false, message: storeDown(app, audience, 'The audit log', err) };
   }
 }
 
-export async function incidentsView(app: App): Promise<IncidentsView> {
+export async function incidentsView(app: App, audience: Audience): Promise<IncidentsView> {
   try {
     return { ok: true, incidents: await (await app.stores()).incidents.list(app.pipeline) };
   } catch (err) {
-    return { ok: false, message: `${unavailable('Incidents', err)} This page retries when reloaded.` };
+    return { ok: false, message: `${storeDown(app, audience, 'Incidents', err)} This page retries when reloaded.` };
   }
 }
 
-export async function incidentView(app: App, id: number | null): Promise<IncidentView> {
+export async function incidentView(app: App, id: number | null, audience: Audience): Promise<IncidentView> {
   if (id === null) return { kind: 'not-found' };
   try {
     const detail = await loadIncident(await app.incidentDeps(), id);
-    return detail ? { kind: 'found', detail } : { kind: 'not-found' };
+    if (!detail) return { kind: 'not-found' };
+    return {
+      kind: 'found',
+      detail: audience === 'public' ? { ...detail, timeline: detail.timeline.map(publicEntry) } : detail,
+    };
   } catch (err) {
-    return { kind: 'unavailable', message: `${unavailable('Incident', err)} Reload to try again.` };
+    return { kind: 'unavailable', message: `${storeDown(app, audience, 'Incident', err)} Reload to try again.` };
   }
 }

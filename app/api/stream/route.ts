@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Change } from '@/lib/contracts/change';
-import type { Snapshot } from '@/lib/contracts/snapshot';
+import { publicSnapshot, type Snapshot } from '@/lib/contracts/snapshot';
 import { metrics } from '@/lib/metrics/registry';
-import { route } from '@/lib/root/gate';
+import { route, seesPublicView } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +14,7 @@ const Query = z.object({ snapshots: z.enum(['0', '1']).optional() });
  * timeline changes, so that every open incident page refreshes. A comment line every 15 s keeps
  * proxies from closing an idle stream.
  */
-export const GET = route({ name: 'streaming', access: 'read', query: Query }, ({ app, query, request }) => {
+export const GET = route({ name: 'streaming', access: 'read', query: Query }, ({ app, user, query, request }) => {
   const { poller, changes } = app;
   metrics().topologyRequests.inc({ route: 'stream' });
   const withSnapshots = query.snapshots !== '0';
@@ -30,7 +30,8 @@ export const GET = route({ name: 'streaming', access: 'read', query: Query }, ({
           cleanup();
         }
       };
-      const send = (snapshot: Snapshot) => write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+      const shown = seesPublicView(user) ? publicSnapshot : (s: Snapshot) => s;
+      const send = (snapshot: Snapshot) => write(`event: snapshot\ndata: ${JSON.stringify(shown(snapshot))}\n\n`);
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), 15_000);
       const unsubscribe = changes.subscribe((change: Change) =>
         write(`event: change\ndata: ${JSON.stringify(change)}\n\n`),

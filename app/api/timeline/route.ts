@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { TimelinePage } from '@/lib/contracts/timeline';
+import { publicEntry, TimelinePage } from '@/lib/contracts/timeline';
 import { actionFail, actionOk } from '@/lib/contracts/result';
 import { parseAt } from '@/lib/contracts/time';
 import { loadTimeline } from '@/lib/incidents/queries';
-import { route } from '@/lib/root/gate';
+import { route, seesPublicView } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,12 +15,13 @@ const Query = z.object({ from: z.string().optional(), to: z.string().optional() 
  */
 export const GET = route(
   { name: 'reading the timeline', access: 'read', query: Query, response: TimelinePage },
-  async ({ app, query }) => {
+  async ({ app, user, query }) => {
     const now = Date.now();
     const from = query.from !== undefined ? parseAt(query.from) : { ok: true as const, at: new Date(now - 3_600_000) };
     const to = query.to !== undefined ? parseAt(query.to) : { ok: true as const, at: new Date(now) };
     if (!from.ok) return actionFail('invalid', `from: ${from.message}`);
     if (!to.ok) return actionFail('invalid', `to: ${to.message}`);
-    return actionOk(await loadTimeline(await app.incidentDeps(), from.at, to.at));
+    const page = await loadTimeline(await app.incidentDeps(), from.at, to.at);
+    return actionOk(seesPublicView(user) ? { ...page, events: page.events.map(publicEntry) } : page);
   },
 );

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Snapshot } from '@/lib/contracts/snapshot';
+import { publicSnapshot, Snapshot } from '@/lib/contracts/snapshot';
 import { actionFail, actionOk } from '@/lib/contracts/result';
 import { metrics } from '@/lib/metrics/registry';
-import { route } from '@/lib/root/gate';
+import { route, seesPublicView } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,10 +14,11 @@ const Query = z.object({ at: z.string().optional() });
  */
 export const GET = route(
   { name: 'reading the topology', access: 'read', query: Query, response: Snapshot },
-  async ({ app, query }) => {
+  async ({ app, user, query }) => {
     metrics().topologyRequests.inc({ route: 'topology' });
-    if (query.at === undefined) return actionOk(app.poller.snapshot());
+    const shown = <S extends Snapshot>(s: S) => (seesPublicView(user) ? publicSnapshot(s) : s);
+    if (query.at === undefined) return actionOk(shown(app.poller.snapshot()));
     const replay = await app.replayAt(query.at);
-    return replay.ok ? actionOk(replay.snapshot) : actionFail(replay.code, replay.message);
+    return replay.ok ? actionOk(shown(replay.snapshot)) : actionFail(replay.code, replay.message);
   },
 );

@@ -30,7 +30,7 @@ export default async function IncidentPage({
   const page = await readablePage(`/incidents/${raw}${at ? `?at=${at}` : ''}`);
   const id = IncidentIdParams.safeParse({ id: raw });
   const view = page.app
-    ? await incidentView(page.app, id.success ? id.data.id : null)
+    ? await incidentView(page.app, id.success ? id.data.id : null, page.audience)
     : { kind: 'unavailable' as const, message: page.problem };
   if (view.kind === 'not-found') notFound();
   if (view.kind === 'unavailable') {
@@ -57,7 +57,7 @@ export default async function IncidentPage({
         <IncidentHeader id={detail.incident.id} viewer={page.viewer} />
         <IncidentScrubber id={detail.incident.id} at={momentIso} />
         <LivePanel
-          view={liveView(page.app, page.problem, moment)}
+          view={liveView(page.app, page.problem, moment, page.audience)}
           viewer={page.viewer}
           basePath={`/incidents/${detail.incident.id}`}
           timeline={<IncidentTimeline id={detail.incident.id} viewer={page.viewer} at={momentIso} />}

@@ -1,4 +1,5 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { redactorFor, urlSecrets } from '../../format/redact';
 import { recordSourceCall } from '../../metrics/registry';
 import { fail, ok, type SourceResult } from '../result';
 import type { QueueCheck } from './types';
@@ -18,6 +19,12 @@ export interface AmqpCheckerOptions {
 
 export function createAmqpChecker(options: AmqpCheckerOptions) {
   const timeoutMs = options.timeoutMs ?? 2000;
+  // amqplib's errors can quote the connection's URL or credentials: none leaves this adapter.
+  const scrub = redactorFor([
+    ...urlSecrets(options.url),
+    options.password,
+    options.username && options.password ? `${options.username}:${options.password}` : null,
+  ]);
   let connection: Awaited<ReturnType<typeof connect>> | null = null;
   let connecting: Promise<void> | null = null;
   let model: ChannelModel | null = null;
@@ -107,7 +114,7 @@ export function createAmqpChecker(options: AmqpCheckerOptions) {
         return ok({ name, ready: reply.messageCount, consumers: reply.consumerCount, atMs: Date.now() });
       } catch (err) {
         recordSourceCall('rabbitmq-amqp', 'check-queue', false, 0, (performance.now() - started) / 1000);
-        const message = (err as Error).message;
+        const message = scrub((err as Error).message);
         if (/NOT_FOUND|404/.test(message)) return fail(`RabbitMQ: queue "${name}" does not exist`);
         return fail(`RabbitMQ (AMQP): ${message}`);
       }

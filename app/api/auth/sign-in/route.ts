@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { verifyPassword } from '@/lib/auth/password';
+import { clientAddress } from '@/lib/auth/sign-in-limiter';
 import { createSessionValue, sessionCookie, sessionMaxAgeSec } from '@/lib/auth/session';
 import { errorResponse, route } from '@/lib/root/gate';
 
@@ -7,19 +8,34 @@ export const dynamic = 'force-dynamic';
 
 const Credentials = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
-/** A hash of nothing anyone can type: the same work whether or not the name exists. */
-const absentHash = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+/** A hash of nothing anyone can type, at the current cost: the same work whether or not the name exists. */
+const absentHash = 'scrypt$ln=16,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-/** Checks a name and password against the configured hashes and sets the signed session cookie. */
+/**
+ * Checks a name and password against the configured hashes and sets the signed session cookie.
+ * Failures are limited per name and address (429 with Retry-After), and hashing waits its turn.
+ */
 export const POST = route(
   { name: 'signing in', access: 'app', body: Credentials, maxBodyBytes: 4096 },
   async ({ app, body, request }) => {
-    const auth = app.config.auth;
-    if (!auth) return errorResponse('not_configured', 'no users are configured');
+    const { auth } = app.config;
+    const { limiter, slots } = app.signIns;
+    const address = clientAddress(request.headers);
+    const waitSec = limiter.retryAfterSec(body.name, address);
+    if (waitSec !== null) {
+      return errorResponse('rate_limited', `too many failed sign-ins; try again in ${waitSec} s`, {
+        'retry-after': String(waitSec),
+      });
+    }
     const user = auth.users.find((u) => u.name === body.name);
-    const valid =
-      (await verifyPassword(body.password, user?.passwordHash ?? absentHash)) && Boolean(user?.passwordHash);
-    if (!user || !valid) return errorResponse('unauthenticated', 'wrong name or password');
+    const valid = await slots.run(() => verifyPassword(body.password, user?.passwordHash ?? absentHash));
+    if (valid === null)
+      return errorResponse('unavailable', 'too many sign-ins at once; try again', { 'retry-after': '1' });
+    if (!user?.passwordHash || !valid) {
+      limiter.failed(body.name, address);
+      return errorResponse('unauthenticated', 'wrong name or password');
+    }
+    limiter.succeeded(user.name, address);
     const secure = new URL(request.url).protocol === 'https:';
     const cookie = [
       `${sessionCookie}=${createSessionValue(user.name, user.role, auth.sessionSecret)}`,

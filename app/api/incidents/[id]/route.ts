@@ -1,17 +1,19 @@
 import { Incident, IncidentDetail, IncidentIdParams, UpdateIncidentInput } from '@/lib/contracts/incident';
+import { publicEntry } from '@/lib/contracts/timeline';
 import { actionFail, actionOk } from '@/lib/contracts/result';
 import { updateIncident } from '@/lib/incidents/commands/update-incident';
 import { loadIncident } from '@/lib/incidents/queries';
-import { route } from '@/lib/root/gate';
+import { route, seesPublicView } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
 /** The incident with its timeline (derived events, actions, its own log and notes) and worst moment. */
 export const GET = route(
   { name: 'reading an incident', access: 'read', params: IncidentIdParams, response: IncidentDetail },
-  async ({ app, params }) => {
+  async ({ app, user, params }) => {
     const detail = await loadIncident(await app.incidentDeps(), params.id);
-    return detail ? actionOk(detail) : actionFail('not_found', `no incident #${params.id}`);
+    if (!detail) return actionFail('not_found', `no incident #${params.id}`);
+    return actionOk(seesPublicView(user) ? { ...detail, timeline: detail.timeline.map(publicEntry) } : detail);
   },
 );
 

@@ -17,9 +17,9 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
     <main className="mx-auto max-w-7xl space-y-4 p-6">
       <AppHeader {...page} />
       <Suspense fallback={<PanelSkeleton title="Topology" />}>
-        <LivePanel view={liveView(page.app, page.problem, at)} viewer={page.viewer} />
+        <LivePanel view={liveView(page.app, page.problem, at, page.audience)} viewer={page.viewer} />
       </Suspense>
-      <SourcesPanel view={sourcesView()} />
+      {page.app && <SourcesPanel view={sourcesView(page.app, page.audience)} />}
     </main>
   );
 }
