@@ -10,6 +10,7 @@ import {
 } from '../stack';
 import type { Snapshot } from '../../lib/contracts/snapshot';
 import { sleep } from '../stack/processes';
+import { signIn } from './dashboard-client';
 import { demoGroups, demoJobIds } from '../../demo/jobs';
 import type { WindowStats } from '../../demo/loadgen/latency-window';
 
@@ -146,8 +147,20 @@ export async function resetPipeline(layout: StackLayout): Promise<void> {
   }
 }
 
+const viewerCookies = new Map<string, Promise<string>>();
+
+/** The live snapshot as a signed-in viewer sees it (anonymous viewers get the public view, without source errors). */
 export async function topology(layout: StackLayout): Promise<Snapshot> {
-  const res = await fetch(`${dashboardUrl(layout)}/api/topology`, { cache: 'no-store' });
+  let cookie = viewerCookies.get(layout.stateDir);
+  if (!cookie) {
+    cookie = signIn(layout, 'viewer');
+    cookie.catch(() => viewerCookies.delete(layout.stateDir));
+    viewerCookies.set(layout.stateDir, cookie);
+  }
+  const res = await fetch(`${dashboardUrl(layout)}/api/topology`, {
+    cache: 'no-store',
+    headers: { cookie: await cookie },
+  });
   if (!res.ok) throw new Error(`/api/topology: ${res.status} ${await res.text()}`);
   return (await res.json()) as Snapshot;
 }
