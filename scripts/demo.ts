@@ -42,7 +42,12 @@ const layout = stackLayout('demo');
 let stoppingAt = 0;
 async function stopAll(code: number): Promise<void> {
   if (stoppingAt !== 0) {
-    if (Date.now() - stoppingAt > 3000) process.exit(code);
+    if (Date.now() - stoppingAt > 3000) {
+      // Stopping waits for every process of the stack to exit (the broker can take 30 s); cut
+      // short, some may still run and hold their ports, and the next start would fail on them.
+      console.log('\nforced exit: the stack may still be stopping; `npm run stack -- down demo` stops what is left');
+      process.exit(code);
+    }
     return;
   }
   stoppingAt = Date.now();

@@ -11,32 +11,37 @@ import {
   stopPipeline,
   stopStack,
 } from './stack';
+import { firstLine, summarize, vitestCounts, type StepResult, type TestCounts } from './run-tests-summary';
 
 /**
  * `npm test`: unit tests, then the local stack and demo pipeline once for the integration and
  * end-to-end tests, then the dashboard build and the e2e tests in Chromium. Everything started
- * here is stopped at the end, pass or fail; the exit code is non-zero on any failure.
+ * here is stopped at the end, pass or fail; the exit code is non-zero on any failure, and a tier
+ * that could not run (the stack or the build failed) is a failure too (see run-tests-summary.ts).
  */
 const startedMs = Date.now();
 const layout = stackLayout('test');
-const results: Array<{ step: string; ok: boolean; seconds: number }> = [];
-const counts = { passed: 0, failed: 0, skipped: 0 };
+const tiers = { unit: 'unit tests', integration: 'integration tests', e2e: 'end-to-end tests (Chromium)' };
+const steps: StepResult[] = [];
 
-function step(name: string, run: () => boolean | void): boolean {
+/** Runs one step, recording how it went; returns the reason it failed, or null. */
+async function step(name: string, run: () => Promise<{ ok: boolean; counts?: TestCounts } | void>) {
   const t0 = Date.now();
   console.log(`\n=== ${name}`);
-  let ok = false;
+  let outcome: { ok: boolean; counts?: TestCounts; reason?: string };
   try {
-    ok = run() !== false;
+    outcome = (await run()) ?? { ok: true };
   } catch (err) {
     console.error(`${name}: ${(err as Error).message}`);
+    outcome = { ok: false, reason: (err as Error).message };
   }
-  results.push({ step: name, ok, seconds: Math.round((Date.now() - t0) / 1000) });
-  return ok;
+  const seconds = Math.round((Date.now() - t0) / 1000);
+  steps.push({ name, status: outcome.ok ? 'ok' : 'failed', seconds, counts: outcome.counts, reason: outcome.reason });
+  return outcome.ok ? null : firstLine(outcome.reason ?? '') || 'failed';
 }
 
-/** Runs one vitest project, adding its test counts (from the JSON reporter) to the totals. */
-function vitest(project: string): boolean {
+/** Runs one vitest project; its test counts come from the JSON reporter. */
+async function vitest(project: string): Promise<{ ok: boolean; counts: TestCounts }> {
   const report = path.join(layout.stateDir, `vitest-${project}.json`);
   rmSync(report, { force: true });
   const res = spawnSync(
@@ -52,45 +57,59 @@ function vitest(project: string): boolean {
     ],
     { stdio: 'inherit', env: { ...process.env, WARROOM_SKIP_BUILD: '1', NO_COLOR: '1' } },
   );
-  if (existsSync(report)) {
-    const json = JSON.parse(readFileSync(report, 'utf8')) as {
-      numPassedTests: number;
-      numFailedTests: number;
-      numPendingTests: number;
-    };
-    counts.passed += json.numPassedTests;
-    counts.failed += json.numFailedTests;
-    counts.skipped += json.numPendingTests;
-  } else if (res.status !== 0) {
-    counts.failed += 1;
-  }
-  return res.status === 0;
+  const json = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
+  return { ok: res.status === 0, counts: vitestCounts(json, res.status) };
 }
 
-let failed = !step('unit tests', () => vitest('unit'));
-try {
-  const t0 = Date.now();
-  console.log('\n=== starting the test stack (RabbitMQ, Prometheus, PostgreSQL) and the demo pipeline');
-  await startStack('test', { postgres: true });
-  await startPipeline(layout, { scenario: 'steady' });
-  results.push({ step: 'stack and pipeline up', ok: true, seconds: Math.round((Date.now() - t0) / 1000) });
-  // The integration tests read the dashboard's API too, so it is built and served first.
-  failed = !step('dashboard build', () => buildDashboard()) || failed;
-  await stopDashboard(layout);
-  await startDashboard(layout);
-  failed = !step('integration tests', () => vitest('integration')) || failed;
-  failed = !step('end-to-end tests (Chromium)', () => vitest('e2e')) || failed;
-} catch (err) {
-  console.error(`test stack: ${(err as Error).message}`);
-  failed = true;
-} finally {
+await step(tiers.unit, () => vitest('unit'));
+// Each setup step runs only when the ones before it succeeded; the first to fail is why the
+// integration and e2e tiers do not run. The integration tests read the dashboard's API too, so it
+// is built and served before them.
+const setup: Array<[name: string, label: string, run: () => Promise<void>]> = [
+  [
+    'test stack and demo pipeline up',
+    'test stack',
+    async () => {
+      await startStack('test', { postgres: true });
+      await startPipeline(layout, { scenario: 'steady' });
+    },
+  ],
+  ['dashboard build', 'dashboard build', async () => buildDashboard()],
+  [
+    'dashboard up',
+    'dashboard',
+    async () => {
+      await stopDashboard(layout);
+      await startDashboard(layout);
+    },
+  ],
+];
+let blockedBy: string | null = null;
+for (const [name, label, run] of setup) {
+  const reason = await step(name, run);
+  if (reason !== null) {
+    blockedBy = `${label}: ${reason}`;
+    break;
+  }
+}
+for (const [tier, project] of [
+  [tiers.integration, 'integration'],
+  [tiers.e2e, 'e2e'],
+] as const) {
+  if (blockedBy === null) await step(tier, () => vitest(project));
+  else steps.push({ name: tier, status: 'not run', reason: blockedBy });
+}
+await step('everything stopped', async () => {
   await stopDashboard(layout);
   await stopPipeline(layout);
   await stopStack('test');
-}
+});
 
+const summary = summarize({
+  steps,
+  tiers: Object.values(tiers),
+  tookSeconds: Math.round((Date.now() - startedMs) / 1000),
+});
 console.log('\n=== summary');
-for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.step} (${r.seconds} s)`);
-console.log(`npm test took ${Math.round((Date.now() - startedMs) / 1000)} s`);
-console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
-process.exit(failed ? 1 : 0);
+for (const line of summary.lines) console.log(line);
+process.exit(summary.failed ? 1 : 0);

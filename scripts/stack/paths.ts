@@ -36,9 +36,14 @@ export interface StackLayout {
 
 const portBase: Record<StackProfile, number> = { demo: 21000, test: 22000 };
 
-export function stackLayout(profile: StackProfile): StackLayout {
-  const base = portBase[profile];
-  const stateDir = path.join(repoRoot, '.warroom', profile);
+/**
+ * `at` places a throwaway copy of a profile's servers elsewhere: tests that must stop, break or
+ * restart a server use one (their own state folder and port block) so the shared test stack stays
+ * up for the other files. Keep `at.portBase` + 999 below the ephemeral range, like the profiles'.
+ */
+export function stackLayout(profile: StackProfile, at?: { stateDir: string; portBase: number }): StackLayout {
+  const base = at?.portBase ?? portBase[profile];
+  const stateDir = at?.stateDir ?? path.join(repoRoot, '.warroom', profile);
   return {
     profile,
     stateDir,

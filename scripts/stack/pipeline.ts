@@ -109,9 +109,10 @@ export async function startPipeline(layout: StackLayout, options: { scenario: Sc
 
 export async function stopPipeline(layout: StackLayout): Promise<void> {
   const procs = pipelineProcesses(layout);
-  await stopManaged(procs.loadgen, 5_000);
-  // The stand-in gives each allocation its KillTimeout (30 s) to finish the message in hand.
-  await stopManaged(procs.nomad, 40_000);
+  await stopManaged(procs.loadgen, 5_000, 'SIGTERM', [layout.ports.loadgen]);
+  // The stand-in gives each allocation its KillTimeout (30 s) to finish the message in hand; the
+  // allocations are in its process group, so this also waits for the API (and its port) to go.
+  await stopManaged(procs.nomad, 40_000, 'SIGTERM', [layout.ports.nomad, layout.ports.demoApi]);
 }
 
 export async function setScenario(layout: StackLayout, name: ScenarioName): Promise<void> {

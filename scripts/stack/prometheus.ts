@@ -59,5 +59,5 @@ export async function startPrometheus(layout: StackLayout): Promise<void> {
 }
 
 export async function stopPrometheus(layout: StackLayout): Promise<void> {
-  await stopManaged(prometheusProcess(layout), 10_000);
+  await stopManaged(prometheusProcess(layout), 10_000, 'SIGTERM', [layout.ports.prometheus]);
 }

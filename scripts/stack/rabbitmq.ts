@@ -79,6 +79,7 @@ export async function startRabbit(layout: StackLayout): Promise<void> {
 
 export async function stopRabbit(layout: StackLayout): Promise<void> {
   const { epmd, rabbit } = rabbitProcesses(layout);
-  await stopManaged(rabbit, 30_000);
-  await stopManaged(epmd, 5_000);
+  const { amqp, rabbitDist, rabbitManagement, rabbitPrometheus } = layout.ports;
+  await stopManaged(rabbit, 30_000, 'SIGTERM', [amqp, rabbitDist, rabbitManagement, rabbitPrometheus]);
+  await stopManaged(epmd, 5_000, 'SIGTERM', [layout.ports.epmd]);
 }
