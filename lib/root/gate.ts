@@ -122,6 +122,8 @@ async function readBody(
     return { ok: false, response: errorResponse('invalid', 'the body could not be read') };
   }
   if (Buffer.byteLength(text) > maxBytes) return { ok: false, response: tooLarge() };
+  if (text.includes('\u0000') || /\\u0000/i.test(text))
+    return { ok: false, response: errorResponse('invalid', 'body: contains a NUL character') };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
@@ -183,7 +185,11 @@ export function route<P = undefined, Q = undefined, B = undefined, T = unknown, 
     }
     let query: unknown = undefined;
     if (spec.query) {
-      const parsed = spec.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+      const raw = Object.fromEntries(new URL(request.url).searchParams);
+      // PostgreSQL text cannot hold a NUL character: refused here, named, instead of failing in the store.
+      if (Object.values(raw).some((v) => v.includes('\u0000')))
+        return errorResponse('invalid', 'query: a value contains a NUL character');
+      const parsed = spec.query.safeParse(raw);
       if (!parsed.success) return errorResponse('invalid', issues(parsed.error, 'query'));
       query = parsed.data;
     }
