@@ -6,6 +6,7 @@ import { notConfiguredMessage, statusFor, type ErrorCode } from '../contracts/er
 import type { ActionResult } from '../contracts/result';
 import { serverEnv } from '../env';
 import { getApp, type App } from './app';
+import { audienceOfUser } from './audience';
 
 /**
  * The one request gate. A route is a declaration: who may call it, the zod schemas of its path
@@ -91,9 +92,6 @@ export function checkAccess(
   return { user, refusal: null };
 }
 
-/** Anonymous viewers (and callers nobody authenticated) get the public view of every answer. */
-export const seesPublicView = (user: User | null): boolean => !user || user.via === 'anonymous';
-
 /** Codes whose messages can describe the server's insides (stores, sources, configuration). */
 const internalCodes = new Set<ErrorCode>(['unavailable', 'store_unavailable', 'not_configured', 'upstream']);
 
@@ -102,7 +100,7 @@ const internalCodes = new Set<ErrorCode>(['unavailable', 'store_unavailable', 'n
  * else gets the message with any secret taken out.
  */
 function messageFor(code: ErrorCode, message: string, spec: { name: string }, user: User | null, app: App | null) {
-  if (internalCodes.has(code) && seesPublicView(user)) return `${spec.name} is unavailable right now`;
+  if (internalCodes.has(code) && audienceOfUser(user) === 'public') return `${spec.name} is unavailable right now`;
   return app ? app.redact(message) : message;
 }
 

@@ -8,7 +8,7 @@ import type { Viewer } from '../contracts/viewer';
 import { getApp, type App } from './app';
 import { notConfiguredMessage } from '../contracts/errors';
 import { checkAccess } from './gate';
-import { audienceOf, type Audience } from './views';
+import { audienceOf, type Audience } from './audience';
 
 /**
  * The pages' side of the request gate: the same read-access rule as the API (a page serves the

@@ -1,24 +1,18 @@
 import 'server-only';
 import { publicSources } from '../config/public-view';
 import type { AuditFilter } from '../contracts/audit';
-import { publicSnapshot } from '../contracts/snapshot';
-import { publicEntry } from '../contracts/timeline';
-import type { Viewer } from '../contracts/viewer';
 import type { AuditView, IncidentsView, IncidentView, LiveView, SourcesView } from '../contracts/views';
 import { loadIncident } from '../incidents/queries';
 import type { App } from './app';
+import { detailFor, snapshotFor, type Audience } from './audience';
 
 /**
  * The data of each server-rendered panel, read through the composition root. Each returns the
  * panel's data or a sentence saying why there is none; none throws, so a dead store or source
- * blanks one panel, never the page. Anonymous viewers get the public view: no source URLs, no
- * configuration path, no source errors, and a failure named without its internal message; everyone
- * else gets messages with every secret taken out.
+ * blanks one panel, never the page. Anonymous viewers get the public view (./audience): no source
+ * URLs, no configuration path, no source errors, and a failure named without its internal message;
+ * everyone else gets messages with every secret taken out.
  */
-export type Audience = 'full' | 'public';
-
-export const audienceOf = (viewer: Viewer | null): Audience => (viewer?.signedIn ? 'full' : 'public');
-
 const storeDown = (app: App, audience: Audience, what: string, err: unknown) =>
   audience === 'public'
     ? `${what} unavailable: the store did not answer.`
@@ -31,11 +25,9 @@ export async function liveView(
   audience: Audience,
 ): Promise<LiveView> {
   if (!app) return { kind: 'unavailable', message: problem ?? 'not configured' };
-  const shown = <S extends Parameters<typeof publicSnapshot>[0]>(s: S): S =>
-    audience === 'public' ? publicSnapshot(s) : s;
-  if (at === undefined) return { kind: 'live', snapshot: shown(app.poller.snapshot()) };
+  if (at === undefined) return { kind: 'live', snapshot: snapshotFor(audience, app.poller.snapshot()) };
   const replay = await app.replayAt(at);
-  if (replay.ok) return { kind: 'replay', snapshot: shown(replay.snapshot) };
+  if (replay.ok) return { kind: 'replay', snapshot: snapshotFor(audience, replay.snapshot) };
   const message =
     replay.code === 'store_unavailable' && audience === 'public' ? 'history unavailable right now' : replay.message;
   return { kind: 'replay-error', message: app.redact(message) };
@@ -69,10 +61,7 @@ export async function incidentView(app: App, id: number | null, audience: Audien
   try {
     const detail = await loadIncident(await app.incidentDeps(), id);
     if (!detail) return { kind: 'not-found' };
-    return {
-      kind: 'found',
-      detail: audience === 'public' ? { ...detail, timeline: detail.timeline.map(publicEntry) } : detail,
-    };
+    return { kind: 'found', detail: detailFor(audience, detail) };
   } catch (err) {
     return { kind: 'unavailable', message: `${storeDown(app, audience, 'Incident', err)} Reload to try again.` };
   }

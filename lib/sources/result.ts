@@ -38,9 +38,9 @@ export async function fetchSource<T>(
   init: RequestInit & { timeoutMs: number },
   parse: (body: string, res: Response) => SourceResult<T>,
 ): Promise<SourceResult<T> & { bytes: number; status: number | null }> {
-  const scrub = redactorFor(requestSecrets(url, init.headers));
   const result = await fetchUnredacted(source, url, init, parse);
-  return result.ok ? result : { ...result, error: scrub(result.error) };
+  // Built only for a failure: a successful poll (the usual case) pays nothing for it.
+  return result.ok ? result : { ...result, error: redactorFor(requestSecrets(url, init.headers))(result.error) };
 }
 
 async function fetchUnredacted<T>(

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Change } from '@/lib/contracts/change';
-import { publicSnapshot, type Snapshot } from '@/lib/contracts/snapshot';
+import type { Snapshot } from '@/lib/contracts/snapshot';
 import { metrics } from '@/lib/metrics/registry';
-import { route, seesPublicView } from '@/lib/root/gate';
+import { audienceOfUser, snapshotFor } from '@/lib/root/audience';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,8 +31,9 @@ export const GET = route({ name: 'streaming', access: 'read', query: Query }, ({
           cleanup();
         }
       };
-      const shown = seesPublicView(user) ? publicSnapshot : (s: Snapshot) => s;
-      const send = (snapshot: Snapshot) => write(`event: snapshot\ndata: ${JSON.stringify(shown(snapshot))}\n\n`);
+      const audience = audienceOfUser(user);
+      const send = (snapshot: Snapshot) =>
+        write(`event: snapshot\ndata: ${JSON.stringify(snapshotFor(audience, snapshot))}\n\n`);
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), 15_000);
       const unsubscribe = changes.subscribe((change: Change) =>
         write(`event: change\ndata: ${JSON.stringify(change)}\n\n`),

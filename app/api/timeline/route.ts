@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { publicEntry, TimelinePage } from '@/lib/contracts/timeline';
+import { TimelinePage } from '@/lib/contracts/timeline';
 import { actionFail, actionOk } from '@/lib/contracts/result';
 import { parseAt } from '@/lib/contracts/time';
 import { loadTimeline } from '@/lib/incidents/queries';
-import { route, seesPublicView } from '@/lib/root/gate';
+import { audienceOfUser, entriesFor } from '@/lib/root/audience';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,6 +23,6 @@ export const GET = route(
     if (!from.ok) return actionFail('invalid', `from: ${from.message}`);
     if (!to.ok) return actionFail('invalid', `to: ${to.message}`);
     const page = await loadTimeline(await app.incidentDeps(), from.at, to.at);
-    return actionOk(seesPublicView(user) ? { ...page, events: page.events.map(publicEntry) } : page);
+    return actionOk({ ...page, events: entriesFor(audienceOfUser(user), page.events) });
   },
 );

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { publicSnapshot, Snapshot } from '@/lib/contracts/snapshot';
+import { Snapshot } from '@/lib/contracts/snapshot';
 import { actionFail, actionOk } from '@/lib/contracts/result';
 import { metrics } from '@/lib/metrics/registry';
-import { route, seesPublicView } from '@/lib/root/gate';
+import { audienceOfUser, snapshotFor } from '@/lib/root/audience';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,9 +17,9 @@ export const GET = route(
   { name: 'reading the topology', access: 'read', query: Query, response: Snapshot },
   async ({ app, user, query }) => {
     metrics().topologyRequests.inc({ route: 'topology' });
-    const shown = <S extends Snapshot>(s: S) => (seesPublicView(user) ? publicSnapshot(s) : s);
-    if (query.at === undefined) return actionOk(shown(app.poller.snapshot()));
+    const audience = audienceOfUser(user);
+    if (query.at === undefined) return actionOk(snapshotFor(audience, app.poller.snapshot()));
     const replay = await app.replayAt(query.at);
-    return replay.ok ? actionOk(shown(replay.snapshot)) : actionFail(replay.code, replay.message);
+    return replay.ok ? actionOk(snapshotFor(audience, replay.snapshot)) : actionFail(replay.code, replay.message);
   },
 );

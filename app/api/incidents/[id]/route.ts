@@ -1,9 +1,9 @@
 import { Incident, IncidentDetail, IncidentIdParams, UpdateIncidentInput } from '@/lib/contracts/incident';
-import { publicEntry } from '@/lib/contracts/timeline';
 import { actionFail, actionOk } from '@/lib/contracts/result';
 import { updateIncident } from '@/lib/incidents/commands/update-incident';
 import { loadIncident } from '@/lib/incidents/queries';
-import { route, seesPublicView } from '@/lib/root/gate';
+import { audienceOfUser, detailFor } from '@/lib/root/audience';
+import { route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +13,7 @@ export const GET = route(
   async ({ app, user, params }) => {
     const detail = await loadIncident(await app.incidentDeps(), params.id);
     if (!detail) return actionFail('not_found', `no incident #${params.id}`);
-    return actionOk(seesPublicView(user) ? { ...detail, timeline: detail.timeline.map(publicEntry) } : detail);
+    return actionOk(detailFor(audienceOfUser(user), detail));
   },
 );
 
