@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useUiStore } from '../live/ui-store';
 import { sendJson } from '../live/api-client';
 import type { ScaleOutcome, ScalePreview } from '@/lib/contracts/scale';
@@ -92,16 +92,24 @@ export function ScaleDialog({
     };
   }, [job, group, count]);
 
-  // Escape closes the dialog, as any modal; not while a request is in flight.
+  // Escape closes the dialog, as any modal; not while a request is in flight. The listener reads
+  // `busy` through a ref: re-subscribing after each render left a moment, right after a result
+  // appeared, when the old listener still thought the request was in flight and ignored Escape.
+  const busyRef = useRef(false);
+  const closeRef = useRef(onClose);
+  useEffect(() => {
+    closeRef.current = onClose;
+  }, [onClose]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !busy) onClose();
+      if (e.key === 'Escape' && !busyRef.current) closeRef.current();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [busy, onClose]);
+  }, []);
 
   async function execute(to: number, why: string, key: string) {
+    busyRef.current = true;
     setBusy(true);
     const r = await post<ScaleOutcome>('/api/actions/scale', {
       job,
@@ -112,6 +120,7 @@ export function ScaleDialog({
       ...(preview && to === preview.to ? { expectedModifyIndex: preview.jobModifyIndex } : {}),
       ...(preview?.largeChange && to === preview.to ? { confirm } : {}),
     });
+    busyRef.current = false;
     setBusy(false);
     setResult(r);
   }

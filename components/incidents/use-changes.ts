@@ -12,6 +12,12 @@ export function applyChange(client: QueryClient, event: MessageEvent<string>): v
   else void client.invalidateQueries({ queryKey: ['incident'] });
 }
 
+/** A change made before the stream (re)connected never reached this page: refetch what it shows. */
+export function refetchAfterReconnect(client: QueryClient): void {
+  void client.invalidateQueries({ queryKey: ['incidents'] });
+  void client.invalidateQueries({ queryKey: ['incident'] });
+}
+
 /**
  * Keeps incident data fresh for everyone who has it open: the server announces every incident
  * change and every stored timeline batch on /api/stream; the matching queries are refetched.
@@ -25,6 +31,8 @@ export function useIncidentChanges(enabled = true): void {
     if (!enabled) return;
     const source = new EventSource('/api/stream?snapshots=0');
     source.addEventListener('change', (event) => applyChange(client, event as MessageEvent<string>));
+    // Every open, the first included: the page may have been rendered before a change.
+    source.addEventListener('open', () => refetchAfterReconnect(client));
     return () => source.close();
   }, [client, enabled]);
 }

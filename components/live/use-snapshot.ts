@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Snapshot } from '@/lib/contracts/snapshot';
 import { getJson } from './api-client';
-import { applyChange } from '../incidents/use-changes';
+import { applyChange, refetchAfterReconnect } from '../incidents/use-changes';
 
 export const snapshotKey = ['topology'] as const;
 
@@ -36,6 +36,7 @@ export function useSnapshot(initial?: Snapshot, options: { live: boolean } = { l
     });
     // The same stream carries incident and timeline changes: one connection per tab.
     source.addEventListener('change', (event) => applyChange(client, event as MessageEvent<string>));
+    source.addEventListener('open', () => refetchAfterReconnect(client));
     source.onerror = () => setStream('reconnecting');
     return () => source.close();
   }, [client, options.live]);

@@ -6,6 +6,7 @@ import type { ScaleInput, ScaleOutcome, ScalePreview, ScalePreviewInput } from '
 import type { ErrorCode } from '../contracts/errors';
 import type { NomadClient } from '../sources/nomad/client';
 import type { AuditLog } from '../store/audit-log';
+import { LockTimeout } from '../store/db';
 import type { AuditRow } from '../contracts/audit';
 
 /**
@@ -24,6 +25,11 @@ export interface ScaleDeps {
     job: string,
     group: string,
   ) => { ready: number; arrivalPerSec: number | null; perConsumerPerSec: number | null } | null;
+  /**
+   * Runs one scale of a group at a time, across every replica on the database (the audit log's
+   * cooldown and the group's current count are read inside); rejects when the wait is too long.
+   */
+  serialise?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 /** The group as Nomad has it now. */
@@ -246,6 +252,17 @@ export async function executeScale(
   user: User,
   input: ScaleInput,
 ): Promise<ActionResult<ScaleOutcome>> {
+  if (!deps.serialise) return executeScaleNow(deps, user, input);
+  try {
+    return await deps.serialise(`warroom:scale:${input.job}/${input.group}`, () => executeScaleNow(deps, user, input));
+  } catch (err) {
+    if (err instanceof LockTimeout)
+      return actionFail('conflict', `another scale of ${input.job}/${input.group} is in progress; try again`);
+    throw err;
+  }
+}
+
+async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): Promise<ActionResult<ScaleOutcome>> {
   const request: ScaleRequest = { ...input, role: user.role };
   const early = checkScale(await factsFor(deps, input.job, input.group, null), request);
   if (early.blocked && early.blocked.code !== 'cooldown') return actionFail(early.blocked.code, early.blocked.message);

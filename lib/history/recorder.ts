@@ -40,6 +40,18 @@ export class HistoryRecorder {
     this.options = { ...defaults, ...options };
   }
 
+  /**
+   * Carries on from where an earlier recorder stopped (this process before a restart, or the last
+   * leader): the last stored snapshot and the queues above their threshold, so that what the
+   * timeline already says is not said again. Only before the first record.
+   */
+  resumeFrom(previous: Snapshot | null, aboveThreshold: string[]): void {
+    if (this.previous) return;
+    this.previous = previous;
+    for (const id of aboveThreshold) this.aboveThreshold.add(id);
+    if (previous) this.lastFingerprint = fingerprint(previous);
+  }
+
   async record(snapshot: Snapshot, nowMs = Date.now()): Promise<void> {
     // Events are derived from every snapshot the poller makes, even while a write is in flight,
     // so none is missed.

@@ -45,23 +45,16 @@ export class Poller extends EventEmitter {
   private stopped = false;
   private latest: Snapshot;
 
-  constructor(readonly config: WarroomConfig) {
+  /** `series`: the chart cache to keep fresh (shared with the routes); made here when not given. */
+  constructor(
+    readonly config: WarroomConfig,
+    series?: SeriesCache | null,
+  ) {
     super();
     this.setMaxListeners(0);
-    const { sources, polling, pipeline } = config;
+    const { sources, polling } = config;
     const vhost = sources.rabbitmq?.vhost ?? '/';
-    this.stages = pipeline.stages.map((s) => ({
-      id: s.id,
-      kind: s.kind,
-      label: s.label ?? s.id,
-      ...(s.queue
-        ? { queue: { name: s.queue.name, vhost: s.queue.vhost ?? vhost, depthThreshold: s.queue.depthThreshold } }
-        : {}),
-      ...(s.consumesFrom ? { consumesFrom: s.consumesFrom } : {}),
-      ...(s.nomad ? { nomad: s.nomad } : {}),
-      hasLatency: Boolean(s.latency),
-      hasGpu: Boolean(s.gpuUtilQuery),
-    }));
+    this.stages = stageSpecs(config);
     this.health = new SourceHealth({
       rabbitmq: polling.managementMs,
       prometheus: polling.prometheusMs,
@@ -91,13 +84,27 @@ export class Poller extends EventEmitter {
       this.stages.filter((s) => s.queue).map((s) => `${s.queue!.vhost}\u0000${s.queue!.name}`),
     );
     this.sweep = new UnmonitoredSweep((v, n) => configured.has(`${v}\u0000${n}`));
-    this.series = this.prometheus ? new SeriesCache(this.prometheus, config, this.stages) : null;
+    this.series = series !== undefined ? series : seriesCacheFor(config, this.stages, this.prometheus);
     for (const s of this.stages) if (s.queue) this.queues[s.id] = { check: null, stats: null, history: [] };
     this.latest = this.compute();
   }
 
   snapshot(): Snapshot {
     return this.latest;
+  }
+
+  /**
+   * Whether every configured source has answered, or failed for two whole intervals. Until then the
+   * snapshot shows what a poller just started knows ("no answer yet", "not connected yet"), which
+   * is not news for the timeline.
+   */
+  settled(): boolean {
+    const c = this.config.sources;
+    return (
+      (!c.rabbitmq || this.health.settled('rabbitmq')) &&
+      (!c.prometheus || this.health.settled('prometheus')) &&
+      (!c.nomad || this.health.settled('nomad'))
+    );
   }
 
   start(): void {
@@ -304,4 +311,32 @@ export class Poller extends EventEmitter {
     this.latest = this.compute();
     this.emit('snapshot', this.latest);
   }
+}
+
+/** The chart cache for a configuration (null without Prometheus): one per process, fed by whoever polls. */
+export function seriesCacheFor(
+  config: WarroomConfig,
+  stages: StageSpec[] = stageSpecs(config),
+  prometheus: PrometheusClient | null = config.sources.prometheus
+    ? createPrometheusClient({ url: config.sources.prometheus.url, bearerToken: config.sources.prometheus.bearerToken })
+    : null,
+): SeriesCache | null {
+  return prometheus ? new SeriesCache(prometheus, config, stages) : null;
+}
+
+/** The configured stages as the analysis sees them. */
+export function stageSpecs(config: WarroomConfig): StageSpec[] {
+  const vhost = config.sources.rabbitmq?.vhost ?? '/';
+  return config.pipeline.stages.map((s) => ({
+    id: s.id,
+    kind: s.kind,
+    label: s.label ?? s.id,
+    ...(s.queue
+      ? { queue: { name: s.queue.name, vhost: s.queue.vhost ?? vhost, depthThreshold: s.queue.depthThreshold } }
+      : {}),
+    ...(s.consumesFrom ? { consumesFrom: s.consumesFrom } : {}),
+    ...(s.nomad ? { nomad: s.nomad } : {}),
+    hasLatency: Boolean(s.latency),
+    hasGpu: Boolean(s.gpuUtilQuery),
+  }));
 }

@@ -142,7 +142,28 @@ export class SeriesCache {
     return entry;
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * Refreshes unless a refresh began within `maxAgeMs` (one at a time): a replica that does not
+   * poll (not the leader) fetches a panel's series when someone opens it, at most once per interval.
+   */
+  ensureFresh(maxAgeMs: number): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    if (Date.now() - this.lastRefreshMs < maxAgeMs) return Promise.resolve();
+    return this.refresh();
+  }
+
+  private refreshing: Promise<void> | null = null;
+  private lastRefreshMs = 0;
+
+  refresh(): Promise<void> {
+    this.lastRefreshMs = Date.now();
+    this.refreshing ??= this.fetchAll().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async fetchAll(): Promise<void> {
     const endSec = Math.floor(Date.now() / 1000);
     const startSec = endSec - seriesRangeSec;
     await Promise.all(

@@ -24,6 +24,17 @@ export class SourceHealth {
     this.state.get(name)!.error = error;
   }
 
+  private readonly sinceMs = Date.now();
+
+  /**
+   * Whether what is known of the source is news: it has answered, or it has failed for two whole
+   * intervals (a checker still connecting at start fails at once, which is not the source's fault).
+   */
+  settled(name: SourceName, nowMs = Date.now()): boolean {
+    const s = this.state.get(name)!;
+    return s.lastOkMs !== null || (s.error !== null && nowMs - this.sinceMs >= 2 * s.intervalMs);
+  }
+
   view(nowMs: number): Record<SourceName, { status: SourceStatus; lastOkAt: string | null; error?: string }> {
     const out = {} as Record<SourceName, { status: SourceStatus; lastOkAt: string | null; error?: string }>;
     for (const [name, s] of this.state) {

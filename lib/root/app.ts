@@ -10,12 +10,15 @@ import { ConfigError, loadConfigFile } from '../config/load-config';
 import { configSecrets } from '../config/secrets';
 import { redactorFor, urlSecrets } from '../format/redact';
 import type { WarroomConfig } from '../config/schema';
-import { HistoryRecorder } from '../history/recorder';
 import { replayAt, type Replay } from '../history/replay';
 import type { IncidentDeps } from '../incidents/deps';
-import { Suggester } from '../incidents/suggester';
 import type { ScaleDeps } from '../actions/scale';
-import { Poller } from '../poller/poller';
+import { seriesCacheFor } from '../poller/poller';
+import type { SeriesCache } from '../poller/series';
+import type { LiveFeed } from '../replicas/live-feed';
+import { Replica } from '../replicas/replica';
+import { pgLease, soloLease } from '../store/lease';
+import { liveStore } from '../store/live';
 import { createNomadClient } from '../sources/nomad/client';
 import { auditLog, type AuditLog } from '../store/audit-log';
 import { openDb, type Db } from '../store/db';
@@ -39,8 +42,11 @@ export interface App {
   readonly configFile: string;
   readonly config: WarroomConfig;
   readonly pipeline: string;
-  readonly poller: Poller;
-  /** Changes open pages should hear about at once (incidents, newly stored timeline events). */
+  /** What this replica serves as "now": its own polls while it leads, the leader's otherwise. */
+  readonly live: LiveFeed & { readonly series: SeriesCache | null };
+  /** This process among the replicas on one database (PGlite: the only one, always leading). */
+  readonly replica: Replica;
+  /** Changes open pages should hear about at once (incidents, newly stored timeline events), from any replica. */
   readonly changes: ChangeBus;
   /** The database with its stores, opened (and migrated) on first use. */
   stores(): Promise<Stores>;
@@ -118,8 +124,6 @@ function buildApp(configFile: string, config: WarroomConfig): App {
   redactConsole(redact);
   const pipeline = config.pipeline.name;
   const changes = new ChangeBus();
-  const poller = new Poller(config);
-  poller.start();
 
   let opening: Promise<Stores> | null = null;
   const stores = (): Promise<Stores> => {
@@ -133,6 +137,8 @@ function buildApp(configFile: string, config: WarroomConfig): App {
     return opening;
   };
 
+  // Set below: the replica announces incident changes to every process, and it needs these deps.
+  let announce: (change: Change) => void = changes.announce;
   const incidentDeps = async (): Promise<IncidentDeps> => {
     const s = await stores();
     return {
@@ -142,9 +148,24 @@ function buildApp(configFile: string, config: WarroomConfig): App {
       incidents: s.incidents,
       history: s.history,
       audit: s.audit,
-      announce: changes.announce,
+      announce,
     };
   };
+
+  const series = seriesCacheFor(config);
+  const replica = new Replica({
+    config,
+    lease: env.DATABASE_URL
+      ? pgLease({ url: env.DATABASE_URL, name: pipeline, everyMs: replicaCheckMs(config) })
+      : soloLease(),
+    series,
+    incidentDeps,
+    liveStore: async () => liveStore((await stores()).db),
+    shared: Boolean(env.DATABASE_URL),
+    localChanges: changes.announce,
+  });
+  announce = replica.announce;
+  const live = Object.assign(replica.live, { series });
 
   const nomad = config.sources.nomad;
   const actionsNomad = nomad
@@ -152,19 +173,22 @@ function buildApp(configFile: string, config: WarroomConfig): App {
     : null;
   const scaleDeps = async (): Promise<ScaleDeps | null> => {
     if (!actionsNomad) return null;
+    const { audit, db } = await stores();
     return {
       config,
       nomad: actionsNomad,
-      audit: (await stores()).audit,
-      queueFor: (job, group) => queueForGroup(poller.snapshot(), job, group),
+      audit,
+      queueFor: (job, group) => queueForGroup(live.snapshot(), job, group),
+      serialise: (key, fn) => db.serialise(key, fn),
     };
   };
 
-  const app: App = {
+  return {
     configFile,
     config,
     pipeline,
-    poller,
+    live,
+    replica,
     changes,
     stores,
     scaleDeps,
@@ -173,41 +197,14 @@ function buildApp(configFile: string, config: WarroomConfig): App {
     redact,
     signIns: { limiter: new SignInLimiter(), slots: new HashSlots() },
   };
-  startRecording(app);
-  return app;
 }
 
 /**
- * Every snapshot goes to the history, and each stored batch of events to the open pages and the
- * incident suggester. The store opening late only delays that: it is tried again with a growing
- * pause (up to a minute) until it opens.
+ * How often a follower asks for the lead: a leader that dies is replaced within two poll
+ * intervals (half the fastest loop, at least every 2 s, at most every 250 ms).
  */
-function startRecording(app: App, attempt = 0): void {
-  app
-    .incidentDeps()
-    .then((deps) => {
-      const { config, poller, changes } = app;
-      const suggester = new Suggester(deps);
-      const recorder = new HistoryRecorder(
-        deps.history,
-        app.pipeline,
-        { everyMs: config.history.snapshotEveryMs, retentionHours: config.history.retentionHours },
-        async (events, snapshot) => {
-          changes.announce({ topic: 'timeline', at: events.at(-1)!.at });
-          await suggester.afterEvents(events, snapshot);
-        },
-      );
-      poller.on('snapshot', (snapshot) => {
-        suggester.observe(snapshot);
-        void recorder.record(snapshot);
-      });
-      // A suggestion nobody took is withdrawn after a settled healthy minute, checked on a slow
-      // tick (events alone would miss a quiet recovery).
-      setInterval(() => void suggester.tick(poller.snapshot()), 15_000).unref();
-    })
-    .catch((err: Error) => {
-      const waitMs = Math.min(60_000, 1000 * 2 ** attempt);
-      console.error(`history: the store did not open (${err.message}); trying again in ${waitMs / 1000} s`);
-      setTimeout(() => startRecording(app, attempt + 1), waitMs).unref();
-    });
+function replicaCheckMs(config: WarroomConfig): number {
+  const p = config.polling;
+  const fastest = Math.min(p.managementMs, p.prometheusMs, p.nomadMs, ...(p.amqpMs ? [p.amqpMs] : []));
+  return Math.max(250, Math.min(2000, Math.round(fastest / 2)));
 }

@@ -25,7 +25,7 @@ export async function liveView(
   audience: Audience,
 ): Promise<LiveView> {
   if (!app) return { kind: 'unavailable', message: problem ?? 'not configured' };
-  if (at === undefined) return { kind: 'live', snapshot: snapshotFor(audience, app.poller.snapshot()) };
+  if (at === undefined) return { kind: 'live', snapshot: snapshotFor(audience, app.live.snapshot()) };
   const replay = await app.replayAt(at);
   if (replay.ok) return { kind: 'replay', snapshot: snapshotFor(audience, replay.snapshot) };
   const message =

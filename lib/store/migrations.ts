@@ -114,4 +114,18 @@ UPDATE snapshots SET
   END;
 `,
   },
+  {
+    version: 5,
+    name: 'live snapshot',
+    sql: `
+-- The leader's latest snapshot per pipeline, overwritten on every poll cycle, which the other
+-- replicas read when told (NOTIFY) that it changed.
+CREATE TABLE live_snapshots (
+  pipeline TEXT PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL,
+  seq BIGINT NOT NULL,
+  body JSONB NOT NULL
+);
+`,
+  },
 ];

@@ -17,7 +17,7 @@ export function testDbs() {
   const databases: string[] = [];
   return {
     /** A new empty store; `reopen` opens the same one again (for restart tests). */
-    async open(kind: 'pglite' | 'postgres'): Promise<{ db: Db; reopen: () => Promise<Db> }> {
+    async open(kind: 'pglite' | 'postgres'): Promise<{ db: Db; url: string | null; reopen: () => Promise<Db> }> {
       let options: { databaseUrl?: string; dataDir: string };
       if (kind === 'postgres') {
         const dbName = `warroom_test_${process.pid}_${Date.now() % 100_000}_${databases.length}`;
@@ -36,6 +36,7 @@ export function testDbs() {
       opened.push(db);
       return {
         db,
+        url: options.databaseUrl ?? null,
         reopen: async () => {
           const again = await openDb(options);
           opened.push(again);

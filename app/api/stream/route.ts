@@ -10,13 +10,13 @@ export const dynamic = 'force-dynamic';
 const Query = z.object({ snapshots: z.enum(['0', '1']).optional() });
 
 /**
- * Server-sent events: the current snapshot at once, then every new one the poller makes, to every
+ * Server-sent events: the current snapshot at once, then every new one this replica hears of, to every
  * open dashboard (`?snapshots=0` leaves them out), and a `change` event when an incident or the
  * timeline changes, so that every open incident page refreshes. A comment line every 15 s keeps
  * proxies from closing an idle stream.
  */
 export const GET = route({ name: 'streaming', access: 'read', query: Query }, ({ app, user, query, request }) => {
-  const { poller, changes } = app;
+  const { live, changes } = app;
   metrics().topologyRequests.inc({ route: 'stream' });
   const withSnapshots = query.snapshots !== '0';
   const encoder = new TextEncoder();
@@ -38,14 +38,15 @@ export const GET = route({ name: 'streaming', access: 'read', query: Query }, ({
       const unsubscribe = changes.subscribe((change: Change) =>
         write(`event: change\ndata: ${JSON.stringify(change)}\n\n`),
       );
+      let unfollow = () => {};
       cleanup = () => {
         clearInterval(keepAlive);
-        poller.off('snapshot', send);
+        unfollow();
         unsubscribe();
       };
       if (withSnapshots) {
-        poller.on('snapshot', send);
-        send(poller.snapshot());
+        unfollow = live.subscribe(send);
+        send(live.snapshot());
       } else {
         write(': connected\n\n');
       }

@@ -18,7 +18,7 @@ export const GET = route(
   async ({ app, user, query }) => {
     metrics().topologyRequests.inc({ route: 'topology' });
     const audience = audienceOfUser(user);
-    if (query.at === undefined) return actionOk(snapshotFor(audience, app.poller.snapshot()));
+    if (query.at === undefined) return actionOk(snapshotFor(audience, app.live.snapshot()));
     const replay = await app.replayAt(query.at);
     return replay.ok ? actionOk(snapshotFor(audience, replay.snapshot)) : actionFail(replay.code, replay.message);
   },

@@ -1,0 +1,198 @@
+import type { Change } from '../contracts/change';
+import type { Snapshot } from '../contracts/snapshot';
+import type { WarroomConfig } from '../config/schema';
+import { HistoryRecorder } from '../history/recorder';
+import type { IncidentDeps } from '../incidents/deps';
+import { Suggester } from '../incidents/suggester';
+import { Poller } from '../poller/poller';
+import type { SeriesCache } from '../poller/series';
+import type { Lease, ReplicaMessage } from '../store/lease';
+import type { LiveStore } from '../store/live';
+import { LiveFeed } from './live-feed';
+
+/**
+ * One dashboard process among possibly several on one database. While it leads (lib/store/lease)
+ * it polls the sources, records the history, suggests incidents and shares each snapshot through
+ * the database; while it follows, it serves the leader's snapshots as NOTIFY announces them (and
+ * reads the shared row every few seconds in case an announcement was missed). Changes for open
+ * pages (incidents, timeline batches) are announced locally and to every other replica. With
+ * PGlite there is one process, which always leads.
+ */
+export interface ReplicaDeps {
+  config: WarroomConfig;
+  lease: Lease;
+  series: SeriesCache | null;
+  /** The stores for recording and incidents; rejects while the database is unreachable. */
+  incidentDeps(): Promise<IncidentDeps>;
+  /** The shared live row and where the history stopped. */
+  liveStore(): Promise<LiveStore>;
+  /** Whether other processes may be listening (PostgreSQL); with PGlite nothing is shared. */
+  shared: boolean;
+  /** Changes announced by this process, to its own open pages. */
+  localChanges: (change: Change) => void;
+}
+
+const followerReadMs = 5000;
+
+export class Replica {
+  readonly live: LiveFeed;
+  private poller: Poller | null = null;
+  private stopRecording: (() => void) | null = null;
+  private followTimer: NodeJS.Timeout | null = null;
+  private seq = 0;
+  private sharing: Promise<void> | null = null;
+  private nextShare: Snapshot | null = null;
+  private mirroredAt: string | null = null;
+  private readonly pipeline: string;
+
+  constructor(private readonly deps: ReplicaDeps) {
+    this.pipeline = deps.config.pipeline.name;
+    // Until the first poll (or the leader's first row): every source "no answer yet".
+    this.live = new LiveFeed(new Poller(deps.config, deps.series).snapshot());
+    deps.lease.onMessage((m) => this.heard(m));
+    deps.lease.onRole((leading) => (leading ? this.lead() : this.follow()));
+  }
+
+  get leading(): boolean {
+    return this.poller !== null;
+  }
+
+  /** Tells this process's pages and every other replica's. */
+  announce = (change: Change): void => {
+    this.deps.localChanges(change);
+    void this.deps.lease.announce({ type: 'change', change });
+  };
+
+  async stop(): Promise<void> {
+    this.follow();
+    if (this.followTimer) clearInterval(this.followTimer);
+    this.followTimer = null;
+    await this.deps.lease.close();
+  }
+
+  private lead(): void {
+    if (this.poller) return;
+    if (this.followTimer) clearInterval(this.followTimer);
+    this.followTimer = null;
+    const poller = new Poller(this.deps.config, this.deps.series);
+    this.poller = poller;
+    poller.on('snapshot', (snapshot: Snapshot) => {
+      this.live.publish(snapshot);
+      this.share(snapshot);
+    });
+    poller.start();
+    this.stopRecording = this.record(poller);
+  }
+
+  private follow(): void {
+    if (this.poller) {
+      const poller = this.poller;
+      this.poller = null;
+      poller.removeAllListeners('snapshot');
+      void poller.stop();
+      this.stopRecording?.();
+      this.stopRecording = null;
+    }
+    if (!this.followTimer) {
+      this.followTimer = setInterval(() => void this.mirror(), followerReadMs);
+      this.followTimer.unref();
+      void this.mirror();
+    }
+  }
+
+  private heard(message: ReplicaMessage): void {
+    if (message.type === 'change') this.deps.localChanges(message.change as Change);
+    else if (message.type === 'snapshot' && message.pipeline === this.pipeline && !this.leading) void this.mirror();
+  }
+
+  /** Reads the leader's latest snapshot if it is newer than the one served. */
+  private async mirror(): Promise<void> {
+    try {
+      if (!this.deps.shared || this.leading) return;
+      const store = await this.deps.liveStore();
+      const snapshot = await store.latest(this.pipeline, this.mirroredAt);
+      if (!snapshot || this.leading) return;
+      if (this.mirroredAt && Date.parse(snapshot.generatedAt) <= Date.parse(this.mirroredAt)) return;
+      this.mirroredAt = snapshot.generatedAt;
+      this.live.publish(snapshot);
+    } catch {
+      // The database is away: the page keeps the last snapshot (its age shows) until it is back.
+    }
+  }
+
+  /** Shares the leader's snapshots, the latest only when a write is still in flight. */
+  private share(snapshot: Snapshot): void {
+    if (!this.deps.shared) return;
+    this.nextShare = snapshot;
+    if (this.sharing) return;
+    this.sharing = (async () => {
+      try {
+        const store = await this.deps.liveStore();
+        while (this.nextShare && this.leading) {
+          const next = this.nextShare;
+          this.nextShare = null;
+          await store.publish(this.pipeline, next, ++this.seq, this.deps.lease.id);
+        }
+      } catch {
+        // Followers keep the last one they read; the next cycle tries again.
+      } finally {
+        this.nextShare = null;
+        this.sharing = null;
+      }
+    })();
+  }
+
+  /**
+   * Records every snapshot and feeds the incident suggester, from where the history stopped. The
+   * store opening late only delays that: it is tried again with a growing pause (up to a
+   * minute). Returns how to stop (on losing the lead).
+   */
+  private record(poller: Poller): () => void {
+    let stopped = false;
+    const timers: NodeJS.Timeout[] = [];
+    const begin = (attempt: number) => {
+      this.deps
+        .incidentDeps()
+        .then(async (deps) => {
+          const resume = await (await this.deps.liveStore()).resumePoint(this.pipeline);
+          if (stopped) return;
+          const suggester = new Suggester(deps);
+          const { history } = this.deps.config;
+          const recorder = new HistoryRecorder(
+            deps.history,
+            this.pipeline,
+            { everyMs: history.snapshotEveryMs, retentionHours: history.retentionHours },
+            async (events, snapshot) => {
+              this.announce({ topic: 'timeline', at: events.at(-1)!.at });
+              await suggester.afterEvents(events, snapshot);
+            },
+          );
+          recorder.resumeFrom(resume.previous, resume.aboveThreshold);
+          poller.on('snapshot', (snapshot: Snapshot) => {
+            // What a poller just started knows is not news.
+            if (stopped || !poller.settled()) return;
+            suggester.observe(snapshot);
+            void recorder.record(snapshot);
+          });
+          // A suggestion nobody took is withdrawn after a settled healthy minute, checked on a
+          // slow tick (events alone would miss a quiet recovery).
+          const tick = setInterval(() => void suggester.tick(poller.snapshot()), 15_000);
+          tick.unref();
+          timers.push(tick);
+        })
+        .catch((err: Error) => {
+          if (stopped) return;
+          const waitMs = Math.min(60_000, 1000 * 2 ** attempt);
+          console.error(`history: the store did not open (${err.message}); trying again in ${waitMs / 1000} s`);
+          const retry = setTimeout(() => begin(attempt + 1), waitMs);
+          retry.unref();
+          timers.push(retry);
+        });
+    };
+    begin(0);
+    return () => {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+    };
+  }
+}
