@@ -390,8 +390,8 @@ describe('response contracts name every field, with what may be missing or null'
     pinsFields(Viewer, { name: 'ada', role: 'operator', signedIn: true });
     pinsFields(
       Health,
-      { status: 'ok', startedAt: t0, uptimeSec: 720, config: 'loaded', pipeline: 'demo' },
-      { nullable: ['pipeline'] },
+      { status: 'ok', startedAt: t0, uptimeSec: 720, config: 'loaded', pipeline: 'demo', role: 'leader' },
+      { nullable: ['pipeline', 'role'], optional: ['role'] },
     );
   });
 });

@@ -46,13 +46,98 @@ export const TimelineEntry = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
-/** GET /api/timeline: the entries between `from` and `to`, oldest first. */
+/** The entries between `from` and `to`, oldest first, all at once (a whole range, read on the server). */
 export const TimelinePage = z.object({
   from: z.string(),
   to: z.string(),
   events: z.array(TimelineEntry),
 });
 export type TimelinePage = z.infer<typeof TimelinePage>;
+
+/**
+ * Where a page of the timeline ends: its last event's time, to the microsecond as PostgreSQL keeps
+ * it, and its id. The next page holds what lies strictly before it in (time, id) order, so events
+ * stored in the meantime (newer, or tied in time but with a higher id) neither repeat nor push any
+ * older event out of sight. Microseconds since 1970 up to 2^53 - 1 (the year 2255): exact in a
+ * JavaScript number.
+ */
+export interface TimelineCursor {
+  atUs: number;
+  id: number;
+}
+
+/** Events per page: the default, and the most one request may ask for. */
+export const timelinePageSize = { default: 100, max: 500 } as const;
+
+const cursorText = /^(0|[1-9]\d{0,15})\.([1-9]\d{0,15})$/;
+const badCursor = 'not a cursor from this timeline (use the nextCursor of a page, or none for the newest page)';
+
+// btoa/atob rather than Buffer: contracts are imported by the browser too. The text is ASCII.
+const toBase64Url = (text: string) => btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** Opaque to clients: base64url of "<atUs>.<id>". */
+export function encodeTimelineCursor(cursor: TimelineCursor): string {
+  return toBase64Url(`${cursor.atUs}.${cursor.id}`);
+}
+
+/**
+ * The cursor a page gave out, or why this text is not one. Never throws: whatever a client sends
+ * (truncated, tampered, re-encoded, out of range) is an error value, which the route answers with a
+ * 400 naming `cursor`.
+ */
+export function decodeTimelineCursor(
+  raw: string,
+): { ok: true; cursor: TimelineCursor } | { ok: false; message: string } {
+  if (raw.length === 0 || raw.length > 64 || !/^[A-Za-z0-9_-]+$/.test(raw)) return { ok: false, message: badCursor };
+  let text: string;
+  try {
+    text = atob(raw.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return { ok: false, message: badCursor };
+  }
+  const m = cursorText.exec(text);
+  if (!m) return { ok: false, message: badCursor };
+  const cursor = { atUs: Number(m[1]), id: Number(m[2]) };
+  if (!Number.isSafeInteger(cursor.atUs) || !Number.isSafeInteger(cursor.id)) return { ok: false, message: badCursor };
+  // One spelling per cursor: other encodings of the same bytes (stray low bits) are refused too.
+  if (encodeTimelineCursor(cursor) !== raw) return { ok: false, message: badCursor };
+  return { ok: true, cursor };
+}
+
+/** `?cursor=` as text in, a TimelineCursor out; a bad one is an issue on `cursor`. */
+export const TimelineCursorParam = z.string().transform((raw, ctx) => {
+  const decoded = decodeTimelineCursor(raw);
+  if (decoded.ok) return decoded.cursor;
+  ctx.addIssue({ code: 'custom', message: decoded.message });
+  return z.NEVER;
+});
+
+/**
+ * GET /api/timeline's query string. `from`/`to` are checked by the route (parseAt, with messages
+ * a person can act on); `limit` arrives as text, hence the coercion. Not strict: a query string may
+ * carry parameters meant for others.
+ */
+export const TimelineQuery = z.object({
+  from: z.string().optional(),
+  to: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(timelinePageSize.max).default(timelinePageSize.default),
+  cursor: TimelineCursorParam.optional(),
+});
+export type TimelineQuery = z.infer<typeof TimelineQuery>;
+
+/**
+ * GET /api/timeline: one page of the entries between `from` and `to`, newest first. `limit` counts
+ * what warroom saw (derived events); the actions people took in the same stretch of time come with
+ * them (they are few: one per scale). `nextCursor` asks for the page before this one (older), null
+ * when this page reaches `from`.
+ */
+export const TimelineCursorPage = z.object({
+  from: z.string(),
+  to: z.string(),
+  events: z.array(TimelineEntry),
+  nextCursor: z.string().nullable(),
+});
+export type TimelineCursorPage = z.infer<typeof TimelineCursorPage>;
 
 /**
  * The public view of a timeline line, for anonymous viewers: a source going down is named without

@@ -57,12 +57,15 @@ describe('history', () => {
     expect(past.body.stages.find((s) => s.id === 'reply-queue')?.queue?.ready).toBeGreaterThan(50);
     expect((await at(steadyAt)).body.bottleneck).toBeNull();
 
-    const timeline = (await (await fetch(`${base()}/api/timeline?from=${encodeURIComponent(steadyAt)}`)).json()) as {
+    const timeline = (await (
+      await fetch(`${base()}/api/timeline?from=${encodeURIComponent(steadyAt)}&limit=500`)
+    ).json()) as {
       events: Array<{ kind: string; message: string; link: string }>;
     };
     const kinds = timeline.events.map((e) => e.kind);
     for (const kind of ['bottleneck-appeared', 'workers-changed', 'bottleneck-cleared']) expect(kinds).toContain(kind);
-    expect(kinds.indexOf('bottleneck-appeared')).toBeLessThan(kinds.indexOf('bottleneck-cleared'));
+    // Newest first: the clearing comes before the bottleneck it cleared.
+    expect(kinds.lastIndexOf('bottleneck-appeared')).toBeGreaterThan(kinds.lastIndexOf('bottleneck-cleared'));
     expect(timeline.events.find((e) => e.kind === 'workers-changed')!.message).toContain('3 -> 30');
     expect(timeline.events[0]!.link).toMatch(/^\/\?at=/);
 

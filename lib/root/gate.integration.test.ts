@@ -123,7 +123,20 @@ const nasty = fc.oneof(
 );
 const query = fc
   .dictionary(
-    fc.constantFrom('at', 'from', 'to', 'stage', 'actor', 'job', 'outcome', 'limit', 'snapshots', 'next', 'x'),
+    fc.constantFrom(
+      'at',
+      'from',
+      'to',
+      'stage',
+      'actor',
+      'job',
+      'outcome',
+      'limit',
+      'cursor',
+      'snapshots',
+      'next',
+      'x',
+    ),
     nasty,
     {
       maxKeys: 4,

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../contracts/snapshot';
-import type { TimelineEvent } from '../contracts/timeline';
+import { timelinePageSize, type TimelineCursor, type TimelineEvent } from '../contracts/timeline';
 import type { Db } from './db';
 
 /**
@@ -13,6 +13,12 @@ export function bottleneckRank(snapshot: Snapshot): number | null {
   if (!b) return null;
   if (b.queueStageId) return snapshot.stages.find((st) => st.id === b.queueStageId)?.queue?.ready ?? 0;
   return snapshot.stages.find((st) => st.id === b.stageId)?.contributionMs ?? 0;
+}
+
+/** A time in microseconds since 1970 as ISO 8601 text PostgreSQL reads exactly ("…T09:42:00.123456Z"). */
+function isoOfMicros(atUs: number): string {
+  const us = atUs % 1000;
+  return new Date((atUs - us) / 1000).toISOString().replace('Z', `${String(us).padStart(3, '0')}Z`);
 }
 
 /** Stored snapshots (deduplicated by the recorder) and timeline events, by pipeline and time. */
@@ -112,6 +118,55 @@ export function history(db: Db) {
         stageId: r.stage_id,
         message: r.message,
       }));
+    },
+
+    /**
+     * A page of the events between `from` and `to`, newest first: at most `limit` (1 to 500),
+     * strictly before `before` in (time, id) order when it is given, and the cursor of the page
+     * after this one (null when none is left). The order is total, ties in time broken by id, so
+     * paging sees every event once while new ones are stored.
+     */
+    async eventsPage(
+      pipeline: string,
+      page: { from: Date; to: Date; before?: TimelineCursor | null; limit?: number },
+    ): Promise<{ events: TimelineEvent[]; next: TimelineCursor | null }> {
+      const asked = page.limit !== undefined && Number.isFinite(page.limit) ? page.limit : timelinePageSize.default;
+      const limit = Math.min(timelinePageSize.max, Math.max(1, Math.floor(asked)));
+      const params: unknown[] = [pipeline, page.from.toISOString(), page.to.toISOString()];
+      let before = '';
+      if (page.before) {
+        params.push(isoOfMicros(page.before.atUs), page.before.id);
+        // `at <= $4` alone bounds the scan of the (pipeline, at) index; the row comparison breaks ties.
+        before = 'AND at <= $4::timestamptz AND (at, id) < ($4::timestamptz, $5::bigint)';
+      }
+      params.push(limit + 1);
+      const rows = await db.query<{
+        id: string | number;
+        at: Date | string;
+        at_us: string | number;
+        kind: TimelineEvent['kind'];
+        stage_id: string | null;
+        message: string;
+      }>(
+        // extract(epoch) is numeric since PostgreSQL 14: exact to the microsecond.
+        `SELECT id, at, (extract(epoch FROM at) * 1000000)::bigint AS at_us, kind, stage_id, message
+         FROM timeline_events
+         WHERE pipeline = $1 AND at >= $2 AND at <= $3 ${before}
+         ORDER BY at DESC, id DESC
+         LIMIT $${params.length}`,
+        params,
+      );
+      const kept = rows.slice(0, limit);
+      const last = kept.at(-1);
+      return {
+        events: kept.map((r) => ({
+          at: new Date(r.at).toISOString(),
+          kind: r.kind,
+          stageId: r.stage_id,
+          message: r.message,
+        })),
+        next: rows.length > limit && last ? { atUs: Number(last.at_us), id: Number(last.id) } : null,
+      };
     },
 
     async prune(pipeline: string, before: Date): Promise<void> {
