@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { AppHeader } from '@/components/app-header';
 import { AuditTable } from '@/components/audit-table';
+import { SignOutEveryone } from '@/components/auth/sign-out-everyone';
 import { Panel, PanelSkeleton } from '@/components/panel';
 import { auditOutcomes, type AuditFilter, type AuditOutcome } from '@/lib/contracts/audit';
 import { readablePage } from '@/lib/root/pages';
@@ -26,6 +27,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <main className="mx-auto max-w-7xl space-y-4 p-6">
       <AppHeader {...page} />
+      {page.viewer?.signedIn && page.viewer.role === 'admin' && <SignOutEveryone />}
       {page.app ? (
         <Suspense fallback={<PanelSkeleton title="Audit log" />}>
           <AuditTable view={auditView(page.app, filter, page.audience)} filter={filter} />

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hasRole, isSameOrigin, readCookie } from './authenticate';
 import { hashPassword, hashPasswordSync, hashToken, verifyPassword, verifyToken } from './password';
-import { createSessionValue, readSessionValue } from './session';
+import { createHmac } from 'node:crypto';
+import { createSession, createSessionValue, readSessionValue, sessionCookieHeader } from './session';
 
 describe('passwords and tokens', () => {
   it('verifies the right password only, for both hash functions', async () => {
@@ -42,6 +43,46 @@ describe('session cookie', () => {
     expect(readSessionValue(value, secret, 13 * 3600 * 1000)).toBeNull();
     expect(readSessionValue(undefined, secret)).toBeNull();
     expect(readSessionValue('garbage', secret)).toBeNull();
+  });
+
+  it('gives every session its own random id and its issue time in ms', () => {
+    const a = createSession('olivia', 'operator', secret, 1_700_000_000_123);
+    const b = createSession('olivia', 'operator', secret, 1_700_000_000_123);
+    expect(a.session.sid).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(a.session.sid).not.toBe(b.session.sid);
+    expect(a.value).not.toBe(b.value);
+    expect(readSessionValue(a.value, secret, 1_700_000_001_000)).toEqual({
+      sid: a.session.sid,
+      name: 'olivia',
+      role: 'operator',
+      iat: 1_700_000_000_123,
+      exp: 1_700_000_000 + 12 * 3600,
+    });
+  });
+
+  it('refuses a correctly signed cookie from before revocable sessions (no sid), or with a malformed sid or iat', () => {
+    const signed = (payload: object) => {
+      const p = Buffer.from(JSON.stringify(payload)).toString('base64url');
+      return `${p}.${createHmac('sha256', secret).update(p).digest('base64url')}`;
+    };
+    const exp = 2_000_000_000;
+    expect(readSessionValue(signed({ name: 'olivia', role: 'operator', exp }), secret, 1000)).toBeNull();
+    expect(readSessionValue(signed({ sid: 'short', name: 'olivia', iat: 1, exp }), secret, 1000)).toBeNull();
+    expect(readSessionValue(signed({ sid: 'a'.repeat(22), name: 'olivia', exp }), secret, 1000)).toBeNull();
+    expect(readSessionValue(signed({ sid: 'a'.repeat(22), name: 'olivia', iat: 'x', exp }), secret, 1000)).toBeNull();
+    expect(readSessionValue(signed({ sid: 'a'.repeat(22), name: 'olivia', iat: 1, exp }), secret, 1000)).toMatchObject({
+      sid: 'a'.repeat(22),
+    });
+    expect(readSessionValue(`${signed({ sid: 'a'.repeat(22), name: 'o', iat: 1, exp })}.x`, secret, 1000)).toBeNull();
+  });
+
+  it('writes and clears the cookie with the same attributes', () => {
+    expect(sessionCookieHeader('v.s', false)).toBe(
+      'warroom_session=v.s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200',
+    );
+    expect(sessionCookieHeader(null, true)).toBe(
+      'warroom_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure',
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import type { Role } from '../contracts/viewer';
 import type { WarroomConfig } from '../config/schema';
 import { verifyToken } from './password';
-import { readSessionValue, sessionCookie } from './session';
+import type { SessionVerdict } from './revocations';
+import { readSessionValue, sessionCookie, type Session } from './session';
 
 /**
  * Who is asking: a signed session cookie, an API token (Authorization: Bearer), or, when the
@@ -11,6 +12,8 @@ export interface User {
   name: string;
   role: Role;
   via: 'session' | 'token' | 'anonymous';
+  /** The signed session a cookie carried (via 'session' only): what revocation checks and sign-out revoke. */
+  session?: Session;
 }
 
 const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
@@ -39,9 +42,14 @@ export function userFromSessionValue(value: string | undefined, config: WarroomC
   if (!auth) return null;
   const session = readSessionValue(value, auth.sessionSecret);
   if (!session) return null;
-  // The user must still exist with that role: removing someone from the file signs them out.
+  // The user must still exist; the role is the file's: removing someone from it signs them out.
   const user = auth.users.find((u) => u.name === session.name);
-  return user ? { name: user.name, role: user.role, via: 'session' } : null;
+  return user ? { name: user.name, role: user.role, via: 'session', session } : null;
+}
+
+/** The signed, unexpired session the request's cookie carries, whether or not it was revoked since. */
+export function sessionOf(headers: Headers, config: WarroomConfig): Session | null {
+  return readSessionValue(readCookie(headers.get('cookie'), sessionCookie), config.auth.sessionSecret);
 }
 
 export function authenticate(headers: Headers, config: WarroomConfig): User | null {
@@ -55,7 +63,28 @@ export function authenticate(headers: Headers, config: WarroomConfig): User | nu
   }
   const fromCookie = userFromSessionValue(readCookie(headers.get('cookie'), sessionCookie), config);
   if (fromCookie) return fromCookie;
-  return auth.anonymousRead ? { name: 'anonymous', role: 'viewer', via: 'anonymous' } : null;
+  return anonymousOrNull(config);
+}
+
+const anonymousOrNull = (config: WarroomConfig): User | null =>
+  config.auth.anonymousRead ? { name: 'anonymous', role: 'viewer', via: 'anonymous' } : null;
+
+/**
+ * `authenticate`, then whether a session still holds (lib/auth/revocations.ts). A revoked or
+ * cut-off session is a stranger, as if there were no cookie (anonymous where `anonymousRead`
+ * allows it); a session that cannot be checked because the store does not answer is
+ * 'unavailable': neither trusted nor downgraded, the caller refuses the request (fail closed).
+ */
+export async function authenticateChecked(
+  headers: Headers,
+  config: WarroomConfig,
+  check: (session: Session) => Promise<SessionVerdict>,
+): Promise<User | null | 'unavailable'> {
+  const user = authenticate(headers, config);
+  if (user?.via !== 'session' || !user.session) return user;
+  const verdict = await check(user.session);
+  if (verdict === 'valid') return user;
+  return verdict === 'unavailable' ? 'unavailable' : anonymousOrNull(config);
 }
 
 /**

@@ -197,13 +197,15 @@ const routes: Array<{ method: string; path: (seg: string) => string; body?: bool
   { method: 'POST', path: () => '/api/actions/scale/preview', body: true },
   { method: 'POST', path: () => '/api/actions/scale', body: true },
   { method: 'POST', path: () => '/api/auth/sign-in', body: true },
-  { method: 'POST', path: () => '/api/auth/sign-out', body: true },
+  { method: 'POST', path: () => '/api/auth/sign-out-everyone', body: true },
   { method: 'GET', path: () => '/api/health' },
   { method: 'GET', path: () => '/' },
   { method: 'GET', path: () => '/audit' },
   { method: 'GET', path: () => '/incidents' },
   { method: 'GET', path: (s) => `/incidents/${s}` },
   { method: 'GET', path: () => '/sign-in' },
+  // Last: signing out really ends the operator's session, which the routes above use.
+  { method: 'POST', path: () => '/api/auth/sign-out', body: true },
 ];
 
 describe('fuzz: every route and page, any input', () => {

@@ -1,12 +1,13 @@
 import 'server-only';
 import { z } from 'zod';
-import { authenticate, hasRole, isSameOrigin, type User } from '../auth/authenticate';
+import { authenticateChecked, hasRole, isSameOrigin, type User } from '../auth/authenticate';
 import type { Role } from '../contracts/viewer';
 import { notConfiguredMessage, statusFor, type ErrorCode } from '../contracts/errors';
 import type { ActionResult } from '../contracts/result';
 import { serverEnv } from '../env';
 import { getApp, type App } from './app';
 import { audienceOfUser } from './audience';
+import { sessionsOf } from './sessions';
 
 /**
  * The one request gate. A route is a declaration: who may call it, the zod schemas of its path
@@ -17,8 +18,8 @@ import { audienceOfUser } from './audience';
  * errors to a status and the one error body `{ error: { code, message } }`.
  *
  * Access:
- * - 'public': anyone, no application needed (health, metrics, sign-out);
- * - 'app': anyone, with the application (sign-in);
+ * - 'public': anyone, no application needed (health, metrics);
+ * - 'app': anyone, with the application (sign-in, sign-out: they read the cookie themselves);
  * - 'read': a signed-in user, a token, or an anonymous viewer when `auth.anonymousRead` allows one
  *   (who sees the public view: no internal error messages);
  * - a role: a signed-in user or token with at least that role (anonymous viewers only where the
@@ -71,20 +72,29 @@ function appOrFailure(): { app: App; failure: null } | { app: null; failure: Res
   return { app: null, failure: errorResponse('not_configured', notConfiguredMessage) };
 }
 
+/** Why a signed-in request is refused while the store that says which sessions ended does not answer. */
+export const sessionUncheckedMessage =
+  'your session could not be checked (the store is unavailable); try again shortly';
+
 /**
  * Who is asking, and whether they may: the user (null for 'public' and 'app' routes, which do not
  * ask), or the response that refuses them. Fail closed: reads are open only to signed-in users,
  * tokens, and anonymous viewers where `auth.anonymousRead` says so; anonymous viewers never get
- * more than 'viewer'.
+ * more than 'viewer'. A session is checked against its revocations (./sessions): a revoked one is
+ * a stranger; one that cannot be checked is a 503 for reads and writes alike (`sessionUnchecked`).
  */
-export function checkAccess(
+export async function checkAccess(
   app: App | null,
   access: Access,
   headers: Headers,
-): { user: User | null; refusal: Response | null } {
+): Promise<{ user: User | null; refusal: Response | null; sessionUnchecked?: true }> {
   if (access === 'public' || access === 'app') return { user: null, refusal: null };
   if (!app) return { user: null, refusal: errorResponse('not_configured', notConfiguredMessage) };
-  const user = authenticate(headers, app.config);
+  const user = await authenticateChecked(headers, app.config, sessionsOf(app).check);
+  if (user === 'unavailable') {
+    const refusal = errorResponse('store_unavailable', sessionUncheckedMessage, { 'retry-after': '2' });
+    return { user: null, refusal, sessionUnchecked: true };
+  }
   const needed: Role = access === 'read' ? 'viewer' : access;
   if (!user || (user.via === 'anonymous' && needed !== 'viewer')) {
     return { user: null, refusal: errorResponse('unauthenticated', 'sign in first') };
@@ -159,7 +169,7 @@ export function route<P = undefined, Q = undefined, B = undefined, T = unknown, 
       if (!found.app) return found.failure;
       app = found.app;
     }
-    const { user, refusal } = checkAccess(app, spec.access, request.headers);
+    const { user, refusal } = await checkAccess(app, spec.access, request.headers);
     if (refusal) return refusal;
     // Cookies ride along on cross-site requests; tokens do not, so only they may skip this.
     if (writes(request) && user?.via !== 'token' && !isSameOrigin(request.headers, request.url)) {

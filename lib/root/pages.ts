@@ -7,7 +7,7 @@ import { rawEnv, serverEnv } from '../env';
 import type { Viewer } from '../contracts/viewer';
 import { getApp, type App } from './app';
 import { notConfiguredMessage } from '../contracts/errors';
-import { checkAccess } from './gate';
+import { checkAccess, sessionUncheckedMessage } from './gate';
 import { audienceOf, type Audience } from './audience';
 
 /**
@@ -59,9 +59,12 @@ export async function readablePage(nextPath: string): Promise<PageContext> {
 export async function publicPage(): Promise<PageContext> {
   const state = getApp();
   const app = state.status === 'ready' ? state.app : null;
-  const { user } = app ? checkAccess(app, 'read', await headers()) : { user: null };
+  const access = app ? await checkAccess(app, 'read', await headers()) : { user: null, sessionUnchecked: false };
+  const { user } = access;
   const viewer = user ? { name: user.name, role: user.role, signedIn: user.via !== 'anonymous' } : null;
   const header = { health: health(), viewer, authConfigured: Boolean(app), audience: audienceOf(viewer) };
+  // A session the store cannot vouch for shows no data and is not sent to sign in again (fail closed).
+  if (access.sessionUnchecked) return { ...header, app: null, problem: sessionUncheckedMessage };
   // Why the configuration did not load is for the server log, not for whoever opens the page.
   return app ? { ...header, app, problem: null } : { ...header, app: null, problem: notConfiguredMessage };
 }

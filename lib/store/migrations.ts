@@ -128,4 +128,33 @@ CREATE TABLE live_snapshots (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'session revocations',
+    sql: `
+-- Signed-out sessions (the cookie's random sid), refused until they would have expired anyway;
+-- rows past expires_at are pruned whenever another session is revoked.
+CREATE TABLE revoked_sessions (
+  sid TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL,
+  revoked_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX revoked_sessions_expires ON revoked_sessions (expires_at);
+-- "Sessions issued before not_before are over", for one user (user_name) or for everyone (NULL);
+-- the latest for the user and for everyone decide. Each row is also the audit trail of that action
+-- (who, in which role, why), written in the same statement as the change, as incident_log is for
+-- incidents: audit_log's columns describe a scale of a Nomad group.
+CREATE TABLE session_cutoffs (
+  id BIGSERIAL PRIMARY KEY,
+  user_name TEXT,
+  not_before TIMESTAMPTZ NOT NULL,
+  actor TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX session_cutoffs_user ON session_cutoffs (user_name, not_before DESC);
+`,
+  },
 ];

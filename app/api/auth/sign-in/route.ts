@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { verifyPassword } from '@/lib/auth/password';
 import { clientAddress } from '@/lib/auth/sign-in-limiter';
-import { createSessionValue, sessionCookie, sessionMaxAgeSec } from '@/lib/auth/session';
+import { createSessionValue, sessionCookieHeader } from '@/lib/auth/session';
 import { errorResponse, route } from '@/lib/root/gate';
 
 export const dynamic = 'force-dynamic';
@@ -12,8 +12,9 @@ const Credentials = z.object({ name: z.string().min(1).max(64), password: z.stri
 const absentHash = 'scrypt$ln=16,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 /**
- * Checks a name and password against the configured hashes and sets the signed session cookie.
- * Failures are limited per name and address (429 with Retry-After), and hashing waits its turn.
+ * Checks a name and password against the configured hashes and sets the signed session cookie (a
+ * new session id, revocable by signing out). Failures are limited per name and address (429 with
+ * Retry-After), and hashing waits its turn.
  */
 export const POST = route(
   { name: 'signing in', access: 'app', body: Credentials, maxBodyBytes: 4096 },
@@ -37,16 +38,8 @@ export const POST = route(
     }
     limiter.succeeded(user.name, address);
     const secure = new URL(request.url).protocol === 'https:';
-    const cookie = [
-      `${sessionCookie}=${createSessionValue(user.name, user.role, auth.sessionSecret)}`,
-      'Path=/',
-      'HttpOnly',
-      'SameSite=Strict',
-      `Max-Age=${sessionMaxAgeSec}`,
-      secure ? 'Secure' : '',
-    ]
-      .filter(Boolean)
-      .join('; ');
+    // A new random session id each time: signing out ends this session only (see sign-out).
+    const cookie = sessionCookieHeader(createSessionValue(user.name, user.role, auth.sessionSecret), secure);
     return Response.json(
       { name: user.name, role: user.role },
       { headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } },
