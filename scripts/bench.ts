@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadConfigFile } from '../lib/config/load-config';
@@ -22,11 +23,14 @@ import { sleep } from './stack/processes';
 import { resetPipeline, topology } from './testing/demo-client';
 import { createBulkQueues, deleteBulkQueues } from './testing/bulk-queues';
 import { longIncident } from './bench-incident';
+import { signInFlood, sseSoak, takeover } from './bench-production';
 import { quantile as nearestRank } from '../demo/loadgen/latency-window';
 
 /**
  * `npm run bench`: the figures the issues ask for, from one run on the real local stack. Prints a
- * table per measurement; nothing here passes or fails.
+ * table per measurement; nothing here passes or fails. `npm run bench -- production` runs only
+ * issue 12's (sign-in flood, leader takeover, 1,000 SSE clients); `npm run bench -- fuzz` the
+ * request fuzz at 10,000 cases.
  */
 const layout = stackLayout('test');
 const base = dashboardUrl(layout);
@@ -271,19 +275,50 @@ async function firstLoadJs(): Promise<void> {
 }
 
 const started = Date.now();
+const only = process.argv.slice(2);
 console.log(`# warroom benchmarks, ${new Date().toISOString()}, ${(await import('node:os')).cpus().length} cores`);
-await startStack('test', { postgres: false });
+if (only.includes('fuzz')) {
+  // `npm run bench -- fuzz`: the request fuzz of lib/root/gate.integration.test.ts at 500 cases per
+  // route (10,500 over its 21 routes) instead of the 200 `npm test` runs; its own assertions count
+  // answers of 500 and scales outside bounds.
+  const runs = process.env.WARROOM_FUZZ_RUNS ?? '500';
+  console.log(`\n## Request fuzz, ${runs} cases per route`);
+  const t0 = Date.now();
+  const { status } = spawnSync(
+    process.execPath,
+    [
+      path.join('node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--project',
+      'integration',
+      'lib/root/gate.integration.test.ts',
+    ],
+    { stdio: 'inherit', env: { ...process.env, WARROOM_FUZZ_RUNS: runs } },
+  );
+  console.log(
+    `fuzz ${status === 0 ? 'found no 500 and no scale outside bounds' : 'FAILED (see above)'} in ${Math.round((Date.now() - t0) / 1000)} s`,
+  );
+  process.exit(status ?? 1);
+}
+await startStack('test', { postgres: true });
 await startPipeline(layout, { scenario: 'steady' });
 buildDashboard();
 await stopDashboard(layout);
 await startDashboard(layout);
 try {
-  await detectionLag();
-  await timelineAndReplay();
-  await topologyUnderSse();
-  await firstLoadJs();
-  await sourceCost();
-  await longIncident(layout, (await topology(layout)).pipeline);
+  if (only.length === 0) {
+    await detectionLag();
+    await timelineAndReplay();
+    await topologyUnderSse();
+    await firstLoadJs();
+    await sourceCost();
+    await longIncident(layout, (await topology(layout)).pipeline);
+  }
+  if (only.length === 0 || only.includes('production')) {
+    await signInFlood(layout, 30);
+    await takeover(layout, 5);
+    await sseSoak(layout, 1000, Number(process.env.WARROOM_SSE_MINUTES ?? 10));
+  }
 } finally {
   await deleteBulkQueues(layout).catch(() => undefined);
   await stopDashboard(layout);

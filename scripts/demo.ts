@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import {
   demoUsers,
   buildDashboard,
+  maxDashboardReplicas,
   pipelineUrls,
   prometheusUrl,
   rabbitManagementUrl,
@@ -20,14 +21,17 @@ import { parseScenarioName, scenarios } from '../demo/loadgen/scenarios';
 import { sleep } from './stack/processes';
 
 /**
- * `npm run demo [-- --scenario NAME] [--warmup SECONDS]`: the local stack, the demo pipeline and
- * the dashboard, with URLs printed. The pipeline runs `steady` for the warm-up, then the named
- * scenario (reply-starvation by default, the source incident). Ctrl-C stops everything.
+ * `npm run demo [-- --scenario NAME] [--warmup SECONDS] [--replicas N]`: the local stack, the demo
+ * pipeline and the dashboard, with URLs printed. The pipeline runs `steady` for the warm-up, then
+ * the named scenario (reply-starvation by default, the source incident). With `--replicas N` the
+ * dashboard runs as N servers on one PostgreSQL database, as deploy/warroom.nomad.hcl runs it.
+ * Ctrl-C stops everything.
  */
 const { values: args } = parseArgs({
   options: {
     scenario: { type: 'string', default: 'reply-starvation' },
     warmup: { type: 'string', default: '30' },
+    replicas: { type: 'string', default: '1' },
     'no-open': { type: 'boolean', default: false },
   },
 });
@@ -35,6 +39,9 @@ const scenario = parseScenarioName(args.scenario);
 const warmupSec = Number(args.warmup);
 if (!Number.isFinite(warmupSec) || warmupSec < 0)
   throw new Error(`--warmup must be a number of seconds, got "${args.warmup}"`);
+const replicas = Number(args.replicas);
+if (!Number.isInteger(replicas) || replicas < 1 || replicas > maxDashboardReplicas)
+  throw new Error(`--replicas must be a whole number from 1 to ${maxDashboardReplicas}, got "${args.replicas}"`);
 
 const layout = stackLayout('demo');
 // Ctrl-C reaches this process more than once (from the terminal, and relayed by npm and tsx):
@@ -62,17 +69,25 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
-  console.log('starting RabbitMQ and Prometheus ...');
-  await startStack('demo');
+  console.log(
+    replicas > 1 ? 'starting RabbitMQ, Prometheus and PostgreSQL ...' : 'starting RabbitMQ and Prometheus ...',
+  );
+  await startStack('demo', { postgres: replicas > 1 });
   console.log('starting the Nomad stand-in, the API, ML workers, reply consumers and the load generator ...');
   const urls = await startPipeline(layout, { scenario: warmupSec > 0 ? 'steady' : scenario });
   console.log('building the dashboard ...');
   buildDashboard();
-  const dashboard = await startDashboard(layout);
+  const dashboards = await startDashboard(layout, { replicas });
+  const dashboard = dashboards[0]!;
   const secrets = stackSecrets(layout);
+  const replicaLines = dashboards
+    .slice(1)
+    .map((url, i) => `\n  dashboard replica ${i + 2}  ${url}`)
+    .join('');
+  const shared = replicas > 1 ? ` (${replicas} replicas on PostgreSQL database warroom_demo)` : '';
   console.log(`
 warroom demo is running
-  dashboard            ${dashboard}
+  dashboard            ${dashboard}${shared}${replicaLines}
   demo API             ${urls.api}/v1/face-match, ${urls.api}/v1/ocr (POST)
   load generator       ${urls.loadgen}/stats, PUT ${urls.loadgen}/scenario {"name": "..."}
   Nomad stand-in       ${urls.nomad}/v1/jobs (X-Nomad-Token in ${layout.stateDir}/secrets.json)

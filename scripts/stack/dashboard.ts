@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot, type StackLayout } from './paths';
+import pg from 'pg';
+import { dashboardPort, maxDashboardReplicas, repoRoot, type StackLayout } from './paths';
+import { postgresUrl, startPostgres } from './postgres';
 import { httpOk, managed, runningPid, startDetached, stopManaged, waitUntilReady } from './processes';
 import { prometheusUrl } from './prometheus';
 import { rabbitManagementUrl } from './rabbitmq';
@@ -109,39 +111,166 @@ export function dashboardEnv(layout: StackLayout): Record<string, string> {
   };
 }
 
-export function dashboardProcess(layout: StackLayout) {
-  return managed(layout.stateDir, 'dashboard');
+/** Replica n (1-based) of this profile's dashboard: `dashboard`, `dashboard-2`, ... */
+export function dashboardProcess(layout: StackLayout, replica = 1) {
+  return managed(layout.stateDir, replica === 1 ? 'dashboard' : `dashboard-${replica}`);
 }
 
-export function dashboardUrl(layout: StackLayout): string {
-  return `http://127.0.0.1:${layout.ports.dashboard}`;
+export function dashboardUrl(layout: StackLayout, replica = 1): string {
+  return `http://127.0.0.1:${dashboardPort(layout, replica)}`;
 }
 
 const nextBin = path.join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
 
-/** `next build`, with output shown: a failing build must say why. */
+/** Where `next build` writes, relative to the repo: next.config.js reads the same variable. */
+export function nextDistDir(): string {
+  return process.env.WARROOM_NEXT_DIST_DIR || '.next';
+}
+
+/**
+ * The standalone build: `server.js` at the top of `<distDir>/standalone` (next.config.js traces
+ * from the repo root), the build's server files under the same relative distDir inside it.
+ */
+function standalonePaths() {
+  const dist = path.resolve(repoRoot, nextDistDir());
+  const root = path.join(dist, 'standalone');
+  const staticDir = path.join(root, path.relative(repoRoot, dist), 'static');
+  return { dist, root, server: path.join(root, 'server.js'), staticDir };
+}
+
+/** `next build`, with output shown (a failing build must say why), then the standalone folder made servable. */
 export function buildDashboard(): void {
   execFileSync(process.execPath, [nextBin, 'build'], {
     cwd: repoRoot,
     stdio: 'inherit',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
+  prepareStandalone();
 }
 
-/** Serves the built dashboard (`next start`) for this profile's stack, on loopback. */
-export async function startDashboard(layout: StackLayout): Promise<string> {
-  const proc = dashboardProcess(layout);
-  const url = dashboardUrl(layout);
-  if (runningPid(proc) === null) {
-    startDetached(proc, process.execPath, [nextBin, 'start', '-p', String(layout.ports.dashboard), '-H', '127.0.0.1'], {
-      cwd: repoRoot,
-      env: { ...process.env, ...dashboardEnv(layout), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-    });
+/**
+ * Makes `<distDir>/standalone` a folder `node server.js` serves whole: Next leaves the browser's
+ * files (`<distDir>/static`, `public/`) out of it, for a CDN to serve; we serve them from the same
+ * server, as the container does (deploy/Containerfile). Returns the server's path.
+ */
+export function prepareStandalone(): string {
+  const p = standalonePaths();
+  if (!existsSync(p.server))
+    throw new Error(`${p.server} is missing: ${nextDistDir()} holds no standalone build; run \`npm run build\``);
+  rmSync(p.staticDir, { recursive: true, force: true });
+  cpSync(path.join(p.dist, 'static'), p.staticDir, { recursive: true });
+  const publicDir = path.join(repoRoot, 'public');
+  if (existsSync(publicDir)) cpSync(publicDir, path.join(p.root, 'public'), { recursive: true });
+  return p.server;
+}
+
+/**
+ * The standalone server, servable: built and prepared. A build from before `output: 'standalone'`
+ * (or none) is built now; one whose browser files were not copied yet is prepared.
+ */
+function servableStandalone(): string {
+  const p = standalonePaths();
+  if (!existsSync(p.server)) {
+    console.log(`dashboard: ${nextDistDir()} holds no standalone build; building it`);
+    buildDashboard();
+    return p.server;
   }
-  await waitUntilReady(proc, () => httpOk(`${url}/api/health`), 60_000);
-  return url;
+  const buildId = readFileSync(path.join(p.dist, 'BUILD_ID'), 'utf8').trim();
+  if (!existsSync(path.join(p.staticDir, buildId))) prepareStandalone();
+  return p.server;
 }
 
+export type DashboardDatabase = 'pglite' | 'postgres';
+
+export interface DashboardOptions {
+  /** Servers on one database, each its own process and port (dashboardPort). Default 1. */
+  replicas?: number;
+  /**
+   * Where the dashboard keeps its store: PGlite under the state folder, or a database of its own
+   * (`warroom_<profile>`) on this stack's PostgreSQL, started if needed. Replicas share one, so
+   * more than one means postgres; otherwise WARROOM_STACK_DATABASE decides, PGlite by default.
+   */
+  database?: DashboardDatabase;
+}
+
+function chosenDatabase(options: DashboardOptions, replicas: number): DashboardDatabase {
+  const fromEnv = process.env.WARROOM_STACK_DATABASE;
+  if (fromEnv !== undefined && fromEnv !== 'pglite' && fromEnv !== 'postgres')
+    throw new Error(`WARROOM_STACK_DATABASE must be pglite or postgres, got "${fromEnv}"`);
+  const database = options.database ?? (replicas > 1 ? 'postgres' : (fromEnv ?? 'pglite'));
+  if (replicas > 1 && database !== 'postgres')
+    throw new Error(`${replicas} dashboard replicas share one database: they need postgres, not ${database}`);
+  return database;
+}
+
+/** The dashboard's own database on this stack's PostgreSQL (`warroom_<profile>`), created when missing. */
+export async function dashboardDatabaseUrl(layout: StackLayout): Promise<string> {
+  await startPostgres(layout);
+  const name = `warroom_${layout.profile}`;
+  const client = new pg.Client({ connectionString: postgresUrl(layout) });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    // 42P04: another start created it in between.
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${name}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err;
+      });
+  } finally {
+    await client.end();
+  }
+  const url = new URL(postgresUrl(layout));
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Serves the standalone build (`node <distDir>/standalone/server.js`) for this profile's stack, on
+ * loopback: `replicas` processes with the same configuration, each on its own port. Replicas
+ * already running are kept as they are (stop first to change the database). Returns every URL.
+ */
+export async function startDashboard(layout: StackLayout, options: DashboardOptions = {}): Promise<string[]> {
+  const replicas = options.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > maxDashboardReplicas)
+    throw new Error(`dashboard replicas: expected 1 to ${maxDashboardReplicas}, got ${replicas}`);
+  const database = chosenDatabase(options, replicas);
+  const all = Array.from({ length: replicas }, (_, i) => i + 1);
+  const toStart = all.filter((n) => runningPid(dashboardProcess(layout, n)) === null);
+  if (toStart.length > 0) {
+    const server = servableStandalone();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...dashboardEnv(layout),
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      HOSTNAME: '127.0.0.1',
+    };
+    // The choice made here holds: a DATABASE_URL in the caller's shell does not override it.
+    delete env.DATABASE_URL;
+    if (database === 'postgres') env.DATABASE_URL = await dashboardDatabaseUrl(layout);
+    for (const n of toStart)
+      startDetached(dashboardProcess(layout, n), process.execPath, [server], {
+        cwd: path.dirname(server),
+        env: { ...env, PORT: String(dashboardPort(layout, n)) },
+      });
+  }
+  await Promise.all(
+    all.map((n) =>
+      waitUntilReady(dashboardProcess(layout, n), () => httpOk(`${dashboardUrl(layout, n)}/api/health`), 60_000),
+    ),
+  );
+  return all.map((n) => dashboardUrl(layout, n));
+}
+
+/** Stops every replica this profile's stack runs (each pid file dashboard*.pid), however many were started. */
 export async function stopDashboard(layout: StackLayout): Promise<void> {
-  await stopManaged(dashboardProcess(layout), 10_000);
+  const runDir = path.dirname(dashboardProcess(layout).pidFile);
+  const replicas = readdirSync(runDir)
+    .map((f) => /^dashboard(?:-(\d+))?\.pid$/.exec(f))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1] ?? 1))
+    .filter((n) => n <= maxDashboardReplicas);
+  await Promise.all(
+    replicas.map((n) => stopManaged(dashboardProcess(layout, n), 10_000, 'SIGTERM', [dashboardPort(layout, n)])),
+  );
 }

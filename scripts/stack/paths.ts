@@ -27,6 +27,7 @@ export interface StackLayout {
     nomad: number;
     demoApi: number;
     loadgen: number;
+    /** The first dashboard; replica n (1-based) listens on dashboard + n - 1 (dashboardPort). */
     dashboard: number;
     /** First of the dynamic ports the Nomad stand-in hands to allocations (NOMAD_PORT_*). */
     allocRangeStart: number;
@@ -58,11 +59,22 @@ export function stackLayout(profile: StackProfile, at?: { stateDir: string; port
       nomad: base + 646,
       demoApi: base + 80,
       loadgen: base + 81,
-      dashboard: profile === 'demo' ? 3000 : base + 300,
+      // A throwaway copy of the demo must not take the real demo's port.
+      dashboard: profile === 'demo' && !at ? 3000 : base + 300,
       allocRangeStart: base + 700,
       allocRangeEnd: base + 999,
     },
   };
+}
+
+/** Dashboard replicas a stack can run, on the ports from `dashboard` on (demo 3000-3009, else base + 300-309). */
+export const maxDashboardReplicas = 10;
+
+/** The port of dashboard replica `replica` (1-based): the first is `ports.dashboard`, the rest follow it. */
+export function dashboardPort(layout: StackLayout, replica: number): number {
+  if (!Number.isInteger(replica) || replica < 1 || replica > maxDashboardReplicas)
+    throw new Error(`dashboard replica ${replica}: expected 1 to ${maxDashboardReplicas}`);
+  return layout.ports.dashboard + replica - 1;
 }
 
 export function ensureDir(dir: string): string {
