@@ -4,8 +4,9 @@ import nextTs from 'eslint-config-next/typescript';
 /**
  * The layers of lib/, from the bottom: contracts and format (pure, the browser's too), analysis
  * (pure), the adapters (config, env, auth, metrics, sources, store), the services (poller,
- * history, incidents, actions: none reaches another), and the composition root on top. Every
- * arrow points down; routes and pages use the root.
+ * history, incidents, actions: none reaches another), replicas (which of them this process runs:
+ * the leader's poll loop, recorder and suggester, or the follower's mirror), and the composition
+ * root on top. Every arrow points down; routes and pages use the root.
  */
 const adapters = ['config', 'auth', 'metrics', 'sources', 'store', 'env.ts'];
 const services = ['poller', 'history', 'incidents', 'actions'];
@@ -31,14 +32,19 @@ const layerZones = [
   },
   ...lib(adapters).map((target) => ({
     target,
-    from: [...lib(services), './lib/root'],
+    from: [...lib(services), './lib/replicas', './lib/root'],
     message: 'an adapter may not import a service or the composition root (the root hands services what they need).',
   })),
   ...services.map((s) => ({
     target: `./lib/${s}`,
-    from: [...lib(services.filter((o) => o !== s)), './lib/root'],
+    from: [...lib(services.filter((o) => o !== s)), './lib/replicas', './lib/root'],
     message: 'services do not reach each other or the root: the composition root (lib/root) wires them.',
   })),
+  {
+    target: './lib/replicas',
+    from: './lib/root',
+    message: 'replicas sit below the composition root, which builds them.',
+  },
   {
     target: './lib',
     from: ['./app', './components', './scripts', './demo', './e2e'],

@@ -134,15 +134,7 @@ describe('two dashboard replicas on PostgreSQL', () => {
       body: JSON.stringify({ title: 'opened on the follower', severity: 'sev3' }),
     });
     expect(opened.status).toBe(200);
-    const { value } = (await opened.json()) as { value?: { id: number }; id?: number };
-    const id =
-      value?.id ??
-      (
-        (await opened
-          .clone()
-          .json()
-          .catch(() => ({}))) as { id?: number }
-      ).id;
+    const { id } = (await opened.json()) as { id: number };
     const heard = await until(
       "the leader's stream announcing it",
       async () => stream.heard.find((h) => h.data.includes(`"incidentId":${id}`)),
