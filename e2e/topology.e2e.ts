@@ -36,8 +36,12 @@ describe('live topology in Chromium', () => {
     expect(await page.getByTestId('stage-node-ml-workers').getAttribute('data-bottleneck')).toBe('false');
 
     await page.getByTestId('stage-node-reply-queue').click();
-    await expect.poll(() => page.getByTestId('stage-side-panel').getAttribute('data-stage')).toBe('reply-queue');
-    await expect.poll(() => new URL(page.url()).searchParams.get('stage')).toBe('reply-queue');
+    await expect
+      .poll(() => page.getByTestId('stage-side-panel').getAttribute('data-stage'), { timeout: 10_000 })
+      .toBe('reply-queue');
+    // The address follows through a server round trip (router.replace), which takes more than
+    // expect.poll's default second on a loaded machine.
+    await expect.poll(() => new URL(page.url()).searchParams.get('stage'), { timeout: 10_000 }).toBe('reply-queue');
     await page.waitForTimeout(1500);
     await page.screenshot({ path: screenshotPath('reply-starvation'), fullPage: true });
 

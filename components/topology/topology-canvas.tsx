@@ -1,7 +1,7 @@
 'use client';
 
-import { useMemo } from 'react';
-import { Background, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
+import { useCallback, useMemo, useState } from 'react';
+import { Background, MarkerType, ReactFlow, type Edge, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Snapshot } from '@/lib/contracts/snapshot';
 import { layoutStages } from './layout';
@@ -24,11 +24,27 @@ export function TopologyCanvas({
   // Layout depends only on the stages, not on the numbers: nodes stay put between updates.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const layout = useMemo(() => layoutStages(snapshot.stages), [stageIds]);
+  // Each snapshot makes new node objects; React Flow hides a node it has no size for until it
+  // measures it again, so without the sizes carried over every node blinked out on each update
+  // (and on a busy machine stayed hidden). Sizes change only when a node's content does.
+  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
+  const onNodesChange = useCallback((changes: NodeChange<StageNodeType>[]) => {
+    const measured = changes.flatMap((c) =>
+      c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : [],
+    );
+    if (measured.length === 0) return;
+    setSizes((prev) =>
+      measured.every(([id, d]) => prev[id]?.width === d.width && prev[id]?.height === d.height)
+        ? prev
+        : { ...prev, ...Object.fromEntries(measured) },
+    );
+  }, []);
   const bottleneckIds = new Set([snapshot.bottleneck?.stageId, snapshot.bottleneck?.queueStageId].filter(Boolean));
   const nodes: StageNodeType[] = snapshot.stages.map((stage) => ({
     id: stage.id,
     type: 'stage',
     position: layout.positions[stage.id] ?? { x: 0, y: 0 },
+    ...(sizes[stage.id] ? { measured: sizes[stage.id] } : {}),
     data: {
       stage,
       bottleneck: bottleneckIds.has(stage.id),
@@ -62,6 +78,7 @@ export function TopologyCanvas({
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
         fitView
         fitViewOptions={{ padding: 0.1 }}
         proOptions={{ hideAttribution: true }}

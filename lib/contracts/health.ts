@@ -12,8 +12,9 @@ export const Health = z.object({
   pipeline: z.string().nullable(),
   /**
    * This process among the replicas on one database: `leader` polls and records, a `follower`
-   * serves the leader's snapshots; null without a loaded configuration. Optional: older servers.
+   * serves the leader's snapshots, `alone` cannot reach the database and serves its own polls;
+   * null without a loaded configuration. Optional: older servers.
    */
-  role: z.enum(['leader', 'follower']).nullable().optional(),
+  role: z.enum(['leader', 'follower', 'alone']).nullable().optional(),
 });
 export type Health = z.infer<typeof Health>;

@@ -36,6 +36,8 @@ export class HistoryRecorder {
     options: { everyMs: number; retentionHours: number } & Partial<typeof defaults>,
     /** Told about every batch of events once it is stored (incident suggestions, live timelines). */
     private readonly afterEvents?: (events: TimelineEvent[], snapshot: Snapshot) => Promise<void>,
+    /** Whether this process may write now (it leads the replicas); until then it holds. */
+    private readonly mayWrite: () => boolean = () => true,
   ) {
     this.options = { ...defaults, ...options };
   }
@@ -65,7 +67,7 @@ export class HistoryRecorder {
       this.lastStoredMs = nowMs;
       this.lastFingerprint = print;
     }
-    if (this.busy) return;
+    if (this.busy || !this.mayWrite()) return;
     this.busy = true;
     try {
       await this.flush(snapshot);

@@ -6,7 +6,7 @@ import type { IncidentDeps } from '../incidents/deps';
 import { Suggester } from '../incidents/suggester';
 import { Poller } from '../poller/poller';
 import type { SeriesCache } from '../poller/series';
-import type { Lease, ReplicaMessage } from '../store/lease';
+import type { Lease, ReplicaMessage, Role } from '../store/lease';
 import type { LiveStore } from '../store/live';
 import { LiveFeed } from './live-feed';
 
@@ -14,7 +14,8 @@ import { LiveFeed } from './live-feed';
  * One dashboard process among possibly several on one database. While it leads (lib/store/lease)
  * it polls the sources, records the history, suggests incidents and shares each snapshot through
  * the database; while it follows, it serves the leader's snapshots as NOTIFY announces them (and
- * reads the shared row every few seconds in case an announcement was missed). Changes for open
+ * reads the shared row every few seconds in case an announcement was missed); without the
+ * database, it polls by itself so that its page stays live. Changes for open
  * pages (incidents, timeline batches) are announced locally and to every other replica. With
  * PGlite there is one process, which always leads.
  */
@@ -33,12 +34,17 @@ export interface ReplicaDeps {
 }
 
 const followerReadMs = 5000;
+/** How long a process without the database waits for it before polling by itself. */
+const aloneGraceMs = 3000;
 
 export class Replica {
   readonly live: LiveFeed;
   private poller: Poller | null = null;
-  private stopRecording: (() => void) | null = null;
+  private recording: { stop: () => void; started: () => boolean } | null = null;
+  private stopped = false;
   private followTimer: NodeJS.Timeout | null = null;
+  private aloneTimer: NodeJS.Timeout | null = null;
+  private current: Role = 'alone';
   private seq = 0;
   private sharing: Promise<void> | null = null;
   private nextShare: Snapshot | null = null;
@@ -50,11 +56,15 @@ export class Replica {
     // Until the first poll (or the leader's first row): every source "no answer yet".
     this.live = new LiveFeed(new Poller(deps.config, deps.series).snapshot());
     deps.lease.onMessage((m) => this.heard(m));
-    deps.lease.onRole((leading) => (leading ? this.lead() : this.follow()));
+    deps.lease.onRole((role) => this.become(role));
+  }
+
+  get role(): Role {
+    return this.current;
   }
 
   get leading(): boolean {
-    return this.poller !== null;
+    return this.current === 'leader';
   }
 
   /** Tells this process's pages and every other replica's. */
@@ -64,16 +74,50 @@ export class Replica {
   };
 
   async stop(): Promise<void> {
-    this.follow();
-    if (this.followTimer) clearInterval(this.followTimer);
-    this.followTimer = null;
+    this.stopPolling();
+    this.stopMirror();
+    if (this.aloneTimer) clearTimeout(this.aloneTimer);
+    this.stopped = true;
     await this.deps.lease.close();
   }
 
-  private lead(): void {
-    if (this.poller) return;
-    if (this.followTimer) clearInterval(this.followTimer);
-    this.followTimer = null;
+  /**
+   * The leader polls and records. A follower serves the leader's snapshots. Alone (the database
+   * unreachable), a process keeps the page live with its own polls: a leader cut off keeps its
+   * recorder, which holds what it derives until it leads again (or drops it, if another process
+   * leads by then); anyone else starts polling after a short grace (a process starting up is
+   * alone until its first connection).
+   */
+  private become(role: Role): void {
+    if (this.stopped) return;
+    this.current = role;
+    if (this.aloneTimer) clearTimeout(this.aloneTimer);
+    this.aloneTimer = null;
+    if (role === 'leader') {
+      this.stopMirror();
+      const poller = this.startPolling();
+      // A recorder still waiting out its backoff for the store starts again at once: the lease just
+      // reached the database.
+      if (this.recording && !this.recording.started()) {
+        this.recording.stop();
+        this.recording = null;
+      }
+      this.recording ??= this.record(poller);
+    } else if (role === 'follower') {
+      this.stopPolling();
+      this.startMirror();
+    } else {
+      this.stopMirror();
+      if (this.poller) return;
+      this.aloneTimer = setTimeout(() => {
+        if (this.current === 'alone') this.startPolling();
+      }, aloneGraceMs);
+      this.aloneTimer.unref();
+    }
+  }
+
+  private startPolling(): Poller {
+    if (this.poller) return this.poller;
     const poller = new Poller(this.deps.config, this.deps.series);
     this.poller = poller;
     poller.on('snapshot', (snapshot: Snapshot) => {
@@ -81,37 +125,44 @@ export class Replica {
       this.share(snapshot);
     });
     poller.start();
-    this.stopRecording = this.record(poller);
+    return poller;
   }
 
-  private follow(): void {
-    if (this.poller) {
-      const poller = this.poller;
-      this.poller = null;
-      poller.removeAllListeners('snapshot');
-      void poller.stop();
-      this.stopRecording?.();
-      this.stopRecording = null;
-    }
-    if (!this.followTimer) {
-      this.followTimer = setInterval(() => void this.mirror(), followerReadMs);
-      this.followTimer.unref();
-      void this.mirror();
-    }
+  private stopPolling(): void {
+    this.recording?.stop();
+    this.recording = null;
+    if (!this.poller) return;
+    const poller = this.poller;
+    this.poller = null;
+    poller.removeAllListeners('snapshot');
+    void poller.stop();
+  }
+
+  private startMirror(): void {
+    if (this.followTimer) return;
+    this.followTimer = setInterval(() => void this.mirror(), followerReadMs);
+    this.followTimer.unref();
+    void this.mirror();
+  }
+
+  private stopMirror(): void {
+    if (this.followTimer) clearInterval(this.followTimer);
+    this.followTimer = null;
   }
 
   private heard(message: ReplicaMessage): void {
     if (message.type === 'change') this.deps.localChanges(message.change as Change);
-    else if (message.type === 'snapshot' && message.pipeline === this.pipeline && !this.leading) void this.mirror();
+    else if (message.type === 'snapshot' && message.pipeline === this.pipeline && this.current === 'follower')
+      void this.mirror();
   }
 
   /** Reads the leader's latest snapshot if it is newer than the one served. */
   private async mirror(): Promise<void> {
     try {
-      if (!this.deps.shared || this.leading) return;
+      if (!this.deps.shared || this.current !== 'follower') return;
       const store = await this.deps.liveStore();
       const snapshot = await store.latest(this.pipeline, this.mirroredAt);
-      if (!snapshot || this.leading) return;
+      if (!snapshot || this.current !== 'follower') return;
       if (this.mirroredAt && Date.parse(snapshot.generatedAt) <= Date.parse(this.mirroredAt)) return;
       this.mirroredAt = snapshot.generatedAt;
       this.live.publish(snapshot);
@@ -122,7 +173,7 @@ export class Replica {
 
   /** Shares the leader's snapshots, the latest only when a write is still in flight. */
   private share(snapshot: Snapshot): void {
-    if (!this.deps.shared) return;
+    if (!this.deps.shared || !this.leading) return;
     this.nextShare = snapshot;
     if (this.sharing) return;
     this.sharing = (async () => {
@@ -145,10 +196,11 @@ export class Replica {
   /**
    * Records every snapshot and feeds the incident suggester, from where the history stopped. The
    * store opening late only delays that: it is tried again with a growing pause (up to a
-   * minute). Returns how to stop (on losing the lead).
+   * minute). Returns how to stop (on losing the lead) and whether it has begun.
    */
-  private record(poller: Poller): () => void {
+  private record(poller: Poller): { stop: () => void; started: () => boolean } {
     let stopped = false;
+    let started = false;
     const timers: NodeJS.Timeout[] = [];
     const begin = (attempt: number) => {
       this.deps
@@ -166,8 +218,11 @@ export class Replica {
               this.announce({ topic: 'timeline', at: events.at(-1)!.at });
               await suggester.afterEvents(events, snapshot);
             },
+            // Only the leader writes; cut off, the recorder holds what it derives.
+            () => this.leading,
           );
           recorder.resumeFrom(resume.previous, resume.aboveThreshold);
+          started = true;
           poller.on('snapshot', (snapshot: Snapshot) => {
             // What a poller just started knows is not news.
             if (stopped || !poller.settled()) return;
@@ -176,7 +231,9 @@ export class Replica {
           });
           // A suggestion nobody took is withdrawn after a settled healthy minute, checked on a
           // slow tick (events alone would miss a quiet recovery).
-          const tick = setInterval(() => void suggester.tick(poller.snapshot()), 15_000);
+          const tick = setInterval(() => {
+            if (this.leading) void suggester.tick(poller.snapshot());
+          }, 15_000);
           tick.unref();
           timers.push(tick);
         })
@@ -190,9 +247,12 @@ export class Replica {
         });
     };
     begin(0);
-    return () => {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
+    return {
+      stop: () => {
+        stopped = true;
+        for (const t of timers) clearTimeout(t);
+      },
+      started: () => started,
     };
   }
 }

@@ -13,18 +13,20 @@ import {
 import { dashboardProcess, demoUsers } from '../../scripts/stack/dashboard';
 import { readPid } from '../../scripts/stack/processes';
 import { resetPipeline } from '../../scripts/testing/demo-client';
+import { repeatedStates } from '../../scripts/testing/timeline-checks';
 import type { Snapshot } from '../contracts/snapshot';
 
 /**
  * Two dashboard processes (the standalone build, as deployed) on the stack's real PostgreSQL:
  * one leads, both serve the same live topology, a change made through one reaches the other's
  * open stream within a second; the leader killed with SIGKILL is replaced within two poll
- * intervals; RabbitMQ and PostgreSQL restarted under them leave both pages up, the source marked
- * stale, and everything back unaided.
+ * intervals; RabbitMQ and PostgreSQL restarted under them leave both pages up and live, the broker
+ * marked stale, and everything back unaided.
  */
 const layout = stackLayout('test');
 const pollMs = 5000;
 const urls = [dashboardUrl(layout, 1), dashboardUrl(layout, 2)];
+const startedAt = Date.now();
 
 beforeAll(async () => {
   await resetPipeline(layout);
@@ -41,7 +43,7 @@ afterAll(async () => {
 }, 240_000);
 
 interface Health {
-  role: 'leader' | 'follower' | null;
+  role: 'leader' | 'follower' | 'alone' | null;
 }
 const health = async (url: string) => (await (await fetch(`${url}/api/health`)).json()) as Health;
 const topologyAt = async (url: string) => {
@@ -200,16 +202,23 @@ describe('two dashboard replicas on PostgreSQL', () => {
       );
 
     await stopPostgres(layout);
-    // Without the database the leader still polls and serves its own page; the follower keeps
-    // the last snapshot it had. Neither answers an error.
-    for (let i = 0; i < 10; i++) {
+    // Without the database nobody can say who leads: each process polls by itself (after a short
+    // grace), so both pages stay live, and neither answers an error.
+    const downAt = Date.now();
+    for (const url of urls)
+      await until(
+        `${url}: live without the database`,
+        async () => Date.parse((await topologyAt(url)).generatedAt) > downAt + 3000,
+        15_000,
+      );
+    for (let i = 0; i < 5; i++) {
       for (const url of urls) {
-        const res = await fetch(`${url}/api/topology`);
-        expect(res.status, url).toBe(200);
+        expect(Date.now() - Date.parse((await topologyAt(url)).generatedAt), url).toBeLessThan(3000);
         expect((await fetch(`${url}/`)).status, url).toBe(200);
       }
       await new Promise((res) => setTimeout(res, 300));
     }
+    expect(await roles()).toEqual(['alone', 'alone']);
     await startPostgres(layout);
     await until(
       'one leader again',
@@ -223,6 +232,25 @@ describe('two dashboard replicas on PostgreSQL', () => {
         30_000,
       );
     console.log(`rabbitmq marked on both pages ${markedMs} ms after it stopped`);
+  });
+  it('the timeline of all that says no state twice (the faults add only their own source events)', async () => {
+    const leader = urls[r(await roles(), 'leader')]!;
+    const cookie = await signIn(leader);
+    const res = await fetch(
+      `${leader}/api/timeline?from=${encodeURIComponent(new Date(startedAt).toISOString())}&limit=500`,
+      { headers: { cookie } },
+    );
+    expect(res.status).toBe(200);
+    const { events } = (await res.json()) as {
+      events: Array<{ kind: string; stageId: string | null; message: string; at: string }>;
+    };
+    const oldestFirst = [...events].reverse();
+    const story = oldestFirst.map((e) => `${e.at} ${e.kind}: ${e.message}`).join('\n');
+    expect(repeatedStates(oldestFirst), story).toEqual([]);
+    // The broker's outage is in it, once down and once back.
+    expect(oldestFirst.filter((e) => e.kind === 'source-down' && e.message.startsWith('rabbitmq')).length, story).toBe(
+      1,
+    );
   });
 });
 

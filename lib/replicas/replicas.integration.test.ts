@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { dashboardEnv, stackLayout } from '../../scripts/stack';
+import { dashboardEnv, stackLayout, startPostgres, stopPostgres } from '../../scripts/stack';
 import { setScenario } from '../../scripts/stack/pipeline';
 import { resetPipeline } from '../../scripts/testing/demo-client';
 import { testDbs } from '../../scripts/testing/test-db';
+import { repeatedStates } from '../../scripts/testing/timeline-checks';
 import { loadConfigFile } from '../config/load-config';
 import type { Change } from '../contracts/change';
 import type { Snapshot } from '../contracts/snapshot';
@@ -38,12 +39,17 @@ afterAll(async () => {
 
 function startReplica(url: string) {
   let opening: Promise<Db> | null = null;
-  const db = () => (opening ??= openDb({ databaseUrl: url, dataDir: '' }));
+  // As the app does: a failed opening is not kept, the next call tries again.
+  const db = () =>
+    (opening ??= openDb({ databaseUrl: url, dataDir: '' }).catch((err: unknown) => {
+      opening = null;
+      throw err;
+    }));
   const heard: Change[] = [];
   const arrivals: Array<{ at: string; ms: number }> = [];
   const lease = pgLease({ url, name: config.pipeline.name, everyMs: 250 });
-  const roles: Array<{ leading: boolean; ms: number }> = [];
-  lease.onRole((leading) => roles.push({ leading, ms: Date.now() }));
+  const roles: Array<{ leading: boolean; role: string; ms: number }> = [];
+  lease.onRole((role) => roles.push({ leading: role === 'leader', role, ms: Date.now() }));
   const replica: Replica = new Replica({
     config,
     lease,
@@ -94,36 +100,6 @@ async function until<T>(what: string, check: () => T | null | undefined | false,
 }
 
 const leaders = (hs: Handle[]) => hs.filter((h) => !h.stopped && h.replica.leading);
-
-/** What a state-change event says, and the event that undoes it: neither may come twice in a row. */
-const pairs: Record<string, string> = {
-  'bottleneck-appeared': 'bottleneck-cleared',
-  'slo-breach-began': 'slo-breach-ended',
-  'queue-above-threshold': 'queue-below-threshold',
-  'source-down': 'source-up',
-};
-
-function repeatedStates(events: Array<{ kind: string; stage_id: string | null; message: string }>): string[] {
-  const last = new Map<string, string>();
-  const repeated: string[] = [];
-  for (const e of events) {
-    // A moved bottleneck is still a bottleneck.
-    const kind = e.kind === 'bottleneck-moved' ? 'bottleneck-appeared' : e.kind;
-    if (e.kind === 'bottleneck-moved') {
-      last.set('bottleneck-appeared', kind);
-      continue;
-    }
-    const on = Object.keys(pairs).find((k) => k === e.kind);
-    const off = Object.entries(pairs).find(([, v]) => v === e.kind)?.[0];
-    const family = on ?? off;
-    if (!family) continue;
-    const subject = family === 'source-down' ? e.message.split(' ')[0]! : (e.stage_id ?? '');
-    const key = family === 'bottleneck-appeared' ? family : `${family}:${subject}`;
-    if (last.get(key) === e.kind) repeated.push(`${e.kind} ${subject}`);
-    last.set(key, e.kind);
-  }
-  return repeated;
-}
 
 describe('replicas on one PostgreSQL', () => {
   it('one leads; the others serve each of its snapshots within a second and hear every change', async () => {
@@ -222,11 +198,42 @@ describe('replicas on one PostgreSQL', () => {
     for (const t of takeovers) expect(t).toBeLessThan(2 * pollMs);
     await new Promise((r) => setTimeout(r, 3000));
     for (const h of hs) await h.stop();
-    const events = await db.query<{ at: Date; kind: string; stage_id: string | null; message: string }>(
-      'SELECT at, kind, stage_id, message FROM timeline_events ORDER BY at, id',
+    const events = await db.query<{ at: Date; kind: string; stageId: string | null; message: string }>(
+      'SELECT at, kind, stage_id AS "stageId", message FROM timeline_events ORDER BY at, id',
     );
     const story = events.map((e) => `${new Date(e.at).toISOString()} ${e.kind}: ${e.message}`).join('\n');
     expect(events.filter((e) => e.kind === 'queue-above-threshold').length, story).toBeGreaterThan(0);
     expect(repeatedStates(events), story).toEqual([]);
+  });
+
+  it('the database down at boot: the replica serves its own polls; when it is back, it leads, records and catches up', async () => {
+    const { db, url } = await dbs.open('postgres');
+    await stopPostgres(layout);
+    let h: Handle;
+    try {
+      h = startReplica(url!);
+      // Alone: after a short grace it polls by itself, so its page is live without the database.
+      await until(
+        'fresh snapshots of its own',
+        () => h.arrivals.some((a) => Date.now() - Date.parse(a.at) < 1500),
+        15_000,
+      );
+      expect(h.replica.role).toBe('alone');
+      await setScenario(layout, 'reply-starvation');
+      await until('a bottleneck seen alone', () => h.replica.live.snapshot().bottleneck !== null, 90_000);
+    } finally {
+      await startPostgres(layout);
+    }
+    await until('the lead once the database is back', () => h!.replica.leading, 20_000);
+    // What it saw alone is recorded once it leads: the bottleneck reaches the timeline.
+    let recorded = 0;
+    for (const end = Date.now() + 20_000; recorded === 0 && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 250));
+      recorded = (await db.query("SELECT 1 FROM timeline_events WHERE kind = 'bottleneck-appeared'").catch(() => []))
+        .length;
+    }
+    expect(recorded).toBeGreaterThan(0);
+    await setScenario(layout, 'steady');
+    await h!.stop();
   });
 });

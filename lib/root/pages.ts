@@ -41,7 +41,7 @@ export function health(): Health {
     uptimeSec: Math.round((Date.now() - startedAtMs) / 1000),
     config: problem ? problem.kind : state.status === 'ready' ? 'loaded' : state.status,
     pipeline: !problem && state.status === 'ready' ? state.app.pipeline : null,
-    role: state.status === 'ready' ? (state.app.replica.leading ? 'leader' : 'follower') : null,
+    role: state.status === 'ready' ? state.app.replica.role : null,
   };
 }
 

@@ -11,12 +11,18 @@ import { replicaChannel } from './live';
  *
  * PGlite is one process by construction: `soloLease` always leads and hears nothing.
  */
+/**
+ * `leader`: holds the lock; `follower`: connected, another process holds it; `alone`: the
+ * database cannot be reached, so nobody can say who leads (every process serves its own polls).
+ */
+export type Role = 'leader' | 'follower' | 'alone';
+
 export interface Lease {
   /** This process's name on the channel (its own announcements are not delivered back). */
   readonly id: string;
-  readonly leading: boolean;
+  readonly role: Role;
   /** Told on every change of role; called at once with the current one. */
-  onRole(listener: (leading: boolean) => void): () => void;
+  onRole(listener: (role: Role) => void): () => void;
   /** Every message another process announced on the channel. */
   onMessage(listener: (message: ReplicaMessage) => void): () => void;
   /** Announces to every other replica; dropped (false) while the database is unreachable. */
@@ -49,9 +55,9 @@ class Listeners<T> {
 export function soloLease(): Lease {
   return {
     id: randomUUID(),
-    leading: true,
+    role: 'leader',
     onRole(listener) {
-      listener(true);
+      listener('leader');
       return () => undefined;
     },
     onMessage: () => () => undefined,
@@ -74,18 +80,23 @@ export function pgLease(options: PgLeaseOptions): Lease {
   const everyMs = options.everyMs ?? 1000;
   const idleTimeoutMs = options.idleTimeoutMs ?? Math.max(5000, 4 * everyMs);
   const id = randomUUID();
-  const roles = new Listeners<boolean>();
+  const roles = new Listeners<Role>();
   const messages = new Listeners<ReplicaMessage>();
   let client: pg.Client | null = null;
-  let leading = false;
+  let role: Role = 'alone';
+  /** The role before the connection was lost: a leader cut off asks again first when it is back. */
+  let before: Role = 'follower';
   let closed = false;
   let timer: NodeJS.Timeout | null = null;
   let lastProblem: string | null = null;
 
-  const setLeading = (value: boolean) => {
-    if (leading === value) return;
-    leading = value;
-    console.log(`replicas: this process ${value ? 'leads' : 'follows'} (${options.name})`);
+  const setRole = (value: Role) => {
+    if (role === value) return;
+    if (value === 'alone') before = role;
+    role = value;
+    console.log(
+      `replicas: this process is ${value === 'alone' ? 'alone (no database)' : `the ${value}`} (${options.name})`,
+    );
     roles.emit(value);
   };
 
@@ -93,8 +104,8 @@ export function pgLease(options: PgLeaseOptions): Lease {
     if (client !== c) return;
     client = null;
     c.end().catch(() => undefined);
-    // The lock went with the connection.
-    setLeading(false);
+    // The lock, if held, went with the connection.
+    setRole('alone');
   };
 
   const connect = async (): Promise<pg.Client> => {
@@ -129,15 +140,22 @@ export function pgLease(options: PgLeaseOptions): Lease {
 
   const tick = async () => {
     try {
-      client ??= await connect();
-      if (leading) await client.query('SELECT 1');
-      else {
+      let fresh = false;
+      if (!client) {
+        client = await connect();
+        fresh = true;
+      }
+      if (role === 'leader') await client.query('SELECT 1');
+      else if (fresh && before !== 'leader') {
+        // Back after an outage: the leader from before asks first; the others ask next time.
+        setRole('follower');
+      } else {
         const rows = (
           await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [
             `warroom:leader:${options.name}`,
           ])
         ).rows;
-        if (rows[0]?.ok) setLeading(true);
+        setRole(rows[0]?.ok ? 'leader' : 'follower');
       }
       if (lastProblem) console.log('replicas: the database answers again');
       lastProblem = null;
@@ -155,11 +173,11 @@ export function pgLease(options: PgLeaseOptions): Lease {
 
   return {
     id,
-    get leading() {
-      return leading;
+    get role() {
+      return role;
     },
     onRole(listener) {
-      listener(leading);
+      listener(role);
       return roles.add(listener);
     },
     onMessage: (listener) => messages.add(listener),
@@ -179,7 +197,7 @@ export function pgLease(options: PgLeaseOptions): Lease {
       if (timer) clearTimeout(timer);
       const c = client;
       client = null;
-      setLeading(false);
+      setRole('alone');
       await c?.end().catch(() => undefined);
     },
   };
