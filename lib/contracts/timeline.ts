@@ -46,14 +46,6 @@ export const TimelineEntry = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
-/** The entries between `from` and `to`, oldest first, all at once (a whole range, read on the server). */
-export const TimelinePage = z.object({
-  from: z.string(),
-  to: z.string(),
-  events: z.array(TimelineEntry),
-});
-export type TimelinePage = z.infer<typeof TimelinePage>;
-
 /**
  * Where a page of the timeline ends: its last event's time, to the microsecond as PostgreSQL keeps
  * it, and its id. The next page holds what lies strictly before it in (time, id) order, so events

@@ -1,12 +1,12 @@
 import type { IncidentDetail } from '../contracts/incident';
 import { incidentLink } from '../contracts/incident';
-import type { TimelinePage } from '../contracts/timeline';
+import type { TimelineCursor, TimelineEntry } from '../contracts/timeline';
 import type { IncidentDeps } from './deps';
 import { mergeTimeline } from './timeline';
 
 /**
  * Reads: the incident with its window (a few minutes either side), its merged timeline and its
- * worst moment; the pipeline's timeline between two moments.
+ * worst moment; the pipeline's timeline between two moments, a page at a time.
  */
 const leadInMs = 2 * 60_000;
 const tailMs = 5 * 60_000;
@@ -50,10 +50,39 @@ export async function loadIncident(deps: ReadDeps, id: number, nowMs = Date.now(
   };
 }
 
-/** What happened between two moments: derived events and every action, in time order, each linked to its moment. */
-export async function loadTimeline(deps: ReadDeps, from: Date, to: Date): Promise<TimelinePage> {
-  const events = await deps.history.events(deps.pipeline, from, to);
-  const actions = (await deps.audit.list({ from, to, limit: 500 })).reverse();
-  const all = mergeTimeline({ events, actions }, (at) => `/?at=${encodeURIComponent(at)}`);
-  return { from: from.toISOString(), to: to.toISOString(), events: all };
+/**
+ * What happened between `from` and `to`, newest first, a page at a time: the events derived from
+ * the snapshots (`limit` to a page) and every action from the audit log in the stretch of time the
+ * page covers, each with a link to its moment. `before` (a page's `next`) asks for the page before.
+ *
+ * The events set the pages' bounds; an action belongs to the page whose stretch holds its time:
+ * from the page's last event (inclusive) up to the cursor it was asked with (exclusive), or `to`
+ * on the first page; the last page reaches down to `from`. These stretches do not overlap, so
+ * every action shows once. (Actions are compared at their millisecond, as the audit log gives it.)
+ */
+export async function loadTimelinePage(
+  deps: ReadDeps,
+  page: { from: Date; to: Date; before: TimelineCursor | null; limit?: number },
+): Promise<{ entries: TimelineEntry[]; next: TimelineCursor | null }> {
+  const { from, to, before } = page;
+  const events = await deps.history.eventsPage(deps.pipeline, { from, to, before, limit: page.limit });
+  const lowestUs = events.next ? events.next.atUs : from.getTime() * 1000;
+  const highestUs = Math.min(to.getTime() * 1000, before ? before.atUs - 1 : Infinity);
+  // A millisecond either side: the audit log's times are microseconds, compared here at their millisecond.
+  const actions = (
+    await deps.audit.list({
+      from: new Date(Math.floor(lowestUs / 1000) - 1),
+      to: new Date(Math.ceil(highestUs / 1000) + 1),
+      limit: 500,
+    })
+  ).filter((a) => {
+    const atUs = Date.parse(a.createdAt) * 1000;
+    return atUs >= lowestUs && atUs <= highestUs;
+  });
+  // mergeTimeline keeps equal times in input order, so both go in oldest first and come out reversed.
+  const entries = mergeTimeline(
+    { events: events.events.slice().reverse(), actions: actions.slice().reverse() },
+    (at) => `/?at=${encodeURIComponent(at)}`,
+  ).reverse();
+  return { entries, next: events.next };
 }
