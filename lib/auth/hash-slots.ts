@@ -1,7 +1,9 @@
 /**
  * Password hashing is deliberately expensive (64 MiB and ~0.1 s each), so only a few run at once
  * and a bounded number wait: a flood of sign-ins costs queueing, never the process's memory.
- * `run` answers null when the queue is full (the caller says "busy, retry").
+ * `run` answers null when the queue is full (the caller says "busy, retry"). A `first` request (an
+ * address that signed in as that name before) waits ahead of the others, so a guessing flood that
+ * fills the queue delays the people it targets by one hash, not by the whole queue.
  */
 export class HashSlots {
   private running = 0;
@@ -12,10 +14,12 @@ export class HashSlots {
     private readonly maxWaiting = 64,
   ) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T | null> {
+  async run<T>(work: () => Promise<T>, options: { first?: boolean } = {}): Promise<T | null> {
     if (this.running >= this.concurrent) {
-      if (this.waiting.length >= this.maxWaiting) return null;
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (this.waiting.length >= this.maxWaiting && !options.first) return null;
+      await new Promise<void>((resolve) =>
+        options.first ? this.waiting.unshift(resolve) : this.waiting.push(resolve),
+      );
     } else {
       this.running++;
     }

@@ -95,4 +95,26 @@ describe('hash slots', () => {
     expect(await Promise.all(results.slice(0, 5))).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(most).toBe(2);
   });
+
+  it('lets a vouched-for request wait ahead of a full queue, and never turns it away', async () => {
+    const { HashSlots } = await import('./hash-slots');
+    const slots = new HashSlots(1, 2);
+    const order: string[] = [];
+    const gates: Array<() => void> = [];
+    const work = (name: string) => () =>
+      new Promise<string>((resolve) => {
+        order.push(name);
+        gates.push(() => resolve(name));
+      });
+    const running = slots.run(work('flood-0'));
+    const queued = [slots.run(work('flood-1')), slots.run(work('flood-2'))];
+    expect(await slots.run(work('flood-3'))).toBeNull();
+    const owner = slots.run(work('owner'), { first: true });
+    for (let i = 0; i < 4; i++) {
+      while (gates.length === 0) await new Promise((r) => setTimeout(r, 1));
+      gates.shift()!();
+    }
+    expect(await Promise.all([running, owner, ...queued])).toEqual(['flood-0', 'owner', 'flood-1', 'flood-2']);
+    expect(order).toEqual(['flood-0', 'owner', 'flood-1', 'flood-2']);
+  });
 });

@@ -67,6 +67,11 @@ export class SignInLimiter {
     this.trim(this.trusted);
   }
 
+  /** Whether this address signed in as this name within a day (its sign-ins go first). */
+  vouchedFor(name: string, address: string): boolean {
+    return this.isTrusted(name, address, this.now());
+  }
+
   private isTrusted(name: string, address: string, nowMs: number): boolean {
     const at = this.trusted.get(`${name}\n${address}`);
     // A sign-in vouches for its address for a day.

@@ -12,7 +12,7 @@ import {
 } from '../../scripts/stack';
 import { dashboardProcess, demoUsers } from '../../scripts/stack/dashboard';
 import { readPid } from '../../scripts/stack/processes';
-import { resetPipeline } from '../../scripts/testing/demo-client';
+import { nomadFetch, resetPipeline } from '../../scripts/testing/demo-client';
 import { repeatedStates } from '../../scripts/testing/timeline-checks';
 import type { Snapshot } from '../contracts/snapshot';
 
@@ -151,6 +151,43 @@ describe('two dashboard replicas on PostgreSQL', () => {
       body: JSON.stringify({ status: 'resolved', reason: 'a replica test' }),
     });
     expect(closed.status).toBe(200);
+  });
+
+  it('a scale is one at a time per group across replicas: the same request on both scales once; two different ones, one wins', async () => {
+    const cookies = await Promise.all(urls.map((u) => signIn(u)));
+    const scale = (i: number, key: string, count: number) =>
+      fetch(`${urls[i]}/api/actions/scale`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: urls[i]!, cookie: cookies[i]! },
+        body: JSON.stringify({
+          job: 'api',
+          group: 'reply-consumer',
+          count,
+          reason: 'replica test: one scale at a time',
+          idempotencyKey: key,
+        }),
+      });
+    const countNow = async () =>
+      (
+        (await (await nomadFetch(layout, '/v1/job/api/scale')).json()) as {
+          TaskGroups: Record<string, { Desired: number }>;
+        }
+      ).TaskGroups['reply-consumer']!.Desired;
+    const before = await countNow();
+    // Two different requests for one group at once, one through each replica: the second waits
+    // for the first (a lock per group on the database), then meets its cooldown.
+    const key = `replica-test-${Date.now()}`;
+    const two = await Promise.all([scale(0, `${key}-a`, before + 1), scale(1, `${key}-b`, before + 2)]);
+    expect(two.map((r) => r.status).sort()).toEqual([200, 409]);
+    const won = two.findIndex((r) => r.status === 200);
+    const outcome = (await two[won]!.json()) as { auditId: number; to: number };
+    expect(await countNow()).toBe(outcome.to);
+    // The winner's request sent again to both replicas at once (a retry through either): the same
+    // answer from both, and no second scale.
+    const again = await Promise.all([0, 1].map((i) => scale(i, `${key}-${won === 0 ? 'a' : 'b'}`, outcome.to)));
+    expect(again.map((r) => r.status)).toEqual([200, 200]);
+    for (const r of again) expect(await r.json()).toMatchObject({ auditId: outcome.auditId, repeated: true });
+    expect(await countNow()).toBe(outcome.to);
   });
 
   it('the leader killed (SIGKILL): the follower leads within two poll intervals; the killed one comes back a follower', async () => {

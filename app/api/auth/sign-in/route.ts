@@ -29,9 +29,22 @@ export const POST = route(
       });
     }
     const user = auth.users.find((u) => u.name === body.name);
-    const valid = await slots.run(() => verifyPassword(body.password, user?.passwordHash ?? absentHash));
-    if (valid === null)
+    // Whose turn comes after a wait is checked again: failures counted meanwhile (a flood's) refuse
+    // it without spending a hash.
+    const verdict = await slots.run(
+      async () =>
+        limiter.retryAfterSec(body.name, address) ??
+        (await verifyPassword(body.password, user?.passwordHash ?? absentHash)),
+      { first: limiter.vouchedFor(body.name, address) },
+    );
+    if (verdict === null)
       return errorResponse('unavailable', 'too many sign-ins at once; try again', { 'retry-after': '1' });
+    if (typeof verdict === 'number') {
+      return errorResponse('rate_limited', `too many failed sign-ins; try again in ${verdict} s`, {
+        'retry-after': String(verdict),
+      });
+    }
+    const valid = verdict;
     if (!user?.passwordHash || !valid) {
       limiter.failed(body.name, address);
       return errorResponse('unauthenticated', 'wrong name or password');
