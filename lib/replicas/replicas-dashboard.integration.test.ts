@@ -12,7 +12,7 @@ import {
 } from '../../scripts/stack';
 import { dashboardProcess, demoUsers } from '../../scripts/stack/dashboard';
 import { readPid } from '../../scripts/stack/processes';
-import { nomadFetch, resetPipeline } from '../../scripts/testing/demo-client';
+import { nomadFetch, resetPipeline, waitFor } from '../../scripts/testing/demo-client';
 import { repeatedStates } from '../../scripts/testing/timeline-checks';
 import type { Snapshot } from '../contracts/snapshot';
 
@@ -53,15 +53,9 @@ const topologyAt = async (url: string) => {
 };
 const roles = async () => Promise.all(urls.map(async (u) => (await health(u).catch(() => ({ role: null }))).role));
 
-async function until<T>(what: string, check: () => Promise<T | null | false | undefined>, timeoutMs: number) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The check's first truthy answer, asked every 100 ms (waitFor, which also rides out errors). */
+const until = <T>(what: string, check: () => Promise<T | null | false | undefined>, timeoutMs: number) =>
+  waitFor(check, Boolean, timeoutMs, what, 100) as Promise<T>;
 
 async function signIn(url: string): Promise<string> {
   const res = await fetch(`${url}/api/auth/sign-in`, {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { dashboardEnv, stackLayout, startPostgres, stopPostgres } from '../../scripts/stack';
 import { setScenario } from '../../scripts/stack/pipeline';
-import { resetPipeline } from '../../scripts/testing/demo-client';
+import { resetPipeline, waitFor } from '../../scripts/testing/demo-client';
 import { testDbs } from '../../scripts/testing/test-db';
 import { repeatedStates } from '../../scripts/testing/timeline-checks';
 import { loadConfigFile } from '../config/load-config';
@@ -89,15 +89,9 @@ function startReplica(url: string) {
 }
 type Handle = ReturnType<typeof startReplica>;
 
-async function until<T>(what: string, check: () => T | null | undefined | false, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The check's first truthy answer, asked every 50 ms (waitFor). */
+const until = <T>(what: string, check: () => T | null | undefined | false, timeoutMs: number) =>
+  waitFor(async () => check(), Boolean, timeoutMs, what, 50) as Promise<T>;
 
 const leaders = (hs: Handle[]) => hs.filter((h) => !h.stopped && h.replica.leading);
 
@@ -226,13 +220,14 @@ describe('replicas on one PostgreSQL', () => {
     }
     await until('the lead once the database is back', () => h!.replica.leading, 20_000);
     // What it saw alone is recorded once it leads: the bottleneck reaches the timeline.
-    let recorded = 0;
-    for (const end = Date.now() + 20_000; recorded === 0 && Date.now() < end;) {
-      await new Promise((r) => setTimeout(r, 250));
-      recorded = (await db.query("SELECT 1 FROM timeline_events WHERE kind = 'bottleneck-appeared'").catch(() => []))
-        .length;
-    }
-    expect(recorded).toBeGreaterThan(0);
+    const recorded = await waitFor(
+      () => db.query("SELECT 1 FROM timeline_events WHERE kind = 'bottleneck-appeared'"),
+      (rows) => rows.length > 0,
+      20_000,
+      'the bottleneck in the timeline',
+      250,
+    );
+    expect(recorded.length).toBeGreaterThan(0);
     await setScenario(layout, 'steady');
     await h!.stop();
   });

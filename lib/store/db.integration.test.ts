@@ -1,6 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { postgresUrl, stackLayout } from '../../scripts/stack';
 import { testDbs } from '../../scripts/testing/test-db';
 import { LockTimeout, openDb, type Db } from './db';
 import { migrations } from './migrations';
@@ -36,24 +34,11 @@ async function overlaps(dbsToUse: Db[], keys: string[], holdMs: number) {
 describe('several processes on one PostgreSQL', () => {
   it('start at once: every migration is applied exactly once', async () => {
     // An empty database (the test stores come migrated).
-    const admin = new pg.Client({ connectionString: postgresUrl(stackLayout('test')) });
-    await admin.connect();
-    const name = `warroom_test_migrate_${process.pid}`;
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(postgresUrl(stackLayout('test')));
-    url.pathname = `/${name}`;
-    try {
-      const opened = await Promise.all([1, 2, 3, 4].map(() => openDb({ databaseUrl: url.toString(), dataDir: '' })));
-      const rows = await opened[0]!.query<{ version: number }>(
-        'SELECT version FROM schema_migrations ORDER BY version',
-      );
-      expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
-      await Promise.all(opened.map((o) => o.close()));
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    }
+    const url = await dbs.emptyPostgres();
+    const opened = await Promise.all([1, 2, 3, 4].map(() => openDb({ databaseUrl: url, dataDir: '' })));
+    const rows = await opened[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
+    await Promise.all(opened.map((o) => o.close()));
   });
 
   it('serialise: one holder per key across pools, other keys meanwhile; a long wait is refused', async () => {

@@ -19,6 +19,11 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/** A JSONB value as read: both drivers parse it, but a value stored as a JSON string arrives as text. */
+export function fromJsonb<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
 export class LockTimeout extends Error {
   constructor(key: string) {
     super(`another request holds "${key}"; try again`);

@@ -1,6 +1,6 @@
 import type { Snapshot } from '../contracts/snapshot';
 import { timelinePageSize, type TimelineCursor, type TimelineEvent } from '../contracts/timeline';
-import type { Db } from './db';
+import { fromJsonb, type Db } from './db';
 
 /**
  * How bad a snapshot's bottleneck was, for "the bottleneck at its worst": the ready count of its
@@ -84,7 +84,7 @@ export function history(db: Db) {
       const row = rows[0];
       if (!row) return null;
       return {
-        snapshot: typeof row.body === 'string' ? (JSON.parse(row.body) as Snapshot) : row.body,
+        snapshot: fromJsonb(row.body),
         storedAt: new Date(row.at).toISOString(),
       };
     },

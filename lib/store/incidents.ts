@@ -1,6 +1,6 @@
 import type { Snapshot } from '../contracts/snapshot';
 import type { Incident, IncidentLogEntry, IncidentLogKind, IncidentStatus, Severity } from '../contracts/incident';
-import type { Db } from './db';
+import { fromJsonb, type Db } from './db';
 
 /** Incidents and their log, by pipeline. Every change writes its log row in the same statement batch. */
 interface RawIncident {
@@ -194,7 +194,7 @@ export function incidents(db: Db) {
       if (!row) return null;
       return {
         at: iso(row.at),
-        snapshot: typeof row.body === 'string' ? (JSON.parse(row.body) as Snapshot) : row.body,
+        snapshot: fromJsonb(row.body),
       };
     },
 

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../contracts/snapshot';
-import type { Db } from './db';
+import { fromJsonb, type Db } from './db';
 
 /** The channel every replica listens on (lib/store/lease.ts) and the leader announces on. */
 export const replicaChannel = 'warroom_replicas';
@@ -31,7 +31,7 @@ export function liveStore(db: Db) {
         [pipeline, afterAt],
       );
       const body = rows[0]?.body;
-      return body === undefined ? null : typeof body === 'string' ? (JSON.parse(body) as Snapshot) : body;
+      return body === undefined ? null : fromJsonb(body);
     },
 
     /**
@@ -52,7 +52,7 @@ export function liveStore(db: Db) {
       );
       const body = last?.body;
       return {
-        previous: body === undefined ? null : typeof body === 'string' ? (JSON.parse(body) as Snapshot) : body,
+        previous: body === undefined ? null : fromJsonb(body),
         aboveThreshold: above.filter((r) => r.kind === 'queue-above-threshold').map((r) => r.stage_id),
       };
     },

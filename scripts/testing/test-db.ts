@@ -20,15 +20,7 @@ export function testDbs() {
     async open(kind: 'pglite' | 'postgres'): Promise<{ db: Db; url: string | null; reopen: () => Promise<Db> }> {
       let options: { databaseUrl?: string; dataDir: string };
       if (kind === 'postgres') {
-        const dbName = `warroom_test_${process.pid}_${Date.now() % 100_000}_${databases.length}`;
-        databases.push(dbName);
-        const client = new pg.Client({ connectionString: adminUrl() });
-        await client.connect();
-        await client.query(`CREATE DATABASE ${dbName}`);
-        await client.end();
-        const url = new URL(adminUrl());
-        url.pathname = `/${dbName}`;
-        options = { databaseUrl: url.toString(), dataDir: '' };
+        options = { databaseUrl: await this.emptyPostgres(), dataDir: '' };
       } else {
         options = { dataDir: path.join(mkdtempSync(path.join(tmpdir(), 'warroom-pglite-')), 'db') };
       }
@@ -43,6 +35,18 @@ export function testDbs() {
           return again;
         },
       };
+    },
+    /** A new database on the test stack's PostgreSQL, not migrated (dropped by dropAll); its URL. */
+    async emptyPostgres(): Promise<string> {
+      const dbName = `warroom_test_${process.pid}_${Date.now() % 100_000}_${databases.length}`;
+      databases.push(dbName);
+      const client = new pg.Client({ connectionString: adminUrl() });
+      await client.connect();
+      await client.query(`CREATE DATABASE ${dbName}`);
+      await client.end();
+      const url = new URL(adminUrl());
+      url.pathname = `/${dbName}`;
+      return url.toString();
     },
     async dropAll(): Promise<void> {
       for (const db of opened) await db.close().catch(() => undefined);
