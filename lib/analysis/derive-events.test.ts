@@ -62,6 +62,20 @@ describe('deriveEvents', () => {
       'slo-breach-began',
       'queue-above-threshold',
     ]);
+    // A source that is not answering at the first record ever is wrong now too: without it, the
+    // timeline would later say it came back without having said it went.
+    const brokerDown: Snapshot = {
+      ...steady,
+      sources: {
+        ...steady.sources,
+        rabbitmq: { status: 'down', lastOkAt: null, error: 'RabbitMQ: connection refused' },
+      },
+    };
+    expect(deriveEvents(null, brokerDown)).toEqual([
+      expect.objectContaining({ kind: 'source-down', message: 'rabbitmq down: RabbitMQ: connection refused' }),
+    ]);
+    const back = deriveEvents(brokerDown, steady);
+    expect(back.map((e) => e.kind)).toEqual(['source-up']);
   });
 
   it('reports a queue crossing its depth threshold once, and back only under half of it', () => {

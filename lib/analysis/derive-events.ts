@@ -89,7 +89,9 @@ export function deriveEvents(previous: Snapshot | null, next: Snapshot, aboveThr
   for (const name of Object.keys(next.sources) as SourceName[]) {
     const was = previous?.sources[name]?.status ?? 'ok';
     const now = next.sources[name].status;
-    if (was === 'ok' && now !== 'ok' && previous)
+    // With nothing before (a first record ever), a source that is not answering is news too: the
+    // timeline then says it came back.
+    if (was === 'ok' && now !== 'ok')
       events.push({
         at,
         kind: 'source-down',

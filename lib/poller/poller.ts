@@ -39,6 +39,7 @@ export class Poller extends EventEmitter {
   private readonly gpu: Record<string, number | null> = {};
   private readonly workers: Record<string, WorkersObservation> = {};
   private endToEndMs: number | null = null;
+  private managementOk = false;
   private readonly sweep: UnmonitoredSweep;
   readonly series: SeriesCache | null;
   private timers: NodeJS.Timeout[] = [];
@@ -157,6 +158,17 @@ export class Poller extends EventEmitter {
           }
         }),
     );
+    this.rabbitAnswered();
+  }
+
+  /**
+   * The broker counts as answering when the last management cycle succeeded and every configured
+   * queue's AMQP check is current: asked after either loop, so that a connection the checker just
+   * made shows at its next check rather than at the next management cycle.
+   */
+  private rabbitAnswered(): void {
+    if (this.managementOk && (!this.amqp || this.stages.filter((s) => s.queue).every((s) => this.queues[s.id]!.check)))
+      this.health.succeeded('rabbitmq', Date.now());
   }
 
   private async pollManagement(): Promise<void> {
@@ -207,8 +219,8 @@ export class Poller extends EventEmitter {
     else this.health.failed('rabbitmq', deepest.error);
     if (page.ok) this.sweep.addSweepPage(page.value.queues, page.value.page, page.value.pageCount, page.value.total);
     else this.health.failed('rabbitmq', page.error);
-    if (allOk && (!this.amqp || this.stages.filter((s) => s.queue).every((s) => this.queues[s.id]!.check)))
-      this.health.succeeded('rabbitmq', Date.now());
+    this.managementOk = allOk;
+    this.rabbitAnswered();
   }
 
   private async pollPrometheus(): Promise<void> {

@@ -31,6 +31,10 @@ export function createAmqpChecker(options: AmqpCheckerOptions) {
   let channel: Channel | null = null;
   let lastError: string | null = null;
   let closed = false;
+  // The first attempt to connect, made or failed: a check asked meanwhile waits for it (a checker
+  // still connecting is not a broker that does not answer).
+  let firstAttemptDone: () => void = () => undefined;
+  const firstAttempt = new Promise<void>((resolve) => (firstAttemptDone = resolve));
 
   function connect() {
     const u = new URL(options.url);
@@ -54,6 +58,7 @@ export function createAmqpChecker(options: AmqpCheckerOptions) {
           setup: async (m: ChannelModel) => {
             model = m;
             channel = null;
+            firstAttemptDone();
           },
         },
       },
@@ -72,10 +77,16 @@ export function createAmqpChecker(options: AmqpCheckerOptions) {
         });
         c.on('connect-failed', (err: Error) => {
           lastError = err.message;
+          firstAttemptDone();
         });
         c.on('error', () => undefined);
       });
       await connecting;
+    }
+    if (!model && !lastError) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([firstAttempt, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
     }
     if (channel) return channel;
     if (!model) throw new Error(lastError ? `not connected (${lastError})` : 'not connected yet');
