@@ -3,6 +3,21 @@ import { Cluster, NomadError } from './cluster';
 import { JobSpecSchema } from './job-spec';
 import { parseWait } from './http-api';
 
+const demoLikeJob = () =>
+  JobSpecSchema.parse({
+    ID: 'api',
+    Name: 'api',
+    Type: 'service',
+    TaskGroups: [
+      {
+        Name: 'reply-consumer',
+        Count: 3,
+        Scaling: { Min: 1, Max: 64 },
+        Tasks: [{ Name: 't', Driver: 'raw_exec', Config: { command: 'true' } }],
+      },
+    ],
+  });
+
 function clusterWithJob() {
   const cluster = new Cluster();
   cluster.register(
@@ -23,13 +38,17 @@ function clusterWithJob() {
   return cluster;
 }
 
-const scaleTo = (count: number | null, extra: Partial<{ group: string; jobModifyIndex: number }> = {}) => ({
+const scaleTo = (
+  count: number | null,
+  extra: Partial<{ group: string; jobModifyIndex: number; enforceIndex: boolean }> = {},
+) => ({
   count,
   group: extra.group ?? 'reply-consumer',
   message: 'm',
   error: false,
   meta: null,
   jobModifyIndex: extra.jobModifyIndex,
+  enforceIndex: extra.enforceIndex,
 });
 
 describe('Cluster.scale follows Nomad', () => {
@@ -75,13 +94,33 @@ describe('Cluster.scale follows Nomad', () => {
     });
   });
 
-  it('enforces a stale job modify index like Nomad (500, no change)', () => {
+  it('enforces a stale job modify index like Nomad only with EnforceIndex (500, no change); without it, ignores it', () => {
     const cluster = clusterWithJob();
     const stale = cluster.jobs.get('api')!.jobModifyIndex;
     cluster.scale('default', 'api', scaleTo(5));
-    expect(() => cluster.scale('default', 'api', scaleTo(8, { jobModifyIndex: stale }))).toThrow(
-      /conflicting job modify index/,
+    expect(() => cluster.scale('default', 'api', scaleTo(8, { jobModifyIndex: stale, enforceIndex: true }))).toThrow(
+      new RegExp(`^Enforcing job modify index ${stale}: job exists with conflicting job modify index: \\d+$`),
     );
+    expect(cluster.jobs.get('api')!.spec.TaskGroups[0]!.Count).toBe(5);
+    // What real Nomad does with an index sent without EnforceIndex: nothing, the scale goes through.
+    cluster.scale('default', 'api', scaleTo(8, { jobModifyIndex: stale }));
+    expect(cluster.jobs.get('api')!.spec.TaskGroups[0]!.Count).toBe(8);
+  });
+
+  it('refuses to scale while a deployment of the job rolls out (400), and scales once it has finished', async () => {
+    const cluster = new Cluster(50);
+    cluster.register(demoLikeJob());
+    const job = cluster.jobs.get('api')!;
+    const spec = structuredClone(job.spec);
+    spec.TaskGroups[0]!.Tasks[0]!.Env = { VERSION: '2' };
+    cluster.registerVersion(spec, { enforceIndex: true, jobModifyIndex: job.jobModifyIndex });
+    expect(cluster.latestDeployment('api')).toMatchObject({ status: 'running', jobVersion: 1 });
+    expect(() => cluster.scale('default', 'api', scaleTo(5))).toThrow(
+      expect.objectContaining({ status: 400, message: 'job scaling blocked due to active deployment' }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(cluster.latestDeployment('api')?.status).toBe('successful');
+    cluster.scale('default', 'api', scaleTo(5));
     expect(cluster.jobs.get('api')!.spec.TaskGroups[0]!.Count).toBe(5);
   });
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { activeDeploymentStatuses } from '../../lib/sources/nomad/schemas';
 import type { JobSpec, TaskGroupSpec } from './job-spec';
 
 /**
@@ -59,6 +60,21 @@ export interface Evaluation {
   createTimeNs: number;
 }
 
+/** A deployment of a job version (Nomad's structs.Deployment, the fields the API shows). */
+export interface Deployment {
+  id: string;
+  namespace: string;
+  jobId: string;
+  jobVersion: number;
+  jobModifyIndex: number;
+  jobCreateIndex: number;
+  groups: string[];
+  status: 'running' | 'successful' | 'failed' | 'cancelled';
+  statusDescription: string;
+  createIndex: number;
+  modifyIndex: number;
+}
+
 /** An error Nomad answers with a status code and a plain-text body. */
 export class NomadError extends Error {
   constructor(
@@ -70,6 +86,8 @@ export class NomadError extends Error {
 }
 
 const nowNs = () => Date.now() * 1_000_000;
+/** Nomad's RegisterEnforceIndexErrPrefix. */
+export const enforceIndexPrefix = 'Enforcing job modify index';
 
 export class Cluster extends EventEmitter {
   index = 1;
@@ -77,6 +95,12 @@ export class Cluster extends EventEmitter {
   readonly jobs = new Map<string, JobState>();
   readonly allocations = new Map<string, Allocation>();
   readonly evaluations = new Map<string, Evaluation>();
+  readonly deployments = new Map<string, Deployment>();
+
+  /** How long a deployment of a new job version runs before it is marked successful. */
+  constructor(private readonly deploymentMs = 10_000) {
+    super();
+  }
 
   private bump(): number {
     this.index += 1;
@@ -95,6 +119,100 @@ export class Cluster extends EventEmitter {
       submitTimeNs: nowNs(),
       scalingEvents: Object.fromEntries(spec.TaskGroups.map((g) => [g.Name, []])),
     });
+  }
+
+  /**
+   * Job.Register of a new version of an existing job (what `nomad job run` sends): the index is
+   * enforced only when asked, with Nomad's messages; the new version is rolled out by a deployment
+   * that runs for a while (the stand-in's allocations are not replaced) and then succeeds.
+   */
+  registerVersion(
+    spec: JobSpec,
+    enforce: { enforceIndex: boolean; jobModifyIndex: number },
+  ): {
+    evalId: string;
+    evalCreateIndex: number;
+    jobModifyIndex: number;
+    index: number;
+  } {
+    const existing = this.jobs.get(spec.ID);
+    if (existing && existing.spec.Namespace !== spec.Namespace)
+      throw new NomadError(500, `job "${spec.ID}" is in another namespace`);
+    if (enforce.enforceIndex) {
+      const jmi = enforce.jobModifyIndex;
+      if (existing && jmi === 0) throw new NomadError(500, `${enforceIndexPrefix} 0: job already exists`);
+      if (existing && jmi !== existing.jobModifyIndex)
+        throw new NomadError(
+          500,
+          `${enforceIndexPrefix} ${jmi}: job exists with conflicting job modify index: ${existing.jobModifyIndex}`,
+        );
+      if (!existing && jmi !== 0) throw new NomadError(500, `${enforceIndexPrefix} ${jmi}: job does not exist`);
+    }
+    if (!existing) {
+      this.register(spec);
+      const job = this.jobs.get(spec.ID)!;
+      for (const g of spec.TaskGroups) this.emit('desired-changed', spec.ID, g.Name);
+      return { ...this.evaluate(job, 'job-register'), jobModifyIndex: job.jobModifyIndex, index: this.index };
+    }
+    existing.spec = structuredClone(spec);
+    for (const g of spec.TaskGroups) existing.scalingEvents[g.Name] ??= [];
+    existing.version += 1;
+    existing.submitTimeNs = nowNs();
+    existing.modifyIndex = existing.jobModifyIndex = this.bump();
+    const deploymentIndex = this.bump();
+    const deployment: Deployment = {
+      id: randomUUID(),
+      namespace: spec.Namespace,
+      jobId: spec.ID,
+      jobVersion: existing.version,
+      jobModifyIndex: existing.jobModifyIndex,
+      jobCreateIndex: existing.createIndex,
+      groups: spec.TaskGroups.map((g) => g.Name),
+      status: 'running',
+      statusDescription: 'Deployment is running',
+      createIndex: deploymentIndex,
+      modifyIndex: deploymentIndex,
+    };
+    for (const d of this.deployments.values())
+      if (d.jobId === spec.ID && activeDeploymentStatuses.has(d.status))
+        this.finishDeployment(d, 'cancelled', 'Cancelled because job is stopped or updated');
+    this.deployments.set(deployment.id, deployment);
+    const timer = setTimeout(
+      () => this.finishDeployment(deployment, 'successful', 'Deployment completed successfully'),
+      this.deploymentMs,
+    );
+    timer.unref();
+    for (const g of spec.TaskGroups) this.emit('desired-changed', spec.ID, g.Name);
+    return { ...this.evaluate(existing, 'job-register'), jobModifyIndex: existing.jobModifyIndex, index: this.index };
+  }
+
+  /** The job's newest deployment, or null. */
+  latestDeployment(jobId: string): Deployment | null {
+    let latest: Deployment | null = null;
+    for (const d of this.deployments.values())
+      if (d.jobId === jobId && (!latest || d.createIndex > latest.createIndex)) latest = d;
+    return latest;
+  }
+
+  finishDeployment(deployment: Deployment, status: Deployment['status'], description: string): void {
+    if (!activeDeploymentStatuses.has(deployment.status)) return;
+    deployment.status = status;
+    deployment.statusDescription = description;
+    deployment.modifyIndex = this.bump();
+  }
+
+  private evaluate(job: JobState, triggeredBy: string): { evalId: string; evalCreateIndex: number } {
+    const evaluation: Evaluation = {
+      id: randomUUID(),
+      jobId: job.spec.ID,
+      namespace: job.spec.Namespace,
+      triggeredBy,
+      jobModifyIndex: job.jobModifyIndex,
+      createIndex: this.bump(),
+      createTimeNs: nowNs(),
+    };
+    this.evaluations.set(evaluation.id, evaluation);
+    return { evalId: evaluation.id, evalCreateIndex: evaluation.createIndex };
   }
 
   job(namespace: string, jobId: string): JobState {
@@ -123,6 +241,7 @@ export class Cluster extends EventEmitter {
       message: string;
       error: boolean;
       meta: Record<string, unknown> | null;
+      enforceIndex?: boolean;
       jobModifyIndex?: number;
     },
   ): { evalId: string; evalCreateIndex: number; jobModifyIndex: number; index: number } {
@@ -146,28 +265,26 @@ export class Cluster extends EventEmitter {
           `group count was greater than scaling policy maximum: ${request.count} > ${group.Scaling.Max}`,
         );
       }
-      if (request.jobModifyIndex && request.jobModifyIndex > 0 && request.jobModifyIndex !== job.jobModifyIndex) {
+      // A deployment of this job still rolling out holds it: Nomad refuses to scale meanwhile.
+      const deployment = this.latestDeployment(jobId);
+      if (
+        deployment &&
+        activeDeploymentStatuses.has(deployment.status) &&
+        deployment.jobCreateIndex === job.createIndex
+      )
+        throw new NomadError(400, 'job scaling blocked due to active deployment');
+      // The index is enforced only when asked (EnforceIndex); a JobModifyIndex alone is ignored.
+      if (request.enforceIndex && request.jobModifyIndex !== job.jobModifyIndex) {
         throw new NomadError(
           500,
-          `Enforcing job modify index ${request.jobModifyIndex}: job exists with conflicting job modify index: ${job.jobModifyIndex}`,
+          `${enforceIndexPrefix} ${request.jobModifyIndex ?? 0}: job exists with conflicting job modify index: ${job.jobModifyIndex}`,
         );
       }
       group.Count = request.count;
       job.version += 1;
       job.submitTimeNs = nowNs();
       job.modifyIndex = job.jobModifyIndex = this.bump();
-      const evaluation: Evaluation = {
-        id: randomUUID(),
-        jobId,
-        namespace,
-        triggeredBy: 'job-scaling',
-        jobModifyIndex: job.jobModifyIndex,
-        createIndex: this.bump(),
-        createTimeNs: nowNs(),
-      };
-      this.evaluations.set(evaluation.id, evaluation);
-      evalId = evaluation.id;
-      evalCreateIndex = evaluation.createIndex;
+      ({ evalId, evalCreateIndex } = this.evaluate(job, 'job-scaling'));
     }
     const eventIndex = this.bump();
     job.scalingEvents[group.Name]!.unshift({

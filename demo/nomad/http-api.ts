@@ -1,8 +1,18 @@
 import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { ScaleRequestSchema } from '../../lib/sources/nomad/schemas';
 import { NomadError, type Cluster } from './cluster';
-import { allocationStubView, evaluationView, jobListStubView, jobSummaryView, jobView, scaleStatusView } from './views';
+import { JobSpecSchema } from './job-spec';
+import {
+  allocationStubView,
+  deploymentView,
+  evaluationView,
+  jobListStubView,
+  jobSummaryView,
+  jobView,
+  scaleStatusView,
+} from './views';
 
 /**
  * The documented subset of Nomad's HTTP API the dashboard needs. Behaviour follows Nomad:
@@ -61,11 +71,54 @@ function blockUntil(cluster: Cluster, index: number, waitMs: number): Promise<vo
   });
 }
 
-export function createNomadApi(cluster: Cluster, aclToken: string | null): http.Server {
+/**
+ * Faults a test can ask for (POST /_standin/faults, outside Nomad's /v1 API, so no client of the
+ * real API can reach it): the next scale request answered only after `delayMs`, applied or not.
+ */
+export interface StandinFaults {
+  scale: { delayMs: number; apply: boolean } | null;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The namespace capabilities the stand-in's routes need, as in Nomad's ACL policies. */
+export type Capability = 'read-job' | 'scale-job' | 'submit-job';
+
+/**
+ * ACL as Nomad enforces it: none (null), one management token (a string), or tokens with
+ * capabilities per namespace ('*' for every namespace, null for all capabilities). A request
+ * whose token is unknown is "ACL token not found"; one without a token, or whose token lacks the
+ * capability, is "Permission denied" (both 403).
+ */
+export type StandinAcl = null | string | Array<{ secret: string; namespaces: Record<string, Capability[] | null> }>;
+
+const RegisterBodySchema = z.object({
+  Job: JobSpecSchema,
+  EnforceIndex: z.boolean().optional(),
+  JobModifyIndex: z.number().int().optional(),
+});
+
+export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
+  const faults: StandinFaults = { scale: null };
+  const tokens = typeof acl === 'string' ? [{ secret: acl, namespaces: { '*': null } }] : acl;
+  /** Throws Nomad's 403 unless the request's token may do `capability` in `namespace`. */
+  const authorise = (req: http.IncomingMessage, namespace: string, capability: Capability) => {
+    if (tokens === null) return;
+    const secret = tokenOf(req);
+    // Without a token a request is the anonymous token's, which has no policy here.
+    if (secret === null) throw new NomadError(403, 'Permission denied');
+    const token = tokens.find((t) => sameToken(secret, t.secret));
+    if (!token) throw new NomadError(403, 'ACL token not found');
+    const caps = namespace in token.namespaces ? token.namespaces[namespace] : token.namespaces['*'];
+    if (caps === null) return; // every capability (a management token)
+    if (!caps?.includes(capability)) throw new NomadError(403, 'Permission denied');
+  };
   const routes: Array<{
     method: string;
     pattern: RegExp;
     read: boolean;
+    /** What the token needs in the namespace (the leader status needs none). */
+    capability?: Capability;
     handle: (
       m: string[],
       ns: string,
@@ -79,6 +132,7 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
       method: 'GET',
       pattern: /^\/v1\/jobs$/,
       read: true,
+      capability: 'read-job',
       handle: (_m, ns, _req, url, res) => {
         const prefix = url.searchParams.get('prefix') ?? '';
         const jobs = [...cluster.jobs.values()]
@@ -97,18 +151,21 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
       method: 'GET',
       pattern: /^\/v1\/job\/([^/]+)$/,
       read: true,
+      capability: 'read-job',
       handle: ([id], ns) => jobView(cluster, cluster.job(ns, id!)),
     },
     {
       method: 'GET',
       pattern: /^\/v1\/job\/([^/]+)\/summary$/,
       read: true,
+      capability: 'read-job',
       handle: ([id], ns) => jobSummaryView(cluster, cluster.job(ns, id!)),
     },
     {
       method: 'GET',
       pattern: /^\/v1\/job\/([^/]+)\/allocations$/,
       read: true,
+      capability: 'read-job',
       handle: ([id], ns) => {
         const job = cluster.job(ns, id!);
         return cluster.allocationsOf(job.spec.ID).map((a) => allocationStubView(cluster, a, ns));
@@ -118,12 +175,14 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
       method: 'GET',
       pattern: /^\/v1\/job\/([^/]+)\/scale$/,
       read: true,
+      capability: 'read-job',
       handle: ([id], ns) => scaleStatusView(cluster, cluster.job(ns, id!)),
     },
     {
       method: 'POST',
       pattern: /^\/v1\/job\/([^/]+)\/scale$/,
       read: false,
+      capability: 'scale-job',
       handle: async ([id], ns, req) => {
         const parsed = ScaleRequestSchema.safeParse(await readJson(req));
         if (!parsed.success) {
@@ -133,13 +192,50 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
           );
         }
         const body = parsed.data;
+        const fault = faults.scale;
+        faults.scale = null;
+        if (fault && !fault.apply) {
+          await sleep(fault.delayMs);
+          throw new NomadError(500, 'rpc error: EOF');
+        }
         const result = cluster.scale(ns, id!, {
           count: body.Count ?? null,
           group: body.Target.Group,
           message: body.Message ?? '',
           error: body.Error === true || (typeof body.Error === 'string' && body.Error !== ''),
           meta: body.Meta ?? null,
+          enforceIndex: body.EnforceIndex === true,
           jobModifyIndex: body.JobModifyIndex,
+        });
+        if (fault) await sleep(fault.delayMs);
+        return {
+          EvalID: result.evalId,
+          EvalCreateIndex: result.evalCreateIndex,
+          JobModifyIndex: result.jobModifyIndex,
+          Index: result.index,
+          Warnings: '',
+        };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/job\/([^/]+)$/,
+      read: false,
+      capability: 'submit-job',
+      handle: async ([id], ns, req) => {
+        const parsed = RegisterBodySchema.safeParse(await readJson(req));
+        if (!parsed.success) {
+          throw new NomadError(
+            400,
+            `Request decode failed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+          );
+        }
+        const { Job, EnforceIndex, JobModifyIndex } = parsed.data;
+        if (Job.ID !== id) throw new NomadError(400, 'Job ID does not match name');
+        if (Job.Namespace !== ns) throw new NomadError(400, 'Job namespace does not match request namespace');
+        const result = cluster.registerVersion(Job, {
+          enforceIndex: EnforceIndex === true,
+          jobModifyIndex: JobModifyIndex ?? 0,
         });
         return {
           EvalID: result.evalId,
@@ -152,8 +248,31 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
     },
     {
       method: 'GET',
+      pattern: /^\/v1\/job\/([^/]+)\/deployment$/,
+      read: true,
+      capability: 'read-job',
+      handle: ([id], ns) => {
+        const job = cluster.job(ns, id!);
+        const latest = cluster.latestDeployment(job.spec.ID);
+        return latest ? deploymentView(cluster, latest) : null;
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/deployment\/([^/]+)$/,
+      read: true,
+      capability: 'read-job',
+      handle: ([id], ns) => {
+        const d = cluster.deployments.get(id!);
+        if (!d || d.namespace !== ns) throw new NomadError(404, 'deployment not found');
+        return deploymentView(cluster, d);
+      },
+    },
+    {
+      method: 'GET',
       pattern: /^\/v1\/evaluation\/([^/]+)$/,
       read: true,
+      capability: 'read-job',
       handle: ([id]) => {
         const evaluation = cluster.evaluations.get(id!);
         if (!evaluation) throw new NomadError(404, 'eval not found');
@@ -180,16 +299,22 @@ export function createNomadApi(cluster: Cluster, aclToken: string | null): http.
     };
     try {
       const pathname = url.pathname.replace(/\/+$/, '');
+      if (pathname === '/_standin/faults' && method === 'POST') {
+        authorise(req, 'default', 'submit-job');
+        const asked = (await readJson(req)) as { scale?: { delayMs?: unknown; apply?: unknown } };
+        const delayMs = Number(asked.scale?.delayMs);
+        faults.scale =
+          asked.scale && Number.isFinite(delayMs) && delayMs >= 0
+            ? { delayMs: Math.min(delayMs, 60_000), apply: asked.scale.apply !== false }
+            : null;
+        return send(200, faults);
+      }
       const matches = routes.filter((r) => r.pattern.test(pathname));
       if (matches.length === 0) throw new NomadError(404, 'Invalid URL path');
       const route = matches.find((r) => r.method === method);
       if (!route) throw new NomadError(405, 'Invalid method');
-      if (aclToken !== null) {
-        const token = tokenOf(req);
-        if (token === null) throw new NomadError(403, 'Permission denied');
-        if (!sameToken(token, aclToken)) throw new NomadError(403, 'ACL token not found');
-      }
       const namespace = url.searchParams.get('namespace') || 'default';
+      if (route.capability) authorise(req, namespace, route.capability);
       const groups = (route.pattern.exec(pathname) ?? []).slice(1).map((g) => decodeURIComponent(g));
       const index = Number(url.searchParams.get('index') ?? '0');
       if (route.read && index > 0) await blockUntil(cluster, index, parseWait(url.searchParams.get('wait')));

@@ -1,4 +1,4 @@
-import type { Allocation, Cluster, Evaluation, JobState } from './cluster';
+import type { Allocation, Cluster, Deployment, Evaluation, JobState } from './cluster';
 
 /**
  * The JSON the stand-in answers with, in the documented shapes of Nomad's HTTP API (JobListStub,
@@ -175,5 +175,44 @@ export function evaluationView(evaluation: Evaluation) {
     ModifyIndex: evaluation.createIndex,
     CreateTime: evaluation.createTimeNs,
     ModifyTime: evaluation.createTimeNs,
+  };
+}
+
+export function deploymentView(cluster: Cluster, d: Deployment) {
+  return {
+    ID: d.id,
+    Namespace: d.namespace,
+    JobID: d.jobId,
+    JobVersion: d.jobVersion,
+    JobModifyIndex: d.jobModifyIndex,
+    JobSpecModifyIndex: d.jobModifyIndex,
+    JobCreateIndex: d.jobCreateIndex,
+    IsMultiregion: false,
+    TaskGroups: Object.fromEntries(
+      d.groups.map((name) => {
+        const job = cluster.jobs.get(d.jobId);
+        const desired = job?.spec.TaskGroups.find((g) => g.Name === name)?.Count ?? 0;
+        return [
+          name,
+          {
+            AutoRevert: false,
+            AutoPromote: false,
+            ProgressDeadline: 600_000_000_000,
+            RequireProgressBy: null,
+            Promoted: false,
+            PlacedCanaries: null,
+            DesiredCanaries: 0,
+            DesiredTotal: desired,
+            PlacedAllocs: d.status === 'successful' ? desired : 0,
+            HealthyAllocs: d.status === 'successful' ? desired : 0,
+            UnhealthyAllocs: 0,
+          },
+        ];
+      }),
+    ),
+    Status: d.status,
+    StatusDescription: d.statusDescription,
+    CreateIndex: d.createIndex,
+    ModifyIndex: d.modifyIndex,
   };
 }

@@ -117,6 +117,7 @@ async function setUp(c: Case) {
   } as unknown as NomadJob;
   const nomad = {
     job: async (id: string) => (id === job ? { ok: true, value: nomadJob } : { ok: false, error: 'Nomad: HTTP 404' }),
+    latestDeployment: async () => ({ ok: true, value: null }),
     scale: async (_id: string, request: NomadScaleRequest) => {
       scaled.push(request);
       return { ok: true, value: { EvalID: 'e1', EvalCreateIndex: 1, JobModifyIndex: 1, Index: 1 }, status: 200 };
@@ -187,7 +188,7 @@ describe('scale preview and execution', () => {
     const facts = {
       target: { job: 'j', group: 'g', min: 1, max: 10, cooldownSec: 60 },
       largeChangeFactor: 2,
-      group: { count: 4, nomadMin: 2, nomadMax: 8, jobModifyIndex: 5 },
+      group: { count: 4, nomadMin: 2, nomadMax: 8, jobModifyIndex: 5, deployment: null },
       lastSucceeded: { actor: 'ada', atMs: 0 },
       nowMs: 10_000,
     };
@@ -199,6 +200,11 @@ describe('scale preview and execution', () => {
     expect(checkScale(cool, { ...req, count: 9 }).blocked?.message).toContain('Nomad scaling maximum 8');
     expect(checkScale(cool, { ...req, count: 1 }).blocked?.message).toContain('Nomad scaling minimum 2');
     expect(checkScale(cool, { ...req, count: 6, expectedModifyIndex: 4 }).blocked?.code).toBe('conflict');
+    const deploying = { ...cool, group: { ...cool.group, deployment: { id: 'd1', status: 'running', version: 3 } } };
+    expect(checkScale(deploying, { ...req, count: 6 }).blocked).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('a deployment of j (version 3) is running'),
+    });
     expect(checkScale(cool, { ...req, count: 4 }).blocked?.message).toContain('already runs 4');
     expect(checkScale(cool, { ...req, count: 6 })).toMatchObject({ blocked: null, min: 2, max: 8, largeChange: false });
     expect(checkScale(cool, { ...req, count: 0 }).blocked?.message).toContain("outside warroom's limits");

@@ -5,6 +5,7 @@ import { actionFail, actionOk, type ActionResult } from '../contracts/result';
 import type { ScaleInput, ScaleOutcome, ScalePreview, ScalePreviewInput } from '../contracts/scale';
 import type { ErrorCode } from '../contracts/errors';
 import type { NomadClient } from '../sources/nomad/client';
+import { activeDeploymentStatuses } from '../sources/nomad/schemas';
 import type { AuditLog } from '../store/audit-log';
 import { LockTimeout } from '../store/db';
 import type { AuditRow } from '../contracts/audit';
@@ -38,6 +39,8 @@ export interface GroupState {
   nomadMin: number | null;
   nomadMax: number | null;
   jobModifyIndex: number;
+  /** The job's deployment still rolling out (Nomad refuses to scale meanwhile), or null. */
+  deployment: { id: string; status: string; version: number } | null;
 }
 
 /** Everything the check looks at; `group` is null while Nomad has not been read yet. */
@@ -123,6 +126,12 @@ export function checkScale(facts: ScaleFacts, req: ScaleRequest): ScaleVerdict {
       `the job changed since the preview (modify index ${req.expectedModifyIndex} -> ${group.jobModifyIndex}); preview again`,
     );
   }
+  if (group.deployment) {
+    return verdict(
+      'conflict',
+      `a deployment of ${req.job} (version ${group.deployment.version}) is ${group.deployment.status}: Nomad does not scale a job while it rolls out; wait for it to finish, then preview again`,
+    );
+  }
   if (req.count === group.count) return verdict('invalid', `${name} already runs ${group.count}`);
   return { blocked: null, min, max, cooldownRemainingSec, largeChange };
 }
@@ -131,20 +140,39 @@ function findTarget(config: WarroomConfig, job: string, group: string): ScaleTar
   return config.actions.scale.targets.find((t) => t.job === job && t.group === group);
 }
 
+const namespaceOf = (deps: ScaleDeps) => deps.config.sources.nomad?.namespace ?? 'default';
+
+/** Nomad's ACL refusals, said as what they are: warroom's token, not the user, lacks the right. */
+function aclProblem(deps: ScaleDeps, error: string, capability: string): string | null {
+  if (/HTTP 403 .*ACL token not found/.test(error))
+    return `Nomad does not know warroom's token (ACL token not found): check sources.nomad.token`;
+  if (/HTTP 403 /.test(error))
+    return `Nomad refused warroom's token (Permission denied): it needs the ${capability} capability in namespace "${namespaceOf(deps)}"`;
+  return null;
+}
+
 async function readGroup(deps: ScaleDeps, job: string, group: string): Promise<ActionResult<GroupState>> {
-  const result = await deps.nomad.job(job);
+  const [result, deployment] = await Promise.all([deps.nomad.job(job), deps.nomad.latestDeployment(job)]);
   if (!result.ok) {
-    return /HTTP 404/.test(result.error)
-      ? actionFail('not_found', `Nomad has no job "${job}"`)
-      : actionFail('upstream', result.error);
+    if (/HTTP 404/.test(result.error))
+      return actionFail('not_found', `Nomad has no job "${job}" in namespace "${namespaceOf(deps)}"`);
+    return actionFail('upstream', aclProblem(deps, result.error, 'read-job') ?? result.error);
   }
   const tg = result.value.TaskGroups.find((g) => g.Name === group);
   if (!tg) return actionFail('not_found', `Nomad job "${job}" has no group "${group}"`);
+  // Only a deployment of this job (not of an earlier job of the same name) holds it. A failed read
+  // leaves it to Nomad, which refuses the scale itself.
+  const d = deployment.ok ? deployment.value : null;
+  const active =
+    d && activeDeploymentStatuses.has(d.Status) && d.JobCreateIndex === result.value.CreateIndex
+      ? { id: d.ID, status: d.Status, version: d.JobVersion }
+      : null;
   return actionOk({
     count: tg.Count,
     nomadMin: tg.Scaling?.Min ?? null,
     nomadMax: tg.Scaling?.Max ?? null,
     jobModifyIndex: result.value.JobModifyIndex,
+    deployment: active,
   });
 }
 
@@ -221,6 +249,33 @@ export async function previewScale(
     projection,
     blocked: verdict.blocked?.message ?? null,
   });
+}
+
+/**
+ * After a scale request went unanswered: whether Nomad applied it, from the group's scaling
+ * events (the request's audit id is in their Meta). Asked a few times, a second apart.
+ */
+async function readBack(
+  deps: ScaleDeps,
+  job: string,
+  group: string,
+  auditId: number,
+  attempts = 3,
+): Promise<{ applied: true; evalId: string } | { applied: false } | { applied: null; error: string }> {
+  let error = '';
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
+    const status = await deps.nomad.scaleStatus(job);
+    if (!status.ok) {
+      error = status.error;
+      continue;
+    }
+    const event = status.value.TaskGroups[group]?.Events?.find(
+      (e) => String(e.Meta?.['warroom.audit_id'] ?? '') === String(auditId),
+    );
+    return event ? { applied: true, evalId: event.EvalID ?? '' } : { applied: false };
+  }
+  return { applied: null, error };
 }
 
 function repeatOf(row: AuditRow): ActionResult<ScaleOutcome> {
@@ -313,16 +368,49 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     Target: { Group: input.group },
     Message: `warroom: ${user.name}: ${input.reason}`,
     Meta: { 'warroom.user': user.name, 'warroom.reason': input.reason, 'warroom.audit_id': String(row.id) },
-    JobModifyIndex: current.jobModifyIndex,
+    // The job as the user saw it in the preview (or as just read): a job changed since is refused
+    // by Nomad itself, never overwritten. Nomad ignores the index without EnforceIndex.
+    EnforceIndex: true,
+    JobModifyIndex: input.expectedModifyIndex ?? current.jobModifyIndex,
   });
+  if (!scaled.ok && scaled.status === null && !/connection refused/.test(scaled.error)) {
+    // No answer: the scale may or may not have been applied. Nomad's own record says which (each
+    // scaling event carries this request's audit id); only when it cannot be read is it unknown.
+    const found = await readBack(deps, input.job, input.group, row.id);
+    if (found.applied) {
+      await deps.audit.complete(row.id, { outcome: 'succeeded', from: current.count, evalId: found.evalId });
+      return actionOk({
+        auditId: row.id,
+        job: input.job,
+        group: input.group,
+        from: current.count,
+        to: input.count,
+        evalId: found.evalId,
+        repeated: false,
+      });
+    }
+    const message =
+      found.applied === false
+        ? `${scaled.error}; read back after it, the job shows no scale from this request (a retry is safe: it is sent with the job's index, so it cannot apply twice)`
+        : `${scaled.error}; unknown whether it was applied (Nomad could not be read back: ${found.error}): check the group in Nomad before trying again`;
+    await deps.audit.complete(row.id, { outcome: 'failed', from: current.count, error: message });
+    return actionFail('upstream', message);
+  }
   if (!scaled.ok) {
     if (/conflicting job modify index/.test(scaled.error)) {
+      return refuse('conflict', 'the job changed since you looked; review it again', current.count);
+    }
+    if (/active deployment/.test(scaled.error)) {
       return refuse(
         'conflict',
-        'someone changed the job while this request was in flight; preview again',
+        `Nomad does not scale ${input.job} while a deployment of it is rolling out; wait for it to finish, then preview again`,
         current.count,
       );
     }
+    const acl = aclProblem(deps, scaled.error, 'scale-job');
+    if (acl) return refuse('upstream', acl, current.count);
+    if (scaled.status === 404)
+      return refuse('not_found', `Nomad has no job "${input.job}" in namespace "${namespaceOf(deps)}"`, current.count);
     if (scaled.status === 400) return refuse('invalid', scaled.error, current.count);
     await deps.audit.complete(row.id, { outcome: 'failed', from: current.count, error: scaled.error });
     return actionFail('upstream', scaled.error);

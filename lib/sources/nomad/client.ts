@@ -2,9 +2,11 @@ import type { z } from 'zod';
 import { recordSourceCall } from '../../metrics/registry';
 import { fail, fetchSource, ok, parseJson, type SourceResult } from '../result';
 import {
+  DeploymentSchema,
   JobScaleStatusSchema,
   JobSchema,
   ScaleResponseSchema,
+  type NomadDeployment,
   type NomadJob,
   type NomadJobScaleStatus,
   type NomadScaleRequest,
@@ -56,6 +58,9 @@ export function createNomadClient(options: NomadClientOptions) {
     job: (id: string): Promise<SourceResult<NomadJob>> => get('job', `/v1/job/${job(id)}`, JobSchema),
     scaleStatus: (id: string): Promise<SourceResult<NomadJobScaleStatus>> =>
       get('scale-status', `/v1/job/${job(id)}/scale`, JobScaleStatusSchema),
+    /** The job's most recent deployment (null when it never had one). */
+    latestDeployment: (id: string): Promise<SourceResult<NomadDeployment | null>> =>
+      get('deployment', `/v1/job/${job(id)}/deployment`, DeploymentSchema.nullable()),
 
     /** POST /v1/job/:id/scale. Nomad's own refusals (400 bounds, 403 ACL) come back with their status. */
     async scale(

@@ -119,6 +119,8 @@ export const ScaleRequestSchema = z.object({
   Error: z.union([z.boolean(), z.string()]).optional(),
   Meta: z.record(z.string(), z.unknown()).nullable().optional(),
   PolicyOverride: z.boolean().optional(),
+  /** Nomad compares JobModifyIndex with the job's only when EnforceIndex is true. */
+  EnforceIndex: z.boolean().optional(),
   JobModifyIndex: z.number().int().optional(),
 });
 
@@ -130,6 +132,32 @@ export const ScaleResponseSchema = z.looseObject({
   Warnings: z.string().optional(),
 });
 
+/** GET /v1/job/:id/deployment (the latest, or null) and GET /v1/deployment/:id. */
+export const DeploymentSchema = z.looseObject({
+  ID: z.string(),
+  Namespace: z.string(),
+  JobID: z.string(),
+  JobVersion: z.number().int(),
+  JobModifyIndex: z.number().int(),
+  JobCreateIndex: z.number().int(),
+  TaskGroups: z.record(z.string(), z.looseObject({ DesiredTotal: z.number().int() })).nullable(),
+  Status: z.string(),
+  StatusDescription: z.string(),
+  CreateIndex: z.number().int(),
+  ModifyIndex: z.number().int(),
+});
+
+/** Nomad's Deployment.Active(): a deployment in one of these still holds the job. */
+export const activeDeploymentStatuses: ReadonlySet<string> = new Set([
+  'running',
+  'paused',
+  'pending',
+  'blocked',
+  'unblocking',
+  'initializing',
+]);
+
+export type NomadDeployment = z.infer<typeof DeploymentSchema>;
 export type NomadJobListStub = z.infer<typeof JobListStubSchema>;
 export type NomadJob = z.infer<typeof JobSchema>;
 export type NomadJobSummary = z.infer<typeof JobSummarySchema>;

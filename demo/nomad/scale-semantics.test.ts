@@ -1,0 +1,296 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../lib/auth/authenticate';
+import { executeScale, previewScale, type ScaleDeps } from '../../lib/actions/scale';
+import { parseConfig } from '../../lib/config/load-config';
+import { createNomadClient, type NomadClient } from '../../lib/sources/nomad/client';
+import { DeploymentSchema, JobSchema, ScaleResponseSchema } from '../../lib/sources/nomad/schemas';
+import { auditLog, type AuditLog } from '../../lib/store/audit-log';
+import { openDb, type Db } from '../../lib/store/db';
+import { Cluster } from './cluster';
+import { createNomadApi, type StandinAcl } from './http-api';
+import { JobSpecSchema } from './job-spec';
+
+/**
+ * The scale action against the stand-in's HTTP API, case by case as real Nomad answers them:
+ * the index enforced (EnforceIndex with the index the preview saw), a deployment rolling out, a
+ * token that may read but not scale, an unknown token, a job in another namespace, and an answer
+ * that never comes (read back, not called failed). The stand-in runs in this process with its
+ * own cluster (no allocations are started); the audit log is the real one (PGlite).
+ */
+const management = 'mgmt-secret-0123456789';
+const readOnly = 'read-only-secret-0123456789';
+const acl: StandinAcl = [
+  { secret: management, namespaces: { '*': null } },
+  { secret: readOnly, namespaces: { default: ['read-job'] } },
+];
+
+let dir: string;
+let db: Db;
+let audit: AuditLog;
+let cluster: Cluster;
+let server: http.Server;
+let url: string;
+
+const spec = () =>
+  JobSpecSchema.parse({
+    ID: 'api',
+    Name: 'api',
+    Type: 'service',
+    TaskGroups: [
+      {
+        Name: 'reply-consumer',
+        Count: 3,
+        Scaling: { Min: 1, Max: 64 },
+        Tasks: [{ Name: 'consumer', Driver: 'raw_exec', Config: { command: 'true' } }],
+      },
+    ],
+  });
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'warroom-nomad-scale-'));
+  db = await openDb({ dataDir: dir });
+  audit = auditLog(db);
+}, 60_000);
+
+afterAll(async () => {
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function standIn(deploymentMs = 60_000) {
+  cluster = new Cluster(deploymentMs);
+  cluster.register(spec());
+  server = createNomadApi(cluster, acl);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function depsFor(options: { token?: string; namespace?: string; nomad?: (c: NomadClient) => NomadClient } = {}) {
+  const nomadSource = { url, token: options.token ?? management, namespace: options.namespace ?? 'default' };
+  const config = parseConfig(
+    JSON.stringify({
+      auth: { sessionSecret: 's'.repeat(32), anonymousRead: true },
+      actions: {
+        scale: {
+          largeChangeFactor: 100,
+          targets: [{ job: 'api', group: 'reply-consumer', min: 1, max: 50, cooldownSec: 0 }],
+        },
+      },
+      pipeline: { name: 'p', endToEnd: { latency: { p90: 'x' }, sloMs: 3000 }, stages: [{ id: 'a', kind: 'service' }] },
+      sources: { nomad: nomadSource },
+    }),
+    'test.yaml',
+    {},
+  );
+  const client = createNomadClient(nomadSource);
+  const deps: ScaleDeps = { config, nomad: options.nomad ? options.nomad(client) : client, audit };
+  return deps;
+}
+
+const ada: User = { name: 'ada', role: 'admin', via: 'session' };
+const target = { job: 'api', group: 'reply-consumer' };
+let keys = 0;
+const scaleInput = (count: number, extra: Record<string, unknown> = {}) => ({
+  ...target,
+  count,
+  reason: 'semantics test',
+  idempotencyKey: `nomad-semantics-${process.pid}-${++keys}`,
+  ...extra,
+});
+const desired = () => cluster.jobs.get('api')!.spec.TaskGroups[0]!.Count;
+const rowOf = async (key: string) => (await audit.list({ limit: 500 })).find((r) => r.idempotencyKey === key);
+
+/** Someone else's change through the same API: another scale, or `nomad job run` of a new version. */
+async function nomadPost(pathname: string, body: unknown, token = management) {
+  return fetch(`${url}${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'X-Nomad-Token': token },
+    body: JSON.stringify(body),
+  });
+}
+async function redeploy() {
+  const job = JobSchema.parse(
+    await (await fetch(`${url}/v1/job/api`, { headers: { 'X-Nomad-Token': management } })).json(),
+  );
+  const next = spec();
+  next.TaskGroups[0]!.Count = desired();
+  next.TaskGroups[0]!.Tasks[0]!.Env = { RELEASE: String(job.Version + 1) };
+  const res = await nomadPost('/v1/job/api', { Job: next, EnforceIndex: true, JobModifyIndex: job.JobModifyIndex });
+  expect(res.status).toBe(200);
+  ScaleResponseSchema.parse(await res.json());
+}
+
+describe('the job modify index, enforced', () => {
+  it('a change made between the preview and the click is refused as "the job changed since you looked", never overwritten', async () => {
+    await standIn();
+    const deps = depsFor();
+    const preview = await previewScale(deps, ada, { ...target, count: 8 });
+    expect(preview.ok).toBe(true);
+    if (!preview.ok) return;
+    // Someone else scales in between (the Nomad UI, an autoscaler).
+    expect((await nomadPost('/v1/job/api/scale', { Count: 5, Target: { Group: 'reply-consumer' } })).status).toBe(200);
+    const input = scaleInput(8, { expectedModifyIndex: preview.value.jobModifyIndex });
+    const result = await executeScale(deps, ada, input);
+    expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(desired()).toBe(5);
+    expect(await rowOf(input.idempotencyKey)).toMatchObject({ outcome: 'refused' });
+  });
+
+  it('a change that lands while the request is in flight is refused by Nomad itself (EnforceIndex), not applied over it', async () => {
+    await standIn();
+    // The change lands after warroom read the job and before its scale reaches Nomad.
+    const deps = depsFor({
+      nomad: (client) => ({
+        ...client,
+        job: async (id: string) => {
+          const read = await client.job(id);
+          await nomadPost('/v1/job/api/scale', { Count: 6, Target: { Group: 'reply-consumer' } });
+          return read;
+        },
+      }),
+    });
+    const input = scaleInput(9);
+    const result = await executeScale(deps, ada, input);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'the job changed since you looked; review it again' },
+    });
+    expect(desired()).toBe(6);
+    expect(await rowOf(input.idempotencyKey)).toMatchObject({ outcome: 'refused', from: 3 });
+  });
+
+  it('the stand-in ignores an index sent without EnforceIndex, as Nomad does, and enforces it with it', async () => {
+    await standIn();
+    const stale = cluster.jobs.get('api')!.jobModifyIndex;
+    await nomadPost('/v1/job/api/scale', { Count: 4, Target: { Group: 'reply-consumer' } });
+    const ignored = await nomadPost('/v1/job/api/scale', {
+      Count: 5,
+      Target: { Group: 'reply-consumer' },
+      JobModifyIndex: stale,
+    });
+    expect(ignored.status).toBe(200);
+    expect(desired()).toBe(5);
+    const enforced = await nomadPost('/v1/job/api/scale', {
+      Count: 7,
+      Target: { Group: 'reply-consumer' },
+      JobModifyIndex: stale,
+      EnforceIndex: true,
+    });
+    expect(enforced.status).toBe(500);
+    expect(enforced.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await enforced.text()).toMatch(
+      new RegExp(`^Enforcing job modify index ${stale}: job exists with conflicting job modify index: \\d+$`),
+    );
+    expect(desired()).toBe(5);
+  });
+});
+
+describe('a deployment rolling out', () => {
+  it('is shown by the preview as the reason it cannot scale now, and the scale is refused with it', async () => {
+    await standIn();
+    await redeploy();
+    const deployment = DeploymentSchema.parse(
+      await (await fetch(`${url}/v1/job/api/deployment`, { headers: { 'X-Nomad-Token': management } })).json(),
+    );
+    expect(deployment).toMatchObject({ Status: 'running', JobVersion: 1 });
+    const deps = depsFor();
+    const preview = await previewScale(deps, ada, { ...target, count: 8 });
+    expect(preview.ok && preview.value.blocked).toMatch(/a deployment of api \(version 1\) is running/);
+    const input = scaleInput(8);
+    expect(await executeScale(deps, ada, input)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(desired()).toBe(3);
+    // Nomad's own answer, had warroom asked anyway.
+    const direct = await nomadPost('/v1/job/api/scale', { Count: 8, Target: { Group: 'reply-consumer' } });
+    expect(direct.status).toBe(400);
+    expect(await direct.text()).toBe('job scaling blocked due to active deployment');
+  });
+
+  it('no longer blocks once the deployment has finished', async () => {
+    await standIn(200);
+    await redeploy();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const result = await executeScale(depsFor(), ada, scaleInput(8));
+    expect(result).toMatchObject({ ok: true, value: { from: 3, to: 8 } });
+    expect(desired()).toBe(8);
+  });
+});
+
+describe('tokens and namespaces, said as what they are', () => {
+  it('a token that may read but not scale: the preview works, the scale says which capability is missing', async () => {
+    await standIn();
+    const deps = depsFor({ token: readOnly });
+    expect((await previewScale(deps, ada, { ...target, count: 8 })).ok).toBe(true);
+    const input = scaleInput(8);
+    const result = await executeScale(deps, ada, input);
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'upstream',
+        message: `Nomad refused warroom's token (Permission denied): it needs the scale-job capability in namespace "default"`,
+      },
+    });
+    expect(desired()).toBe(3);
+    const row = await rowOf(input.idempotencyKey);
+    expect(row).toMatchObject({ outcome: 'refused' });
+    expect(JSON.stringify(row)).not.toContain(readOnly);
+  });
+
+  it('a token Nomad does not know', async () => {
+    await standIn();
+    const result = await previewScale(depsFor({ token: 'no-such-token-0123456789' }), ada, { ...target, count: 8 });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'upstream',
+        message: `Nomad does not know warroom's token (ACL token not found): check sources.nomad.token`,
+      },
+    });
+  });
+
+  it('a job that is in another namespace than the configured one', async () => {
+    await standIn();
+    const result = await previewScale(depsFor({ namespace: 'ml' }), ada, { ...target, count: 8 });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: 'Nomad has no job "api" in namespace "ml"' },
+    });
+  });
+});
+
+describe('an answer that never comes', () => {
+  it('is read back: applied, the scale is a success with its evaluation', async () => {
+    await standIn();
+    // The next scale is applied, but answered only after the client's 5 s timeout.
+    expect((await nomadPost('/_standin/faults', { scale: { delayMs: 6500, apply: true } })).status).toBe(200);
+    const input = scaleInput(12);
+    const result = await executeScale(depsFor(), ada, input);
+    expect(result).toMatchObject({ ok: true, value: { from: 3, to: 12 } });
+    expect(desired()).toBe(12);
+    const row = await rowOf(input.idempotencyKey);
+    expect(row).toMatchObject({ outcome: 'succeeded', from: 3, to: 12 });
+    expect(row!.evalId).toMatch(/^[0-9a-f-]{36}$/);
+  }, 20_000);
+
+  it('is read back: not applied, the scale failed and says nothing changed', async () => {
+    await standIn();
+    expect((await nomadPost('/_standin/faults', { scale: { delayMs: 6500, apply: false } })).status).toBe(200);
+    const input = scaleInput(12);
+    const result = await executeScale(depsFor(), ada, input);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'upstream', message: expect.stringMatching(/timed out .*shows no scale from this request/) },
+    });
+    expect(desired()).toBe(3);
+    expect(await rowOf(input.idempotencyKey)).toMatchObject({ outcome: 'failed' });
+  }, 20_000);
+});
