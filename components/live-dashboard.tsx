@@ -72,7 +72,7 @@ export function LiveDashboard({
       <CopyMomentLink at={replay ? replay.at : snapshot.generatedAt} />
       <SourceStatus snapshot={snapshot} stream={stream} />
       <PanelBoundary name="banner">
-        <BottleneckBanner snapshot={snapshot} viewer={viewer} />
+        <BottleneckBanner snapshot={snapshot} viewer={viewer} past={Boolean(replay)} />
         <div className="mt-2">
           <InsightsList snapshot={snapshot} />
         </div>
@@ -95,7 +95,7 @@ export function LiveDashboard({
           </PanelBoundary>
         )}
       </div>
-      {scaleTarget && (
+      {scaleTarget && !replay && (
         <ScaleDialog
           key={`${scaleTarget.job}/${scaleTarget.group}`}
           job={scaleTarget.job}

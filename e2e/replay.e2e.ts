@@ -41,6 +41,14 @@ describe('a link to a moment', () => {
     await expect.poll(() => page.getByTestId('replay-banner').isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
     expect(await page.getByTestId('stage-node-reply-queue').getAttribute('data-bottleneck')).toBe('true');
+    // The past is read-only: what was recommended then is shown, with no action on it, not even
+    // in a stage's panel; the way back to live is a button.
+    expect(await page.getByTestId('bottleneck-recommendation').isVisible()).toBe(true);
+    expect(await page.getByTestId('replay-no-actions').isVisible()).toBe(true);
+    await page.getByTestId('stage-node-reply-consumers').click();
+    await expect.poll(() => page.getByTestId('stage-side-panel').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator('[data-testid^="scale-button-"]').count()).toBe(0);
+    expect(await page.getByTestId('back-to-live').isVisible()).toBe(true);
     const readyReplayed = await replyQueueReady(page);
     expect(readyReplayed).toBeGreaterThan(50);
     // Exactly the stored snapshot current at that moment (stored at most 5 s before it, so within

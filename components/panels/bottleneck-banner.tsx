@@ -5,7 +5,16 @@ import { type Viewer } from '@/lib/contracts/viewer';
 import { ms } from '../topology/format';
 
 /** The one sentence an on-call engineer needs first: where the time goes, and what fixes it. */
-export function BottleneckBanner({ snapshot, viewer }: { snapshot: Snapshot; viewer: Viewer | null }) {
+export function BottleneckBanner({
+  snapshot,
+  viewer,
+  past = false,
+}: {
+  snapshot: Snapshot;
+  viewer: Viewer | null;
+  /** A replayed moment: what was recommended then is shown, but nothing can be done to the past. */
+  past?: boolean;
+}) {
   const e2e = snapshot.endToEnd;
   const q = Math.round(e2e.quantile * 100);
   const overSlo = breached(snapshot);
@@ -49,7 +58,12 @@ export function BottleneckBanner({ snapshot, viewer }: { snapshot: Snapshot; vie
           {r.drainSeconds !== undefined ? `; the backlog would drain in about ${r.drainSeconds} s.` : '.'}
         </p>
       )}
-      {r && (
+      {r && past && (
+        <p className="mt-2 text-xs text-muted" data-testid="replay-no-actions">
+          A past moment: actions are on the live page.
+        </p>
+      )}
+      {r && !past && (
         <div className="mt-2">
           <ScaleButton
             job={r.job}

@@ -16,7 +16,11 @@ export function ReplayBanner({ at, storedAt, liveHref = '/' }: { at: string; sto
         Replaying the pipeline as it was at <span className="font-mono">{at.replace('T', ' ').slice(0, 19)} UTC</span>
         <span className="text-muted"> (snapshot stored {storedAt.slice(11, 19)})</span>. Not live.
       </span>
-      <Link href={liveHref} className="underline" data-testid="back-to-live">
+      <Link
+        href={liveHref}
+        className="rounded bg-sky-600 px-3 py-1 font-semibold text-white hover:bg-sky-500"
+        data-testid="back-to-live"
+      >
         Back to live
       </Link>
     </section>

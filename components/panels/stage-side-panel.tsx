@@ -118,7 +118,7 @@ export function StageSidePanel({
           </>
         )}
       </dl>
-      {stage.workers && (
+      {stage.workers && !at && (
         <div>
           <ScaleButton
             job={stage.workers.job}
