@@ -4,6 +4,26 @@ import { ScaleButton } from '@/components/actions/scale-dialog';
 import { type Viewer } from '@/lib/contracts/viewer';
 import { ms } from '../topology/format';
 
+/** Says when the end-to-end figure is estimated, and when the stages' own figures overlap it. */
+function EndToEndNote({ e2e, q }: { e2e: Snapshot['endToEnd']; q: number }) {
+  if (e2e.estimated)
+    return (
+      <span className="text-warn" data-testid="e2e-estimated">
+        {' '}
+        (estimated: the sum of the queue waits and stage timings; no end-to-end latency is measured)
+      </span>
+    );
+  if (e2e.pMs !== null && e2e.stagesSumMs !== undefined && e2e.stagesSumMs > e2e.pMs)
+    return (
+      <span className="text-muted" data-testid="e2e-overlap">
+        {' '}
+        · the stages&apos; own p{q}s add up to {ms(e2e.stagesSumMs)}: the slowest requests differ per stage, so each
+        stage&apos;s part is scaled to fit
+      </span>
+    );
+  return null;
+}
+
 /** The one sentence an on-call engineer needs first: where the time goes, and what fixes it. */
 export function BottleneckBanner({
   snapshot,
@@ -27,8 +47,9 @@ export function BottleneckBanner({
         data-state="healthy"
       >
         <p className="text-sm">
-          <span className="font-semibold text-ok">No bottleneck.</span> End-to-end p{q} {ms(e2e.pMs)} against a{' '}
-          {ms(e2e.sloMs)} SLO.
+          <span className="font-semibold text-ok">No bottleneck.</span> End-to-end p{q} {e2e.estimated ? '~' : ''}
+          {ms(e2e.pMs)} against a {ms(e2e.sloMs)} SLO.
+          <EndToEndNote e2e={e2e} q={q} />
         </p>
       </section>
     );
@@ -47,8 +68,10 @@ export function BottleneckBanner({
         <span data-testid="bottleneck-reason">{b.reason}</span>
       </p>
       <p className="mt-1 text-sm text-muted">
-        End-to-end p{q} {ms(e2e.pMs)}
+        End-to-end p{q} {e2e.estimated ? '~' : ''}
+        {ms(e2e.pMs)}
         {overSlo ? <span className="text-crit"> (SLO {ms(e2e.sloMs)} breached)</span> : <> (SLO {ms(e2e.sloMs)})</>}
+        <EndToEndNote e2e={e2e} q={q} />
       </p>
       {r && (
         <p className="mt-2 text-sm" data-testid="bottleneck-recommendation">

@@ -30,7 +30,11 @@ describe('analyze: one case per demo scenario', () => {
       drainSeconds: 21,
     });
     expect(s.stages.find((st) => st.id === 'ml-workers')!.status).not.toBe('crit');
-    expect(s.stages.find((st) => st.id === 'reply-queue')!.share).toBe(1);
+    // The queue's wait (35 s, its backlog over its drain rate) is more than the measured 9 s p90 of
+    // the requests answered: the parts are fitted into the whole, the reply queue most of it.
+    expect(s.stages.find((st) => st.id === 'reply-queue')!.share).toBeGreaterThan(0.9);
+    expect(s.endToEnd.explainedMs).toBeLessThanOrEqual(9000);
+    expect(s.endToEnd.stagesSumMs).toBeGreaterThan(9000);
   });
 
   it('reply-starvation, first seconds: the lag-free counts alone raise it before the broker rates move', () => {
@@ -153,7 +157,7 @@ describe('analyze: edge cases', () => {
     );
     expect(s.bottleneck).toMatchObject({ stageId: 'ml-workers', queueStageId: 'request-queue' });
     expect(s.bottleneck!.reason).toMatch(
-      /^ML workers: 3.5 s at p90, \d+% of the 4.2 s end-to-end p90 \(SLO 3 s\)\. ML request queue: 12 ready, 10 consumers drain 8\/s while 10\/s arrive/,
+      /^ML workers: 3.5 s at p90, the largest part of the 4.2 s end-to-end p90 \(SLO 3 s\)\. ML request queue: 12 ready, 10 consumers drain 8\/s while 10\/s arrive/,
     );
     expect(s.bottleneck!.recommendation).toMatchObject({ job: 'ml-inference', group: 'worker', from: 10 });
     // The same slow stage with a steady, empty input gets no scale advice.
@@ -176,9 +180,24 @@ describe('analyze: edge cases', () => {
       replyQueue: { ready: 0, consumers: 0, publish: null, deliver: null, growthPerSec: 0 },
     });
     obs.queues = {};
+    obs.latencies = {};
     const s = analyze(obs);
     expect(s.bottleneck).toBeNull();
     expect(s.endToEnd.pMs).toBeNull();
+    expect(s.endToEnd.estimated).toBe(false);
+  });
+
+  it('without an end-to-end figure, estimates it from the queue waits and stage timings there are, and says so', () => {
+    const obs = demoObservations({
+      e2eP90Ms: null,
+      requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 },
+      replyQueue: { ready: 40, consumers: 3, publish: 10, deliver: 8, growthPerSec: 2 },
+    });
+    const s = analyze(obs);
+    const parts = s.stages.reduce((sum, st) => sum + st.contributionMs, 0);
+    expect(s.endToEnd).toMatchObject({ estimated: true, pMs: parts, explainedMs: parts, unexplainedMs: null });
+    expect(s.stages.find((st) => st.id === 'ml-workers')!.contributionMs).toBe(1200);
+    expect(parts).toBeGreaterThan(1200 + 310);
   });
 });
 

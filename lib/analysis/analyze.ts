@@ -12,7 +12,7 @@ import type { Snapshot } from '../contracts/snapshot';
  */
 export function analyze(obs: Observations): Snapshot {
   const { stages, queues } = buildStages(obs);
-  const { explainedMs, unexplainedMs } = attributeLatency(obs, stages);
+  const attribution = attributeLatency(obs, stages);
   const bottleneck = findBottleneck(obs, stages, queues);
   if (bottleneck?.queueStageId) {
     const q = queues.get(bottleneck.queueStageId)!;
@@ -33,11 +33,13 @@ export function analyze(obs: Observations): Snapshot {
     sources: obs.sources,
     stages,
     endToEnd: {
-      pMs: obs.endToEnd.pMs === null ? null : Math.round(obs.endToEnd.pMs),
+      pMs: attribution.pMs,
       quantile: obs.endToEnd.quantile,
       sloMs: obs.endToEnd.sloMs,
-      explainedMs,
-      unexplainedMs,
+      explainedMs: attribution.explainedMs,
+      unexplainedMs: attribution.unexplainedMs,
+      estimated: attribution.estimated,
+      stagesSumMs: attribution.stagesSumMs,
     },
     bottleneck,
     insights,

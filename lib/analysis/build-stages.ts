@@ -80,20 +80,48 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
   return { stages, queues };
 }
 
-/** Step 4: the time a request spends in each stage at the end-to-end quantile, and its share. */
-export function attributeLatency(
-  obs: Observations,
-  stages: StageSnapshot[],
-): { explainedMs: number; unexplainedMs: number | null } {
-  let explainedMs = 0;
-  for (const stage of stages) {
+export interface Attribution {
+  /** The end-to-end figure: measured, or (without one) estimated as the sum of the stages' parts. */
+  pMs: number | null;
+  estimated: boolean;
+  explainedMs: number;
+  unexplainedMs: number | null;
+  /** What the stages' own figures add up to, before they are fitted into the end-to-end one. */
+  stagesSumMs: number;
+}
+
+/**
+ * Step 4: the time a request spends in each stage at the end-to-end quantile, and its share.
+ * Each stage's part is its queue wait or its own latency at that quantile. Quantiles of parts
+ * do not add up to the quantile of the whole (the slowest requests of one stage are not those of
+ * another), so when the parts add up to more than the measured end-to-end figure they are
+ * scaled down in proportion: the contributions never add up to more than it, and `stagesSumMs`
+ * keeps what they added up to, for the page to say so. Without a measured end-to-end figure, the
+ * sum of the parts stands in for it, marked estimated.
+ */
+export function attributeLatency(obs: Observations, stages: StageSnapshot[]): Attribution {
+  const raw = stages.map((stage) => {
     const atQuantile = obs.latencies[stage.id]?.atQuantileMs ?? null;
-    stage.contributionMs = Math.round(stage.kind === 'queue' ? (stage.waitMs ?? 0) : (atQuantile ?? 0));
+    return Math.max(0, Math.round(stage.kind === 'queue' ? (stage.waitMs ?? 0) : (atQuantile ?? 0)));
+  });
+  const stagesSumMs = raw.reduce((a, b) => a + b, 0);
+  const measured = obs.endToEnd.pMs === null ? null : Math.round(obs.endToEnd.pMs);
+  const estimated = measured === null && stagesSumMs > 0;
+  const pMs = measured ?? (estimated ? stagesSumMs : null);
+  const factor = measured !== null && stagesSumMs > measured ? measured / stagesSumMs : 1;
+  let explainedMs = 0;
+  stages.forEach((stage, i) => {
+    stage.contributionMs = factor === 1 ? raw[i]! : Math.floor(raw[i]! * factor);
     explainedMs += stage.contributionMs;
-  }
-  const e2e = obs.endToEnd.pMs;
+  });
   for (const stage of stages) {
-    stage.share = e2e && e2e > 0 ? Math.min(1, Math.round((stage.contributionMs / e2e) * 1000) / 1000) : 0;
+    stage.share = pMs && pMs > 0 ? Math.min(1, Math.round((stage.contributionMs / pMs) * 1000) / 1000) : 0;
   }
-  return { explainedMs, unexplainedMs: e2e === null ? null : Math.max(0, Math.round(e2e - explainedMs)) };
+  return {
+    pMs,
+    estimated,
+    explainedMs,
+    unexplainedMs: measured === null ? null : Math.max(0, measured - explainedMs),
+    stagesSumMs,
+  };
 }

@@ -71,7 +71,11 @@ export function findBottleneck(
         const consumer = stages.find((s) => s.consumesFrom === top.id);
         return { stageId: consumer?.id ?? top.id, queueStageId: top.id, reason: explainQueue(top.label, queue) };
       }
-      const reason = `${top.label}: ${formatDuration(top.contributionMs)} at p${q}, ${Math.round(top.share * 100)}% of the ${formatDuration(e2e)} end-to-end p${q} (SLO ${formatDuration(sloMs)}).`;
+      // The stage's own figure; its share is of the end-to-end one, unless the parts overlapped (their
+      // quantiles added up to more than it), where a percentage of the whole would not match it.
+      const own = Math.round(obs.latencies[top.id]?.atQuantileMs ?? top.contributionMs);
+      const part = own > top.contributionMs ? 'the largest part' : `${Math.round(top.share * 100)}%`;
+      const reason = `${top.label}: ${formatDuration(own)} at p${q}, ${part} of the ${formatDuration(e2e)} end-to-end p${q} (SLO ${formatDuration(sloMs)}).`;
       // A slow stage whose input queue is building up is short of workers, not only slow: name
       // the queue too, so that the recommendation (scale the group) follows. A slow stage with
       // an empty, steady input gets no scale advice: more workers would not make it faster.

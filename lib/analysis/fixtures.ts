@@ -54,7 +54,7 @@ export interface QueueNumbers {
   headAgeMs?: number | null;
 }
 
-function queue(n: QueueNumbers) {
+export function queue(n: QueueNumbers) {
   // Ten AMQP samples a second apart, ending at `ready`, growing at growthPerSec.
   const history = Array.from({ length: 10 }, (_, i) => ({
     atMs: nowMs - (9 - i) * 1000,

@@ -104,13 +104,21 @@ export const Snapshot = z.object({
     nomad: SourceState,
   } satisfies Record<SourceName, typeof SourceState>),
   stages: z.array(StageSnapshot),
-  /** `explainedMs` is the sum of the stages' contributions; `unexplainedMs` what the stages do not account for. */
+  /**
+   * `explainedMs` is the sum of the stages' contributions (never more than `pMs`);
+   * `unexplainedMs` what the stages do not account for. `estimated`: no end-to-end figure was
+   * measured, `pMs` is the sum of the stages' parts. `stagesSumMs`: what the stages' own figures
+   * added up to before they were fitted into `pMs` (more than it when quantiles overlap). Both
+   * absent in snapshots stored before they existed.
+   */
   endToEnd: z.object({
     pMs: z.number().nullable(),
     quantile: z.number(),
     sloMs: z.number(),
     explainedMs: z.number(),
     unexplainedMs: z.number().nullable(),
+    estimated: z.boolean().optional(),
+    stagesSumMs: z.number().optional(),
   }),
   bottleneck: Bottleneck.nullable(),
   insights: z.array(Insight),

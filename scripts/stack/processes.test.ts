@@ -76,7 +76,8 @@ describe('stopManaged', () => {
     expect(serviceProcesses(pgid)).toEqual([]);
     expect(await portFree(port)).toBe(true);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
-  });
+    // A node start and a 1.5 s shutdown: more than vitest's default 5 s on a busy 2-core machine.
+  }, 20_000);
 
   it('SIGKILLs the group when a member outlives the grace period', async () => {
     // The child ignores SIGTERM (an ignored signal stays ignored across exec).
