@@ -225,6 +225,13 @@ export function ScaleDialog({
                 )}
               </dl>
             )}
+            {preview?.autoscaler?.enabled && (
+              <p className="text-warn" data-testid="scale-autoscaler">
+                An autoscaler policy is enabled for this group ({preview.autoscaler.min ?? 0}–{preview.autoscaler.max}
+                ): the Nomad Autoscaler may move the count again at its next evaluation. To hold a manual count, disable
+                the policy first (scaling &#123; enabled = false &#125; in the job).
+              </p>
+            )}
             {preview?.blocked && (
               <p className="text-warn" data-testid="scale-blocked">
                 {preview.blocked}

@@ -62,6 +62,17 @@ export function StageNode({ data }: NodeProps<StageNodeType>) {
           testId={`stage-${stage.id}-workers`}
         />
       )}
+      {stage.workers?.autoscaler && (
+        <Row
+          label="autoscaler"
+          value={
+            stage.workers.autoscaler.enabled
+              ? `on, ${stage.workers.autoscaler.min ?? 0}–${stage.workers.autoscaler.max}`
+              : 'policy off'
+          }
+          testId={`stage-${stage.id}-autoscaler`}
+        />
+      )}
       {stage.latency && (
         <Row
           label="p50 · p90 · p99"

@@ -267,6 +267,23 @@ describe('tokens and namespaces, said as what they are', () => {
   });
 });
 
+describe('an autoscaler policy', () => {
+  it("is read from the group's scaling block and shown by the preview; a block without a policy only bounds", async () => {
+    await standIn();
+    const deps = depsFor();
+    const without = await previewScale(deps, ada, { ...target, count: 8 });
+    expect(without.ok && without.value.autoscaler).toBeNull();
+    for (const enabled of [true, false]) {
+      const next = spec();
+      next.TaskGroups[0]!.Scaling = { Min: 2, Max: 40, Enabled: enabled, Policy: { cooldown: '1m' } };
+      await nomadPost('/v1/job/api', { Job: next });
+      cluster.finishDeployment(cluster.latestDeployment('api')!, 'successful', 'done');
+      const preview = await previewScale(deps, ada, { ...target, count: 8 });
+      expect(preview.ok && preview.value.autoscaler).toEqual({ enabled, min: 2, max: 40 });
+    }
+  });
+});
+
 describe('an answer that never comes', () => {
   it('is read back: applied, the scale is a success with its evaluation', async () => {
     await standIn();

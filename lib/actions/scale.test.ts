@@ -188,7 +188,7 @@ describe('scale preview and execution', () => {
     const facts = {
       target: { job: 'j', group: 'g', min: 1, max: 10, cooldownSec: 60 },
       largeChangeFactor: 2,
-      group: { count: 4, nomadMin: 2, nomadMax: 8, jobModifyIndex: 5, deployment: null },
+      group: { count: 4, nomadMin: 2, nomadMax: 8, jobModifyIndex: 5, deployment: null, autoscaler: null },
       lastSucceeded: { actor: 'ada', atMs: 0 },
       nowMs: 10_000,
     };

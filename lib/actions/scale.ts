@@ -4,7 +4,7 @@ import type { Role } from '../contracts/viewer';
 import { actionFail, actionOk, type ActionResult } from '../contracts/result';
 import type { ScaleInput, ScaleOutcome, ScalePreview, ScalePreviewInput } from '../contracts/scale';
 import type { ErrorCode } from '../contracts/errors';
-import type { NomadClient } from '../sources/nomad/client';
+import { autoscalerOf, type NomadClient } from '../sources/nomad/client';
 import { activeDeploymentStatuses } from '../sources/nomad/schemas';
 import type { AuditLog } from '../store/audit-log';
 import { LockTimeout } from '../store/db';
@@ -41,6 +41,8 @@ export interface GroupState {
   jobModifyIndex: number;
   /** The job's deployment still rolling out (Nomad refuses to scale meanwhile), or null. */
   deployment: { id: string; status: string; version: number } | null;
+  /** The group's autoscaler policy, when it has one. */
+  autoscaler: { enabled: boolean; min: number | null; max: number } | null;
 }
 
 /** Everything the check looks at; `group` is null while Nomad has not been read yet. */
@@ -173,6 +175,7 @@ async function readGroup(deps: ScaleDeps, job: string, group: string): Promise<A
     nomadMax: tg.Scaling?.Max ?? null,
     jobModifyIndex: result.value.JobModifyIndex,
     deployment: active,
+    autoscaler: autoscalerOf(tg.Scaling),
   });
 }
 
@@ -247,6 +250,7 @@ export async function previewScale(
     largeChange: verdict.largeChange,
     confirmPhrase: input.group,
     projection,
+    autoscaler: group.autoscaler,
     blocked: verdict.blocked?.message ?? null,
   });
 }

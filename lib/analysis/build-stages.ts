@@ -71,8 +71,10 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
     const latency = obs.latencies[spec.id];
     if (latency) stage.latency = { p50Ms: latency.p50Ms, p90Ms: latency.p90Ms, p99Ms: latency.p99Ms };
     const workers = obs.workers[spec.id];
-    if (workers)
+    if (workers) {
       stage.workers = { job: workers.job, group: workers.group, desired: workers.desired, running: workers.running };
+      if (workers.autoscaler) stage.workers.autoscaler = workers.autoscaler;
+    }
     const gpu = obs.gpuUtilPct[spec.id];
     if (gpu !== undefined && gpu !== null) stage.gpu = { utilPct: Math.round(gpu * 10) / 10 };
     return stage;

@@ -49,6 +49,8 @@ export interface WorkersObservation {
   running: number;
   scalingMin: number | null;
   scalingMax: number | null;
+  /** The group's scaling block names a policy: an autoscaler may manage it (when enabled). */
+  autoscaler?: { enabled: boolean; min: number | null; max: number } | null;
 }
 
 export interface Observations {

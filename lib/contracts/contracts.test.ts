@@ -351,10 +351,13 @@ describe('response contracts name every field, with what may be missing or null'
         largeChange: false,
         confirmPhrase: 'workers',
         projection: { drainSeconds: 90, capacityPerSec: 40, arrivalPerSec: 30 },
+        autoscaler: { enabled: true, min: 1, max: 10 },
         blocked: 'in cooldown',
       },
       {
         nullable: [
+          'autoscaler',
+          'autoscaler.min',
           'running',
           'bounds.nomadMin',
           'bounds.nomadMax',

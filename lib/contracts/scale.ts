@@ -60,6 +60,8 @@ export const ScalePreview = z.object({
       arrivalPerSec: z.number().nullable(),
     })
     .nullable(),
+  /** The group's Nomad autoscaler policy (enabled, bounds), or null when it has none. */
+  autoscaler: z.object({ enabled: z.boolean(), min: z.number().nullable(), max: z.number() }).nullable(),
   /** Why it cannot be done now (bounds, cooldown), or null. */
   blocked: z.string().nullable(),
 });

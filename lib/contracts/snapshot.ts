@@ -58,7 +58,16 @@ export const StageSnapshot = z.object({
   latency: z
     .object({ p50Ms: z.number().nullable(), p90Ms: z.number().nullable(), p99Ms: z.number().nullable() })
     .optional(),
-  workers: z.object({ job: z.string(), group: z.string(), desired: z.number(), running: z.number() }).optional(),
+  workers: z
+    .object({
+      job: z.string(),
+      group: z.string(),
+      desired: z.number(),
+      running: z.number(),
+      /** The group's Nomad scaling policy, when it has one: an autoscaler may change the count. */
+      autoscaler: z.object({ enabled: z.boolean(), min: z.number().nullable(), max: z.number() }).optional(),
+    })
+    .optional(),
   gpu: z.object({ utilPct: z.number() }).optional(),
   waitMs: z.number().optional(),
   /** This stage's part of the end-to-end latency, in ms and as a share 0..1. */

@@ -12,7 +12,7 @@ import type { WarroomConfig } from '../config/schema';
 import { metrics } from '../metrics/registry';
 import { createAmqpChecker, type AmqpChecker } from '../sources/rabbitmq/amqp-checker';
 import { createManagementClient, type ManagementClient } from '../sources/rabbitmq/management-client';
-import { createNomadClient, type NomadClient } from '../sources/nomad/client';
+import { autoscalerOf, createNomadClient, type NomadClient } from '../sources/nomad/client';
 import { createPrometheusClient, type PrometheusClient } from '../sources/prometheus/client';
 import { latencyQuery } from './latency-queries';
 import { SourceHealth } from './source-health';
@@ -284,6 +284,7 @@ export class Poller extends EventEmitter {
           running: status.Running,
           scalingMin: group.Scaling?.Min ?? null,
           scalingMax: group.Scaling?.Max ?? null,
+          autoscaler: autoscalerOf(group.Scaling),
         };
       }
     }

@@ -92,3 +92,16 @@ export function createNomadClient(options: NomadClientOptions) {
 }
 
 export type NomadClient = ReturnType<typeof createNomadClient>;
+
+/**
+ * A group's scaling block as an autoscaler sees it: a policy (the block's `policy`, read by the
+ * Nomad Autoscaler) that is enabled or not, within Min-Max. A block without a policy only bounds
+ * manual scaling: null.
+ */
+export function autoscalerOf(
+  scaling:
+    { Min?: number | null; Max: number; Enabled?: boolean; Policy?: Record<string, unknown> | null } | null | undefined,
+): { enabled: boolean; min: number | null; max: number } | null {
+  if (!scaling?.Policy || Object.keys(scaling.Policy).length === 0) return null;
+  return { enabled: scaling.Enabled !== false, min: scaling.Min ?? null, max: scaling.Max };
+}
