@@ -173,6 +173,26 @@ describe('analyze: edge cases', () => {
     expect(steadyInput.bottleneck?.recommendation).toBeUndefined();
   });
 
+  it('holds a named queue until its depth falls under half its threshold, so a depth at the line does not flicker', () => {
+    const at = (ready: number, held: string | null) => {
+      const obs = demoObservations({
+        e2eP90Ms: 1500,
+        requestQueue: { ready: 0, consumers: 10, publish: 4, deliver: 4, growthPerSec: 0 },
+        replyQueue: { ready, consumers: 3, publish: 10, deliver: 10, growthPerSec: 0 },
+      });
+      obs.heldQueueStageId = held;
+      return analyze(obs).bottleneck?.queueStageId ?? null;
+    };
+    // Not growing, at or just under the threshold of 50: not raised from nothing...
+    expect(at(45, null)).toBeNull();
+    // ...but held once raised, down to half the threshold, and cleared under it.
+    expect(at(45, 'reply-queue')).toBe('reply-queue');
+    expect(at(26, 'reply-queue')).toBe('reply-queue');
+    expect(at(25, 'reply-queue')).toBeNull();
+    // Holding one queue never hides another that is worse.
+    expect(at(45, 'request-queue')).toBeNull();
+  });
+
   it('with no data at all it reports nothing rather than guessing', () => {
     const obs = demoObservations({
       e2eP90Ms: null,

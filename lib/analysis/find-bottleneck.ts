@@ -7,6 +7,7 @@ import type { Observations } from './types';
  * Step 5: where the time accumulates. A queue is the bottleneck when it is past its depth
  * threshold (or within a fifth of it) and still growing, or past it and already holding requests
  * a fifth of the SLO, or has ready messages and nobody draining them; the stage to fix is the consumer group that drains it.
+ * Once named, a queue stays the bottleneck until its depth falls under half its threshold.
  * Without such a queue, an SLO breach is pinned on the stage with the largest share. A healthy
  * pipeline has none.
  */
@@ -15,8 +16,9 @@ export function isGrowing(q: QueueDerived): boolean {
   return q.growthPerSec > Math.max(0.5, 0.05 * (q.arrivalPerSec ?? 0));
 }
 
-function queueCandidate(q: QueueDerived, sloMs: number): number | null {
+function queueCandidate(q: QueueDerived, sloMs: number, held: boolean): number | null {
   if (q.ready > 0 && q.consumers === 0) return Number.POSITIVE_INFINITY;
+  if (held && q.ready > q.depthThreshold / 2) return q.waitMs;
   // A queue within a fifth of its threshold that keeps growing is raised now: its depth jitters by
   // a few messages around the trend, and waiting for a sample above the line costs seconds.
   if (q.ready >= 0.8 * q.depthThreshold && q.ready <= q.depthThreshold) return isGrowing(q) ? q.waitMs : null;
@@ -48,7 +50,7 @@ export function findBottleneck(
   const sloMs = obs.endToEnd.sloMs;
   let best: { q: QueueDerived; score: number } | null = null;
   for (const q of queues.values()) {
-    const score = queueCandidate(q, sloMs);
+    const score = queueCandidate(q, sloMs, q.stageId === obs.heldQueueStageId);
     if (score !== null && (best === null || score > best.score)) best = { q, score };
   }
   if (best) {

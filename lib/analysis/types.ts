@@ -64,4 +64,10 @@ export interface Observations {
   workers: Record<string, WorkersObservation>;
   endToEnd: { pMs: number | null; quantile: number; sloMs: number };
   unmonitored: UnmonitoredQueue[];
+  /**
+   * The queue named the bottleneck in the previous snapshot, if any: it stays named until its
+   * depth falls under half its threshold, so that a depth hovering at the line does not make the
+   * verdict (and the timeline) flicker between raised and cleared.
+   */
+  heldQueueStageId?: string | null;
 }

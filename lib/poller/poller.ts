@@ -313,6 +313,7 @@ export class Poller extends EventEmitter {
         sloMs: this.config.pipeline.endToEnd.sloMs,
       },
       unmonitored: this.sweep.list(),
+      heldQueueStageId: this.latest?.bottleneck?.queueStageId ?? null,
     };
     const snapshot = analyze(obs);
     snapshot.unmonitoredQueues = snapshot.unmonitoredQueues.slice(0, 200);
