@@ -70,6 +70,8 @@ export function ScaleDialog({
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [confirm, setConfirm] = useState('');
+  // An enabled autoscaler would move a manual count again: pause its policy for a while.
+  const [pauseMinutes, setPauseMinutes] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: true; value: ScaleOutcome } | { ok: false; message: string } | null>(null);
   // One key per dialog: a double click or a retry of the same request scales once.
@@ -119,6 +121,9 @@ export function ScaleDialog({
       idempotencyKey: key,
       ...(preview && to === preview.to ? { expectedModifyIndex: preview.jobModifyIndex } : {}),
       ...(preview?.largeChange && to === preview.to ? { confirm } : {}),
+      ...(pauseMinutes !== null && preview?.autoscaler?.enabled && to === preview.to
+        ? { pauseAutoscalerMinutes: pauseMinutes }
+        : {}),
     });
     busyRef.current = false;
     setBusy(false);
@@ -150,8 +155,12 @@ export function ScaleDialog({
           <div className="space-y-2" data-testid="scale-result">
             <p className="text-ok">
               Scaled from {result.value.from} to {result.value.to}
-              {result.value.repeated ? ' (this request had already been carried out)' : ''}. Nomad evaluation{' '}
-              <span className="font-mono">{result.value.evalId.slice(0, 8)}</span>, audit #{result.value.auditId}.
+              {result.value.repeated ? ' (this request had already been carried out)' : ''}
+              {result.value.autoscalerPausedUntil
+                ? `, the autoscaler policy paused until ${result.value.autoscalerPausedUntil.slice(11, 16)} UTC`
+                : ''}
+              . Nomad evaluation <span className="font-mono">{result.value.evalId.slice(0, 8)}</span>, audit #
+              {result.value.auditId}.
             </p>
             <div className="flex gap-2">
               <button
@@ -228,9 +237,32 @@ export function ScaleDialog({
             {preview?.autoscaler?.enabled && (
               <p className="text-warn" data-testid="scale-autoscaler">
                 An autoscaler policy is enabled for this group ({preview.autoscaler.min ?? 0}–{preview.autoscaler.max}
-                ): the Nomad Autoscaler may move the count again at its next evaluation. To hold a manual count, disable
-                the policy first (scaling &#123; enabled = false &#125; in the job).
+                ): the Nomad Autoscaler may move the count again at its next evaluation. To hold a manual count, pause
+                the policy.
               </p>
+            )}
+            {preview?.autoscaler?.enabled && (
+              <label className="flex flex-wrap items-center gap-2 text-xs">
+                <input
+                  type="checkbox"
+                  checked={pauseMinutes !== null}
+                  onChange={(e) => setPauseMinutes(e.target.checked ? 30 : null)}
+                  data-testid="scale-pause-autoscaler"
+                />
+                Pause the autoscaler policy for
+                <input
+                  type="number"
+                  min={5}
+                  max={240}
+                  value={pauseMinutes ?? 30}
+                  disabled={pauseMinutes === null}
+                  onChange={(e) => setPauseMinutes(Math.round(Number(e.target.value)) || 30)}
+                  className="w-16 rounded border border-edge bg-surface px-1"
+                  aria-label="minutes"
+                  data-testid="scale-pause-minutes"
+                />
+                minutes (warroom enables it again after)
+              </label>
             )}
             {preview?.blocked && (
               <p className="text-warn" data-testid="scale-blocked">

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../lib/auth/authenticate';
-import { executeScale, previewScale, type ScaleDeps } from '../../lib/actions/scale';
+import { executeScale, previewScale, restoreDuePauses, type ScaleDeps } from '../../lib/actions/scale';
 import { parseConfig } from '../../lib/config/load-config';
 import { createNomadClient, type NomadClient } from '../../lib/sources/nomad/client';
 import { DeploymentSchema, JobSchema, ScaleResponseSchema } from '../../lib/sources/nomad/schemas';
 import { auditLog, type AuditLog } from '../../lib/store/audit-log';
+import { autoscalerPauses, type AutoscalerPauses } from '../../lib/store/autoscaler-pauses';
 import { openDb, type Db } from '../../lib/store/db';
 import { Cluster } from './cluster';
 import { createNomadApi, type StandinAcl } from './http-api';
@@ -281,6 +282,107 @@ describe('an autoscaler policy', () => {
       const preview = await previewScale(deps, ada, { ...target, count: 8 });
       expect(preview.ok && preview.value.autoscaler).toEqual({ enabled, min: 2, max: 40 });
     }
+  });
+});
+
+describe('a timed override of the autoscaler', () => {
+  /** The stand-in's job with an enabled autoscaler policy on the group. */
+  async function autoscaled() {
+    await standIn();
+    const next = spec();
+    next.TaskGroups[0]!.Scaling = { Min: 1, Max: 64, Enabled: true, Policy: { cooldown: '1m' } };
+    await nomadPost('/v1/job/api', { Job: next });
+    cluster.finishDeployment(cluster.latestDeployment('api')!, 'successful', 'done');
+  }
+  const policyEnabled = () => cluster.jobs.get('api')!.spec.TaskGroups[0]!.Scaling!.Enabled;
+
+  it('pauses the policy and scales in one change, then enables the policy again when the pause is over', async () => {
+    await autoscaled();
+    const pauses = autoscalerPauses(db);
+    let nowMs = Date.now();
+    const deps = { ...depsFor(), pauses, nowMs: () => nowMs };
+    const preview = await previewScale(deps, ada, { ...target, count: 12 });
+    expect(preview.ok && preview.value.autoscaler).toEqual({ enabled: true, min: 1, max: 64 });
+    const versionBefore = cluster.jobs.get('api')!.version;
+    const input = scaleInput(12, {
+      pauseAutoscalerMinutes: 30,
+      expectedModifyIndex: preview.ok ? preview.value.jobModifyIndex : 0,
+    });
+    const result = await executeScale(deps, ada, input);
+    expect(result).toMatchObject({ ok: true, value: { from: 3, to: 12 } });
+    const until = result.ok ? result.value.autoscalerPausedUntil! : '';
+    expect(Date.parse(until) - nowMs).toBe(30 * 60_000);
+    // One registration did both: never the count without the pause, or the pause without the count.
+    expect(cluster.jobs.get('api')!.version).toBe(versionBefore + 1);
+    expect(desired()).toBe(12);
+    expect(policyEnabled()).toBe(false);
+    const row = await rowOf(input.idempotencyKey);
+    expect(row).toMatchObject({ action: 'scale-pausing-autoscaler', outcome: 'succeeded', from: 3, to: 12 });
+    expect(await pauses.active('api', 'reply-consumer')).toMatchObject({ auditId: row!.id, restoreAt: until });
+
+    // Not before its time...
+    nowMs += 29 * 60_000;
+    expect(await restoreDuePauses(deps)).toBe(0);
+    expect(policyEnabled()).toBe(false);
+    // ...then enabled again, the count kept, audited as warroom's.
+    nowMs += 2 * 60_000;
+    expect(await restoreDuePauses(deps)).toBe(1);
+    expect(policyEnabled()).toBe(true);
+    expect(desired()).toBe(12);
+    expect(await pauses.active('api', 'reply-consumer')).toBeNull();
+    const restore = (await audit.list({ limit: 500 })).find(
+      (r) => r.action === 'restore-autoscaler' && r.reason.includes(`audit #${row!.id}`),
+    );
+    expect(restore).toMatchObject({ actor: 'warroom', outcome: 'succeeded', from: 12, to: 12 });
+    expect(await restoreDuePauses(deps)).toBe(0);
+  });
+
+  it('refuses a pause where no enabled policy exists', async () => {
+    await standIn();
+    const pauses = autoscalerPauses(db);
+    const noPolicy = await executeScale({ ...depsFor(), pauses }, ada, scaleInput(6, { pauseAutoscalerMinutes: 10 }));
+    expect(noPolicy).toMatchObject({
+      ok: false,
+      error: { code: 'invalid', message: expect.stringContaining('no enabled autoscaler policy') },
+    });
+  });
+
+  it('refuses a pause over a job changed since the preview: nothing paused, nothing scaled', async () => {
+    const pauses = autoscalerPauses(db);
+    await autoscaled();
+    const deps = { ...depsFor(), pauses };
+    const preview = await previewScale(deps, ada, { ...target, count: 9 });
+    await nomadPost('/v1/job/api/scale', { Count: 5, Target: { Group: 'reply-consumer' } });
+    const stale = await executeScale(
+      deps,
+      ada,
+      scaleInput(9, { pauseAutoscalerMinutes: 10, expectedModifyIndex: preview.ok ? preview.value.jobModifyIndex : 0 }),
+    );
+    expect(stale).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(desired()).toBe(5);
+    expect(policyEnabled()).toBe(true);
+    expect(await pauses.active('api', 'reply-consumer')).toBeNull();
+  });
+
+  it('enables the policy again at once when the pause cannot be stored (no pause left that nobody would end)', async () => {
+    await autoscaled();
+    const broken: AutoscalerPauses = {
+      ...autoscalerPauses(db),
+      record: async () => {
+        throw new Error('the database is away');
+      },
+    };
+    const result = await executeScale(
+      { ...depsFor(), pauses: broken },
+      ada,
+      scaleInput(7, { pauseAutoscalerMinutes: 10 }),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'store_unavailable', message: expect.stringContaining('the autoscaler policy is enabled again') },
+    });
+    expect(desired()).toBe(7);
+    expect(policyEnabled()).toBe(true);
   });
 });
 

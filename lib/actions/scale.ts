@@ -5,8 +5,10 @@ import { actionFail, actionOk, type ActionResult } from '../contracts/result';
 import type { ScaleInput, ScaleOutcome, ScalePreview, ScalePreviewInput } from '../contracts/scale';
 import type { ErrorCode } from '../contracts/errors';
 import { autoscalerOf, type NomadClient } from '../sources/nomad/client';
+import type { NomadJob } from '../sources/nomad/schemas';
 import { activeDeploymentStatuses } from '../sources/nomad/schemas';
 import type { AuditLog } from '../store/audit-log';
+import type { AutoscalerPauses } from '../store/autoscaler-pauses';
 import { LockTimeout } from '../store/db';
 import type { AuditRow } from '../contracts/audit';
 
@@ -31,7 +33,16 @@ export interface ScaleDeps {
    * cooldown and the group's current count are read inside); rejects when the wait is too long.
    */
   serialise?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+  /** Autoscaler policies paused by a scale, restored by `restoreDuePauses`. */
+  pauses?: AutoscalerPauses;
 }
+
+/** The audit actions of this module: a scale, a scale that paused the autoscaler, and its restore. */
+export const scaleActions = {
+  scale: 'scale',
+  pauseAndScale: 'scale-pausing-autoscaler',
+  restore: 'restore-autoscaler',
+};
 
 /** The group as Nomad has it now. */
 export interface GroupState {
@@ -61,6 +72,7 @@ export interface ScaleRequest {
   role: Role;
   overrideCooldown?: boolean;
   expectedModifyIndex?: number;
+  pauseAutoscalerMinutes?: number;
 }
 
 export interface ScaleVerdict {
@@ -128,6 +140,8 @@ export function checkScale(facts: ScaleFacts, req: ScaleRequest): ScaleVerdict {
       `the job changed since the preview (modify index ${req.expectedModifyIndex} -> ${group.jobModifyIndex}); preview again`,
     );
   }
+  if (req.pauseAutoscalerMinutes !== undefined && !group.autoscaler?.enabled)
+    return verdict('invalid', `${name} has no enabled autoscaler policy to pause`);
   if (group.deployment) {
     return verdict(
       'conflict',
@@ -185,7 +199,7 @@ async function factsFor(
   group: string,
   state: GroupState | null,
 ): Promise<ScaleFacts & { last: AuditRow | null }> {
-  const last = await deps.audit.lastSucceeded(job, group);
+  const last = await deps.audit.lastSucceeded(job, group, [scaleActions.scale, scaleActions.pauseAndScale]);
   return {
     last,
     target: findTarget(deps.config, job, group),
@@ -332,7 +346,7 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
   const row = await deps.audit.begin({
     actor: user.name,
     actorRole: user.role,
-    action: 'scale',
+    action: input.pauseAutoscalerMinutes === undefined ? scaleActions.scale : scaleActions.pauseAndScale,
     job: input.job,
     group: input.group,
     to: input.count,
@@ -366,6 +380,9 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
       current.count,
     );
   }
+
+  if (input.pauseAutoscalerMinutes !== undefined)
+    return pauseAndScale(deps, user, input, row.id, current, input.pauseAutoscalerMinutes);
 
   const scaled = await deps.nomad.scale(input.job, {
     Count: input.count,
@@ -401,21 +418,8 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     return actionFail('upstream', message);
   }
   if (!scaled.ok) {
-    if (/conflicting job modify index/.test(scaled.error)) {
-      return refuse('conflict', 'the job changed since you looked; review it again', current.count);
-    }
-    if (/active deployment/.test(scaled.error)) {
-      return refuse(
-        'conflict',
-        `Nomad does not scale ${input.job} while a deployment of it is rolling out; wait for it to finish, then preview again`,
-        current.count,
-      );
-    }
-    const acl = aclProblem(deps, scaled.error, 'scale-job');
-    if (acl) return refuse('upstream', acl, current.count);
-    if (scaled.status === 404)
-      return refuse('not_found', `Nomad has no job "${input.job}" in namespace "${namespaceOf(deps)}"`, current.count);
-    if (scaled.status === 400) return refuse('invalid', scaled.error, current.count);
+    const refusal = nomadRefusal(deps, input.job, scaled, 'scale-job');
+    if (refusal) return refuse(refusal.code, refusal.message, current.count);
     await deps.audit.complete(row.id, { outcome: 'failed', from: current.count, error: scaled.error });
     return actionFail('upstream', scaled.error);
   }
@@ -429,4 +433,167 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     evalId: scaled.value.EvalID,
     repeated: false,
   });
+}
+
+/** Nomad's refusal of a write, said as what it is; null for a failure that is not a refusal. */
+function nomadRefusal(
+  deps: ScaleDeps,
+  job: string,
+  result: { error: string; status: number | null },
+  capability: string,
+): { code: ErrorCode; message: string } | null {
+  if (/conflicting job modify index/.test(result.error))
+    return { code: 'conflict', message: 'the job changed since you looked; review it again' };
+  if (/active deployment/.test(result.error))
+    return {
+      code: 'conflict',
+      message: `Nomad does not scale ${job} while a deployment of it is rolling out; wait for it to finish, then preview again`,
+    };
+  const acl = aclProblem(deps, result.error, capability);
+  if (acl) return { code: 'upstream', message: acl };
+  if (result.status === 404)
+    return { code: 'not_found', message: `Nomad has no job "${job}" in namespace "${namespaceOf(deps)}"` };
+  if (result.status === 400) return { code: 'invalid', message: result.error };
+  return null;
+}
+
+/** The job as Nomad has it, with one group's count and autoscaler policy changed. */
+function withGroup(spec: NomadJob, group: string, change: { count?: number; autoscalerEnabled: boolean }): NomadJob {
+  const next = structuredClone(spec);
+  const tg = next.TaskGroups.find((g) => g.Name === group)!;
+  if (change.count !== undefined) tg.Count = change.count;
+  tg.Scaling = { ...tg.Scaling!, Enabled: change.autoscalerEnabled };
+  return next;
+}
+
+/**
+ * Scales a group whose autoscaler policy is enabled, holding the count: one registration of the
+ * job (the index the user saw enforced) with the new count and the policy disabled, so there is
+ * never a moment with one done and not the other. The pause is stored, and the leader enables the
+ * policy again when it is over (restoreDuePauses). Should storing it fail, the policy is enabled
+ * again at once: a pause nobody would end is not left behind.
+ */
+async function pauseAndScale(
+  deps: ScaleDeps,
+  user: User,
+  input: ScaleInput,
+  auditId: number,
+  current: GroupState,
+  minutes: number,
+): Promise<ActionResult<ScaleOutcome>> {
+  const fail = async (code: ErrorCode, message: string, outcome: 'refused' | 'failed') => {
+    await deps.audit.complete(auditId, { outcome, from: current.count, error: message });
+    return actionFail<ScaleOutcome>(code, message);
+  };
+  if (!deps.pauses) return fail('not_configured', 'pausing an autoscaler needs the store', 'refused');
+  const read = await deps.nomad.job(input.job);
+  if (!read.ok) return fail('upstream', aclProblem(deps, read.error, 'read-job') ?? read.error, 'failed');
+  const index = input.expectedModifyIndex ?? current.jobModifyIndex;
+  const registered = await deps.nomad.register(
+    input.job,
+    withGroup(read.value, input.group, { count: input.count, autoscalerEnabled: false }),
+    index,
+  );
+  if (!registered.ok) {
+    const refusal = nomadRefusal(deps, input.job, registered, 'submit-job');
+    if (refusal) return fail(refusal.code, refusal.message, 'refused');
+    return fail('upstream', registered.error, 'failed');
+  }
+  const restoreAt = new Date((deps.nowMs?.() ?? Date.now()) + minutes * 60_000);
+  try {
+    await deps.pauses.record({ job: input.job, group: input.group, auditId, restoreAt });
+  } catch (err) {
+    const undone = await enablePolicy(deps, input.job, input.group);
+    return fail(
+      'store_unavailable',
+      `the scale to ${input.count} is done, but the pause could not be stored (${(err as Error).message}): ${
+        undone.ok
+          ? 'the autoscaler policy is enabled again'
+          : `enabling the policy again failed too (${undone.error}): enable it in Nomad`
+      }`,
+      'failed',
+    );
+  }
+  await deps.audit.complete(auditId, { outcome: 'succeeded', from: current.count, evalId: registered.value.EvalID });
+  return actionOk({
+    auditId,
+    job: input.job,
+    group: input.group,
+    from: current.count,
+    to: input.count,
+    evalId: registered.value.EvalID,
+    repeated: false,
+    autoscalerPausedUntil: restoreAt.toISOString(),
+  });
+}
+
+/** Enables the group's autoscaler policy again, as the job is now (its index enforced). */
+async function enablePolicy(
+  deps: ScaleDeps,
+  job: string,
+  group: string,
+  known?: NomadJob,
+): Promise<{ ok: true; count: number; evalId: string | null } | { ok: false; error: string }> {
+  const read = known ? { ok: true as const, value: known } : await deps.nomad.job(job);
+  if (!read.ok) return { ok: false, error: read.error };
+  const tg = read.value.TaskGroups.find((g) => g.Name === group);
+  // Gone, or enabled by someone already: nothing to restore.
+  if (!tg?.Scaling || tg.Scaling.Enabled !== false) return { ok: true, count: tg?.Count ?? 0, evalId: null };
+  const registered = await deps.nomad.register(
+    job,
+    withGroup(read.value, group, { autoscalerEnabled: true }),
+    read.value.JobModifyIndex,
+  );
+  return registered.ok
+    ? { ok: true, count: tg.Count, evalId: registered.value.EvalID }
+    : { ok: false, error: registered.error };
+}
+
+/**
+ * The leader's upkeep: every pause whose time is up gets its policy enabled again, one group at a
+ * time like any scale, each audited (as warroom) so the timeline shows it. A failure is recorded
+ * and tried again on the next round.
+ */
+export async function restoreDuePauses(deps: ScaleDeps, now = new Date(deps.nowMs?.() ?? Date.now())): Promise<number> {
+  if (!deps.pauses) return 0;
+  let restored = 0;
+  for (const pause of await deps.pauses.due(now)) {
+    const restore = async () => {
+      const read = await deps.nomad.job(pause.job);
+      if (!read.ok) {
+        await deps.pauses!.failedAttempt(pause.id, read.error);
+        return;
+      }
+      const count = read.value.TaskGroups.find((g) => g.Name === pause.group)?.Count ?? 0;
+      const row = await deps.audit.begin({
+        actor: 'warroom',
+        actorRole: 'system',
+        action: scaleActions.restore,
+        job: pause.job,
+        group: pause.group,
+        to: count,
+        reason: `the autoscaler pause of audit #${pause.auditId} is over`,
+        cooldownOverride: false,
+        idempotencyKey: `restore-autoscaler-${pause.id}-${pause.attempts}`,
+      });
+      if (!row) return;
+      const done = await enablePolicy(deps, pause.job, pause.group, read.value);
+      if (done.ok) {
+        await deps.audit.complete(row.id, { outcome: 'succeeded', from: done.count, evalId: done.evalId });
+        await deps.pauses!.restored(pause.id);
+        restored += 1;
+      } else {
+        await deps.audit.complete(row.id, { outcome: 'failed', error: done.error });
+        await deps.pauses!.failedAttempt(pause.id, done.error);
+      }
+    };
+    const key = `warroom:scale:${pause.job}/${pause.group}`;
+    try {
+      await (deps.serialise ? deps.serialise(key, restore) : restore());
+    } catch (err) {
+      // A scale of this group in progress (or the store away): the next round tries again.
+      if (!(err instanceof LockTimeout)) throw err;
+    }
+  }
+  return restored;
 }

@@ -371,15 +371,20 @@ describe('response contracts name every field, with what may be missing or null'
         ],
       },
     );
-    pinsFields(ScaleOutcome, {
-      auditId: 12,
-      job: 'ml',
-      group: 'workers',
-      from: 4,
-      to: 6,
-      evalId: 'e-1',
-      repeated: false,
-    });
+    pinsFields(
+      ScaleOutcome,
+      {
+        auditId: 12,
+        job: 'ml',
+        group: 'workers',
+        from: 4,
+        to: 6,
+        evalId: 'e-1',
+        repeated: false,
+        autoscalerPausedUntil: t1,
+      },
+      { optional: ['autoscalerPausedUntil'] },
+    );
     pinsFields(
       StageSeries,
       {
@@ -909,6 +914,16 @@ describe('input schemas: accepted and rejected bodies, with their messages', () 
       name: 'a long confirmation',
       body: { ...scale, confirm: x(201) },
       issues: [{ path: ['confirm'], message: 'Too big: expected string to have <=200 characters' }],
+    },
+    {
+      name: 'an autoscaler pause under 5 minutes',
+      body: { ...scale, pauseAutoscalerMinutes: 4 },
+      issues: [{ path: ['pauseAutoscalerMinutes'], message: 'pause the autoscaler for at least 5 minutes' }],
+    },
+    {
+      name: 'an autoscaler pause over 4 hours',
+      body: { ...scale, pauseAutoscalerMinutes: 241 },
+      issues: [{ path: ['pauseAutoscalerMinutes'], message: 'pause the autoscaler for at most 240 minutes' }],
     },
     { name: "the preview's rules", body: { ...scale, count: -1 }, issues: countIssue('count cannot be negative') },
     { name: 'an unknown field', body: { ...scale, extra: 1 }, issues: [unknownKey('extra')] },

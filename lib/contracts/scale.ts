@@ -24,6 +24,16 @@ export const ScaleInput = ScalePreviewInput.extend({
   overrideCooldown: z.boolean().optional(),
   /** The group's name, typed by the user, for large changes. */
   confirm: z.string().max(200).optional(),
+  /**
+   * Pause the group's enabled autoscaler policy for this many minutes, in the same change as the
+   * scale; warroom enables it again when they are over.
+   */
+  pauseAutoscalerMinutes: z
+    .number()
+    .int('minutes must be a whole number')
+    .min(5, 'pause the autoscaler for at least 5 minutes')
+    .max(240, 'pause the autoscaler for at most 240 minutes')
+    .optional(),
 });
 export type ScaleInput = z.infer<typeof ScaleInput>;
 
@@ -76,5 +86,7 @@ export const ScaleOutcome = z.object({
   evalId: z.string(),
   /** The idempotency key was used before: this is the earlier request's result, nothing was done again. */
   repeated: z.boolean(),
+  /** When the autoscaler policy this scale paused will be enabled again. */
+  autoscalerPausedUntil: z.string().optional(),
 });
 export type ScaleOutcome = z.infer<typeof ScaleOutcome>;

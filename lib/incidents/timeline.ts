@@ -19,7 +19,10 @@ export interface TimelineEntry {
 
 export function actionMessage(r: AuditRow): string {
   const outcome = r.outcome === 'succeeded' ? '' : ` (${r.outcome}${r.error ? `: ${r.error}` : ''})`;
-  return `${r.actor} (${r.actorRole}) scaled ${r.job}/${r.group} ${r.from ?? '?'} -> ${r.to}${outcome}. Reason: ${r.reason}`;
+  if (r.action === 'restore-autoscaler')
+    return `warroom enabled the autoscaler policy of ${r.job}/${r.group} again${outcome}: ${r.reason}.`;
+  const paused = r.action === 'scale-pausing-autoscaler' ? ', pausing its autoscaler policy,' : '';
+  return `${r.actor} (${r.actorRole}) scaled ${r.job}/${r.group}${paused} ${r.from ?? '?'} -> ${r.to}${outcome}. Reason: ${r.reason}`;
 }
 
 export function logMessage(e: IncidentLogEntry): string {

@@ -31,6 +31,8 @@ export interface ReplicaDeps {
   shared: boolean;
   /** Changes announced by this process, to its own open pages. */
   localChanges: (change: Change) => void;
+  /** Chores only the leader does, every 15 s (autoscaler policies to restore). */
+  upkeep?: () => Promise<void>;
 }
 
 const followerReadMs = 5000;
@@ -232,7 +234,9 @@ export class Replica {
           // A suggestion nobody took is withdrawn after a settled healthy minute, checked on a
           // slow tick (events alone would miss a quiet recovery).
           const tick = setInterval(() => {
-            if (this.leading) void suggester.tick(poller.snapshot());
+            if (!this.leading) return;
+            void suggester.tick(poller.snapshot());
+            this.deps.upkeep?.().catch((err: Error) => console.error(`upkeep: ${err.message}`));
           }, 15_000);
           tick.unref();
           timers.push(tick);

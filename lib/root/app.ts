@@ -12,7 +12,8 @@ import { redactorFor, urlSecrets } from '../format/redact';
 import type { WarroomConfig } from '../config/schema';
 import { replayAt, type Replay } from '../history/replay';
 import type { IncidentDeps } from '../incidents/deps';
-import type { ScaleDeps } from '../actions/scale';
+import { restoreDuePauses, type ScaleDeps } from '../actions/scale';
+import { autoscalerPauses } from '../store/autoscaler-pauses';
 import { seriesCacheFor } from '../poller/poller';
 import type { SeriesCache } from '../poller/series';
 import type { LiveFeed } from '../replicas/live-feed';
@@ -163,6 +164,12 @@ function buildApp(configFile: string, config: WarroomConfig): App {
     liveStore: async () => liveStore((await stores()).db),
     shared: Boolean(env.DATABASE_URL),
     localChanges: changes.announce,
+    // Autoscaler policies paused by a scale are enabled again when their time is up.
+    upkeep: async () => {
+      const deps = await scaleDeps();
+      if (!deps) return;
+      if ((await restoreDuePauses(deps)) > 0) announce({ topic: 'timeline', at: new Date().toISOString() });
+    },
   });
   announce = replica.announce;
   const live = Object.assign(replica.live, { series });
@@ -180,6 +187,7 @@ function buildApp(configFile: string, config: WarroomConfig): App {
       audit,
       queueFor: (job, group) => queueForGroup(live.snapshot(), job, group),
       serialise: (key, fn) => db.serialise(key, fn),
+      pauses: autoscalerPauses(db),
     };
   };
 

@@ -103,11 +103,12 @@ export function auditLog(db: Db) {
       return rows[0] ? toRow(rows[0]) : null;
     },
 
-    /** The last successful action on a target, for its cooldown. */
-    async lastSucceeded(job: string, group: string): Promise<AuditRow | null> {
+    /** The last successful action on a target (of the given kinds, or any), for its cooldown. */
+    async lastSucceeded(job: string, group: string, actions?: string[]): Promise<AuditRow | null> {
       const rows = await db.query<RawRow>(
-        `SELECT ${columns} FROM audit_log WHERE target_job = $1 AND target_group = $2 AND outcome = 'succeeded' ORDER BY created_at DESC LIMIT 1`,
-        [job, group],
+        `SELECT ${columns} FROM audit_log WHERE target_job = $1 AND target_group = $2 AND outcome = 'succeeded'
+         AND ($3::text[] IS NULL OR action = ANY($3::text[])) ORDER BY created_at DESC LIMIT 1`,
+        [job, group, actions ?? null],
       );
       return rows[0] ? toRow(rows[0]) : null;
     },

@@ -157,4 +157,24 @@ CREATE TABLE session_cutoffs (
 CREATE INDEX session_cutoffs_user ON session_cutoffs (user_name, not_before DESC);
 `,
   },
+  {
+    version: 7,
+    name: 'autoscaler pauses',
+    sql: `
+-- A group's autoscaler policy paused by a scale (audit_id, the row of that scale) until restore_at,
+-- when the leader enables it again (restored_at); attempts and last_error while that fails.
+CREATE TABLE autoscaler_pauses (
+  id BIGSERIAL PRIMARY KEY,
+  target_job TEXT NOT NULL,
+  target_group TEXT NOT NULL,
+  audit_id BIGINT NOT NULL REFERENCES audit_log (id),
+  paused_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  restore_at TIMESTAMPTZ NOT NULL,
+  restored_at TIMESTAMPTZ,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
+CREATE INDEX autoscaler_pauses_due ON autoscaler_pauses (restore_at) WHERE restored_at IS NULL;
+`,
+  },
 ];

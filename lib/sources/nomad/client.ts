@@ -62,33 +62,44 @@ export function createNomadClient(options: NomadClientOptions) {
     latestDeployment: (id: string): Promise<SourceResult<NomadDeployment | null>> =>
       get('deployment', `/v1/job/${job(id)}/deployment`, DeploymentSchema.nullable()),
 
+    /**
+     * POST /v1/job/:id: registers the job as given (a new version), only if its modify index is
+     * still `jobModifyIndex` (EnforceIndex). What `nomad job run -check-index` sends.
+     */
+    register: (id: string, spec: NomadJob, jobModifyIndex: number) =>
+      post('register', `/v1/job/${job(id)}`, { Job: spec, EnforceIndex: true, JobModifyIndex: jobModifyIndex }),
+
     /** POST /v1/job/:id/scale. Nomad's own refusals (400 bounds, 403 ACL) come back with their status. */
-    async scale(
-      id: string,
-      request: NomadScaleRequest,
-    ): Promise<SourceResult<NomadScaleResponse> & { status: number | null }> {
-      const url = `${base}/v1/job/${job(id)}/scale?namespace=${encodeURIComponent(options.namespace)}`;
-      const started = performance.now();
-      const result = await fetchSource(
-        'Nomad',
-        url,
-        {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify(request),
-          timeoutMs: Math.max(timeoutMs, 5000),
-        },
-        (body) => {
-          const json = parseJson('Nomad', body);
-          if (!json.ok) return json;
-          const parsed = ScaleResponseSchema.safeParse(json.value);
-          return parsed.success ? ok(parsed.data) : fail('Nomad: unexpected answer shape from scale');
-        },
-      );
-      recordSourceCall('nomad', 'scale', result.ok, result.bytes, (performance.now() - started) / 1000);
-      return result;
-    },
+    scale: (id: string, request: NomadScaleRequest) => post('scale', `/v1/job/${job(id)}/scale`, request),
   };
+
+  /** A write: its own, longer timeout; Nomad's refusals come back with their status. */
+  async function post(
+    endpoint: string,
+    path: string,
+    body: unknown,
+  ): Promise<SourceResult<NomadScaleResponse> & { status: number | null }> {
+    const url = `${base}${path}?namespace=${encodeURIComponent(options.namespace)}`;
+    const started = performance.now();
+    const result = await fetchSource(
+      'Nomad',
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs: Math.max(timeoutMs, 5000),
+      },
+      (text) => {
+        const json = parseJson('Nomad', text);
+        if (!json.ok) return json;
+        const parsed = ScaleResponseSchema.safeParse(json.value);
+        return parsed.success ? ok(parsed.data) : fail(`Nomad: unexpected answer shape from ${endpoint}`);
+      },
+    );
+    recordSourceCall('nomad', endpoint, result.ok, result.bytes, (performance.now() - started) / 1000);
+    return result;
+  }
 }
 
 export type NomadClient = ReturnType<typeof createNomadClient>;
