@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { activeDeploymentStatuses } from '../../lib/sources/nomad/schemas';
 import type { JobSpec, TaskGroupSpec } from './job-spec';
+import { allocationStubView, deploymentView, jobView } from './views';
 
 /**
  * The stand-in's state: jobs, their groups' desired counts, allocations and scaling events, with
@@ -27,6 +28,19 @@ export interface Allocation {
   modifyTimeNs: number;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The task's events (Nomad's TaskEvent), newest last: how it ended, when it has. */
+  taskEvents: Array<{ Type: string; Time: number; DisplayMessage: string; Details: Record<string, string> }>;
+}
+
+/** One event of Nomad's event stream (GET /v1/event/stream). */
+export interface StreamEvent {
+  Topic: 'Job' | 'Deployment' | 'Allocation';
+  Type: string;
+  Key: string;
+  Namespace: string;
+  FilterKeys: string[];
+  Index: number;
+  Payload: Record<string, unknown>;
 }
 
 export interface ScalingEvent {
@@ -96,6 +110,8 @@ export class Cluster extends EventEmitter {
   readonly allocations = new Map<string, Allocation>();
   readonly evaluations = new Map<string, Evaluation>();
   readonly deployments = new Map<string, Deployment>();
+  /** The event stream's buffer, oldest first (Nomad keeps a bounded buffer too). */
+  readonly events: StreamEvent[] = [];
 
   /** How long a deployment of a new job version runs before it is marked successful. */
   constructor(private readonly deploymentMs = 10_000) {
@@ -152,6 +168,7 @@ export class Cluster extends EventEmitter {
       this.register(spec);
       const job = this.jobs.get(spec.ID)!;
       for (const g of spec.TaskGroups) this.emit('desired-changed', spec.ID, g.Name);
+      this.publishJob(job);
       return { ...this.evaluate(job, 'job-register'), jobModifyIndex: job.jobModifyIndex, index: this.index };
     }
     existing.spec = structuredClone(spec);
@@ -177,6 +194,8 @@ export class Cluster extends EventEmitter {
       if (d.jobId === spec.ID && activeDeploymentStatuses.has(d.status))
         this.finishDeployment(d, 'cancelled', 'Cancelled because job is stopped or updated');
     this.deployments.set(deployment.id, deployment);
+    this.publishJob(existing);
+    this.publishDeployment(deployment);
     const timer = setTimeout(
       () => this.finishDeployment(deployment, 'successful', 'Deployment completed successfully'),
       this.deploymentMs,
@@ -184,6 +203,14 @@ export class Cluster extends EventEmitter {
     timer.unref();
     for (const g of spec.TaskGroups) this.emit('desired-changed', spec.ID, g.Name);
     return { ...this.evaluate(existing, 'job-register'), jobModifyIndex: existing.jobModifyIndex, index: this.index };
+  }
+
+  /** Adds to the event stream at the current index; the views make the payload at this moment. */
+  publish(event: Omit<StreamEvent, 'Index'>): void {
+    const stored = { ...event, Index: this.index };
+    this.events.push(stored);
+    if (this.events.length > 2000) this.events.splice(0, this.events.length - 2000);
+    this.emit('event', stored);
   }
 
   /** The job's newest deployment, or null. */
@@ -199,6 +226,29 @@ export class Cluster extends EventEmitter {
     deployment.status = status;
     deployment.statusDescription = description;
     deployment.modifyIndex = this.bump();
+    this.publishDeployment(deployment);
+  }
+
+  private publishJob(job: JobState): void {
+    this.publish({
+      Topic: 'Job',
+      Type: 'JobRegistered',
+      Key: job.spec.ID,
+      Namespace: job.spec.Namespace,
+      FilterKeys: [],
+      Payload: { Job: jobView(this, job) },
+    });
+  }
+
+  private publishDeployment(d: Deployment): void {
+    this.publish({
+      Topic: 'Deployment',
+      Type: 'DeploymentStatusUpdate',
+      Key: d.id,
+      Namespace: d.namespace,
+      FilterKeys: [d.jobId],
+      Payload: { Deployment: deploymentView(this, d) },
+    });
   }
 
   private evaluate(job: JobState, triggeredBy: string): { evalId: string; evalCreateIndex: number } {
@@ -298,6 +348,7 @@ export class Cluster extends EventEmitter {
       createIndex: eventIndex,
     });
     this.emit('desired-changed', jobId, group.Name);
+    if (request.count !== null) this.publishJob(job);
     return { evalId, evalCreateIndex, jobModifyIndex: job.jobModifyIndex, index: eventIndex };
   }
 
@@ -320,6 +371,7 @@ export class Cluster extends EventEmitter {
       modifyTimeNs: nowNs(),
       startedAt: null,
       finishedAt: null,
+      taskEvents: [],
     };
     this.allocations.set(alloc.id, alloc);
     return alloc;
@@ -328,10 +380,22 @@ export class Cluster extends EventEmitter {
   updateAllocation(
     alloc: Allocation,
     change: Partial<Pick<Allocation, 'desiredStatus' | 'clientStatus' | 'startedAt' | 'finishedAt'>>,
+    taskEvent?: Allocation['taskEvents'][number],
   ): void {
     Object.assign(alloc, change);
+    if (taskEvent) alloc.taskEvents.push(taskEvent);
     alloc.modifyIndex = this.bump();
     alloc.modifyTimeNs = nowNs();
+    const job = this.jobs.get(alloc.jobId);
+    const namespace = job?.spec.Namespace ?? 'default';
+    this.publish({
+      Topic: 'Allocation',
+      Type: 'AllocationUpdated',
+      Key: alloc.id,
+      Namespace: namespace,
+      FilterKeys: [alloc.jobId],
+      Payload: { Allocation: allocationStubView(this, alloc, namespace) },
+    });
   }
 
   /** Terminal allocations beyond the newest `keep` per group are garbage-collected, as Nomad's GC does. */

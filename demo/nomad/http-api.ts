@@ -2,7 +2,7 @@ import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ScaleRequestSchema } from '../../lib/sources/nomad/schemas';
-import { NomadError, type Cluster } from './cluster';
+import { NomadError, type Cluster, type StreamEvent } from './cluster';
 import { JobSpecSchema } from './job-spec';
 import {
   allocationStubView,
@@ -299,6 +299,11 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
     };
     try {
       const pathname = url.pathname.replace(/\/+$/, '');
+      if (pathname === '/v1/event/stream' && method === 'GET') {
+        const namespace = url.searchParams.get('namespace') || 'default';
+        authorise(req, namespace, 'read-job');
+        return streamEvents(cluster, url, namespace, req, res);
+      }
       if (pathname === '/_standin/faults' && method === 'POST') {
         authorise(req, 'default', 'submit-job');
         const asked = (await readJson(req)) as { scale?: { delayMs?: unknown; apply?: unknown } };
@@ -324,4 +329,49 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
       send(500, (err as Error).message);
     }
   });
+}
+
+/**
+ * GET /v1/event/stream as Nomad serves it: newline-delimited JSON, one `{"Index", "Events"}` line
+ * per index, `{}` as a heartbeat every 10 s; `topic=Topic:Key` filters (`*` for any; repeated),
+ * `index=N` first replays what the buffer holds after N; `namespace` (or `*`) narrows.
+ */
+function streamEvents(
+  cluster: Cluster,
+  url: URL,
+  namespace: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): void {
+  const filters = url.searchParams.getAll('topic').map((t) => {
+    const [topic, key = '*'] = t.split(':');
+    return { topic: topic || '*', key };
+  });
+  const wanted = (e: StreamEvent) =>
+    (namespace === '*' || e.Namespace === namespace) &&
+    (filters.length === 0 ||
+      filters.some(
+        (f) =>
+          (f.topic === '*' || f.topic === e.Topic) &&
+          (f.key === '*' || f.key === e.Key || e.FilterKeys.includes(f.key)),
+      ));
+  res.statusCode = 200;
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('X-Nomad-Index', String(cluster.index));
+  const write = (events: StreamEvent[]) => {
+    const byIndex = new Map<number, StreamEvent[]>();
+    for (const e of events.filter(wanted)) byIndex.set(e.Index, [...(byIndex.get(e.Index) ?? []), e]);
+    for (const [index, list] of byIndex) res.write(`${JSON.stringify({ Index: index, Events: list })}\n`);
+  };
+  const from = Number(url.searchParams.get('index') ?? '0');
+  if (from > 0) write(cluster.events.filter((e) => e.Index > from));
+  const onEvent = (e: StreamEvent) => write([e]);
+  cluster.on('event', onEvent);
+  const heartbeat = setInterval(() => res.write('{}\n'), 10_000);
+  const end = () => {
+    clearInterval(heartbeat);
+    cluster.off('event', onEvent);
+  };
+  req.on('close', end);
+  res.on('close', end);
 }

@@ -95,10 +95,16 @@ export class Runner {
         if (!group.Networks.some((n) => n.ReservedPorts.some((p) => p.Label === label))) this.ports.release(port);
       }
       const expected = alloc.desiredStatus === 'stop';
-      this.cluster.updateAllocation(alloc, {
-        clientStatus: expected || code === 0 ? 'complete' : 'failed',
-        finishedAt: new Date().toISOString(),
-      });
+      this.cluster.updateAllocation(
+        alloc,
+        { clientStatus: expected || code === 0 ? 'complete' : 'failed', finishedAt: new Date().toISOString() },
+        {
+          Type: 'Terminated',
+          Time: Date.now() * 1_000_000,
+          DisplayMessage: `Exit Code: ${code ?? 0}${signal ? `, Signal: ${signal}` : ''}`,
+          Details: { exit_code: String(code ?? 0), signal: signal ?? '', oom_killed: 'false' },
+        },
+      );
       if (!expected) {
         this.options.log(`${alloc.name} exited unexpectedly (code ${code}, signal ${signal}); rescheduling`);
         this.scheduleReconcile(1000);

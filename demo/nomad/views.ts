@@ -118,7 +118,7 @@ export function allocationStubView(cluster: Cluster, alloc: Allocation, namespac
         Restarts: alloc.restarts,
         StartedAt: alloc.startedAt,
         FinishedAt: alloc.finishedAt,
-        Events: [],
+        Events: alloc.taskEvents,
       },
     },
     CreateIndex: alloc.createIndex,

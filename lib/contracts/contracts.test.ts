@@ -105,6 +105,8 @@ describe('enumerations', () => {
       'source-down',
       'source-up',
       'workers-changed',
+      'deployment',
+      'allocation-trouble',
     ]);
     expect(TimelineEntry.shape.source.options).toEqual(['warroom', 'action', 'incident']);
     expect(auditOutcomes).toEqual(['pending', 'succeeded', 'failed', 'refused']);

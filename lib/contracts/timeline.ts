@@ -15,6 +15,9 @@ export const timelineEventKinds = [
   'source-down',
   'source-up',
   'workers-changed',
+  // From Nomad's event stream: a deployment's progress; an allocation failed, OOM-killed or restarting.
+  'deployment',
+  'allocation-trouble',
 ] as const;
 
 export const TimelineEventKind = z.enum(timelineEventKinds);

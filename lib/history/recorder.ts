@@ -86,6 +86,14 @@ export class HistoryRecorder {
     }
   }
 
+  /**
+   * Events from elsewhere (Nomad's event stream), recorded with the next snapshot's, in the same
+   * order and under the same rules (held while the store is away or this process does not lead).
+   */
+  note(events: TimelineEvent[]): void {
+    this.hold(this.pendingEvents, events, this.options.maxPendingEvents);
+  }
+
   /** What is waiting for the store. */
   get pending(): { events: number; snapshots: number } {
     return { events: this.pendingEvents.length, snapshots: this.pendingSnapshots.length };

@@ -9,6 +9,7 @@ import type { SeriesCache } from '../poller/series';
 import type { Lease, ReplicaMessage, Role } from '../store/lease';
 import type { LiveStore } from '../store/live';
 import { LiveFeed } from './live-feed';
+import { followNomadEvents, timelineFromNomad } from '../sources/nomad/events';
 
 /**
  * One dashboard process among possibly several on one database. While it leads (lib/store/lease)
@@ -200,10 +201,37 @@ export class Replica {
    * store opening late only delays that: it is tried again with a growing pause (up to a
    * minute). Returns how to stop (on losing the lead) and whether it has begun.
    */
+  /**
+   * While recording: what Nomad says happened to the pipeline's jobs (deployments, allocations
+   * failing, OOM-killed, restarting) goes on the timeline with the rest. Returns how to stop.
+   */
+  private followInfrastructure(recorder: HistoryRecorder): (() => void) | null {
+    const nomad = this.deps.config.sources.nomad;
+    const stageOfJob = new Map<string, string>();
+    for (const s of this.deps.config.pipeline.stages)
+      if (s.nomad && !stageOfJob.has(s.nomad.job)) stageOfJob.set(s.nomad.job, s.id);
+    if (!nomad || stageOfJob.size === 0) return null;
+    const seen = new Map<string, string>();
+    const stream = followNomadEvents({
+      url: nomad.url,
+      token: nomad.token,
+      namespace: nomad.namespace,
+      topics: [...stageOfJob.keys()].flatMap((job) => [`Deployment:${job}`, `Allocation:${job}`]),
+      index: 0,
+      onEvents: (events) => {
+        const timeline = timelineFromNomad(events, stageOfJob, seen, new Date().toISOString());
+        if (timeline.length > 0) recorder.note(timeline);
+      },
+      onError: (message) => console.error(message),
+    });
+    return stream.stop;
+  }
+
   private record(poller: Poller): { stop: () => void; started: () => boolean } {
     let stopped = false;
     let started = false;
     const timers: NodeJS.Timeout[] = [];
+    const stops: Array<() => void> = [];
     const begin = (attempt: number) => {
       this.deps
         .incidentDeps()
@@ -225,6 +253,8 @@ export class Replica {
           );
           recorder.resumeFrom(resume.previous, resume.aboveThreshold);
           started = true;
+          const infrastructure = this.followInfrastructure(recorder);
+          if (infrastructure) stops.push(infrastructure);
           poller.on('snapshot', (snapshot: Snapshot) => {
             // What a poller just started knows is not news.
             if (stopped || !poller.settled()) return;
@@ -255,6 +285,7 @@ export class Replica {
       stop: () => {
         stopped = true;
         for (const t of timers) clearTimeout(t);
+        for (const s of stops) s();
       },
       started: () => started,
     };
