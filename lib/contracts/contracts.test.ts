@@ -107,6 +107,8 @@ describe('enumerations', () => {
       'workers-changed',
       'deployment',
       'allocation-trouble',
+      'alert-firing',
+      'alert-resolved',
     ]);
     expect(TimelineEntry.shape.source.options).toEqual(['warroom', 'action', 'incident']);
     expect(auditOutcomes).toEqual(['pending', 'succeeded', 'failed', 'refused']);

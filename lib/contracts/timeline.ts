@@ -18,6 +18,9 @@ export const timelineEventKinds = [
   // From Nomad's event stream: a deployment's progress; an allocation failed, OOM-killed or restarting.
   'deployment',
   'allocation-trouble',
+  // From Alertmanager's webhook.
+  'alert-firing',
+  'alert-resolved',
 ] as const;
 
 export const TimelineEventKind = z.enum(timelineEventKinds);

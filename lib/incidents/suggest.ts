@@ -22,7 +22,13 @@ export type SuggestionDecision =
 export const settleMs = 60_000;
 
 /** The events that make warroom suggest an incident. */
-const triggers = new Set<TimelineEvent['kind']>(['bottleneck-appeared', 'bottleneck-moved', 'slo-breach-began']);
+const triggers = new Set<TimelineEvent['kind']>([
+  'bottleneck-appeared',
+  'bottleneck-moved',
+  'slo-breach-began',
+  // An alert firing while the pipeline is not healthy: the same trouble seen from the monitoring.
+  'alert-firing',
+]);
 
 /** Healthy: no bottleneck and the SLO met (or no end-to-end figure). */
 export const isHealthy = (s: Snapshot) => !s.bottleneck && !breached(s);

@@ -204,6 +204,7 @@ const routes: Array<{ method: string; path: (seg: string) => string; body?: bool
   { method: 'GET', path: () => '/incidents' },
   { method: 'GET', path: (s) => `/incidents/${s}` },
   { method: 'GET', path: () => '/sign-in' },
+  { method: 'POST', path: () => '/api/integrations/alertmanager', body: true },
   // Last: signing out really ends the operator's session, which the routes above use.
   { method: 'POST', path: () => '/api/auth/sign-out', body: true },
 ];

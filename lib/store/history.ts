@@ -75,6 +75,26 @@ export function history(db: Db) {
       }
     },
 
+    /**
+     * The last alert event said for each fingerprint (its kind), from the `(fingerprint X)` that
+     * ends the messages of alert events.
+     */
+    async lastAlertKinds(pipeline: string, fingerprints: string[]): Promise<Map<string, string>> {
+      const found = new Map<string, string>();
+      if (fingerprints.length === 0) return found;
+      const rows = await db.query<{ kind: string; message: string }>(
+        `SELECT kind, message FROM timeline_events
+          WHERE pipeline = $1 AND kind IN ('alert-firing', 'alert-resolved') AND message LIKE ANY($2::text[])
+          ORDER BY at DESC, id DESC`,
+        [pipeline, fingerprints.map((f) => `%(fingerprint ${f})`)],
+      );
+      for (const row of rows) {
+        const fp = /\(fingerprint ([0-9A-Za-z]+)\)$/.exec(row.message)?.[1];
+        if (fp && !found.has(fp)) found.set(fp, row.kind);
+      }
+      return found;
+    },
+
     /** The snapshot that was current at `at`: the latest stored at or before it. */
     async snapshotAt(pipeline: string, at: Date): Promise<{ snapshot: Snapshot; storedAt: string } | null> {
       const rows = await db.query<{ at: Date | string; body: Snapshot | string }>(
