@@ -154,8 +154,27 @@ export const HistorySchema = z.strictObject({
   retentionHours: z.number().min(1).default(168),
 });
 
+/** Outbound notifications: incidents announced to chat (Slack-compatible incoming webhooks). */
+export const NotifySchema = z.strictObject({
+  /** The dashboard's address as people reach it, for the links in messages. */
+  publicUrl: url.optional(),
+  webhooks: z
+    .array(
+      z.strictObject({
+        /** The incoming webhook's URL: a secret (redacted everywhere, never sent to the browser). */
+        url,
+        on: z
+          .array(z.enum(['suggested', 'opened', 'resolved']))
+          .min(1)
+          .default(['suggested', 'opened', 'resolved']),
+      }),
+    )
+    .default([]),
+});
+
 export const ConfigSchema = z.strictObject({
   auth: AuthSchema,
+  notify: NotifySchema.default({ webhooks: [] }),
   history: HistorySchema.default({ snapshotEveryMs: 5000, retentionHours: 168 }),
   actions: ActionsSchema.default({ scale: { targets: [], largeChangeFactor: 2 } }),
   pipeline: z

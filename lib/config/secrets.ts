@@ -17,5 +17,10 @@ export function configSecrets(config: WarroomConfig): string[] {
     ...urlSecrets(nomad?.url),
     nomad?.token,
     config.auth.sessionSecret,
+    // An incoming webhook's URL is its credential: the whole of it, and its path alone.
+    ...(config.notify?.webhooks ?? []).flatMap((w) => [
+      w.url,
+      new URL(w.url).pathname.length > 8 ? new URL(w.url).pathname : undefined,
+    ]),
   ].filter((s): s is string => Boolean(s));
 }

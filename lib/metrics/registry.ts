@@ -13,6 +13,7 @@ interface WarroomMetrics {
   topologyRequests: Counter<'route'>;
   historySnapshots: Counter;
   historyBytes: Counter;
+  notifications: Counter<'outcome'>;
 }
 
 const globalKey = Symbol.for('warroom.metrics');
@@ -62,6 +63,12 @@ function create(): WarroomMetrics {
     historyBytes: new Counter({
       name: 'warroom_history_snapshot_bytes_total',
       help: 'JSON bytes of the snapshots written to the history',
+      registers: [registry],
+    }),
+    notifications: new Counter({
+      name: 'warroom_notifications_total',
+      help: 'Incident notices sent to outgoing webhooks, by outcome (sent, failed after retries)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

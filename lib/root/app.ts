@@ -14,6 +14,7 @@ import { replayAt, type Replay } from '../history/replay';
 import type { IncidentDeps } from '../incidents/deps';
 import { restoreDuePauses, type ScaleDeps } from '../actions/scale';
 import { autoscalerPauses } from '../store/autoscaler-pauses';
+import { createNotifier, noticeFor } from '../incidents/notify';
 import { seriesCacheFor } from '../poller/poller';
 import type { SeriesCache } from '../poller/series';
 import type { LiveFeed } from '../replicas/live-feed';
@@ -140,6 +141,16 @@ function buildApp(configFile: string, config: WarroomConfig): App {
 
   // Set below: the replica announces incident changes to every process, and it needs these deps.
   let announce: (change: Change) => void = changes.announce;
+  // Incident changes made by this process go to the configured chat webhooks (once: only the
+  // process that made a change announces it from here).
+  const notifier = createNotifier({ webhooks: config.notify.webhooks, redact });
+  const notifyIncident = async (id: number) => {
+    if (config.notify.webhooks.length === 0) return;
+    const s = await stores();
+    const incident = await s.incidents.get(pipeline, id);
+    if (!incident) return;
+    await notifier.send(noticeFor(incident, await s.incidents.logOf(id), config.notify.publicUrl));
+  };
   const incidentDeps = async (): Promise<IncidentDeps> => {
     const s = await stores();
     return {
@@ -149,7 +160,11 @@ function buildApp(configFile: string, config: WarroomConfig): App {
       incidents: s.incidents,
       history: s.history,
       audit: s.audit,
-      announce,
+      announce: (change: Change) => {
+        announce(change);
+        if (change.topic === 'incident')
+          void notifyIncident(change.incidentId).catch((err: Error) => console.error(`notify: ${err.message}`));
+      },
     };
   };
 
