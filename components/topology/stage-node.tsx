@@ -53,6 +53,15 @@ export function StageNode({ data }: NodeProps<StageNodeType>) {
           />
           <Row label="in → out" value={`${rate(stage.queue.publishRate)} → ${rate(stage.queue.deliverRate)}`} />
           <Row label="wait" value={ms(stage.waitMs)} />
+          {stage.queue.verdict && (
+            <p
+              className={`mt-1 leading-snug ${stage.queue.verdict.saturation === 'saturated' || stage.queue.verdict.saturation === 'no-consumers' ? 'text-warn' : 'text-muted'}`}
+              data-testid={`stage-${stage.id}-verdict`}
+              data-saturation={stage.queue.verdict.saturation}
+            >
+              {stage.queue.verdict.summary}
+            </p>
+          )}
         </>
       )}
       {stage.workers && (

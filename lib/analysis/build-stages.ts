@@ -1,6 +1,7 @@
 import { estimateGrowthPerSec } from './estimate-growth';
 import { estimateQueueWaitMs } from './estimate-queue-wait';
 import type { Observations } from './types';
+import { queueVerdict } from './queue-verdict';
 import type { StageSnapshot } from '../contracts/snapshot';
 
 /**
@@ -66,6 +67,19 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
       };
       // The head age comes with the management lag; an empty queue (by the lag-free count) has none.
       if (q.stats?.headAgeMs != null && ready > 0) stage.queue.headAgeMs = q.stats.headAgeMs;
+      stage.queue.verdict = queueVerdict({
+        ready,
+        unacked: q.stats?.unacked ?? 0,
+        consumers,
+        growthPerSec,
+        arrivalPerSec,
+        drainPerSec,
+        measuredHeadAgeMs: ready > 0 ? (q.stats?.headAgeMs ?? null) : null,
+        estimatedWaitMs: waitMs,
+        consumerCapacity: q.stats?.consumerCapacity ?? null,
+        prefetch: q.stats?.prefetch ?? null,
+        redeliverPerSec: q.stats?.redeliverRatePerSec ?? null,
+      });
       if (Number.isFinite(waitMs)) stage.waitMs = waitMs;
     }
     const latency = obs.latencies[spec.id];

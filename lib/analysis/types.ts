@@ -29,6 +29,11 @@ export interface QueueObservation {
     publishRatePerSec: number | null;
     deliverRatePerSec: number | null;
     headAgeMs: number | null;
+    /** RabbitMQ's consumer capacity, 0..1 (absent from older observations). */
+    consumerCapacity?: number | null;
+    redeliverRatePerSec?: number | null;
+    /** The consumers' prefetch, when known. */
+    prefetch?: number | null;
   } | null;
   /** Recent ready counts, oldest first, for the growth rate. */
   history: Array<{ atMs: number; ready: number }>;

@@ -35,6 +35,25 @@ export const UnmonitoredQueue = z.object({
 });
 export type UnmonitoredQueue = z.infer<typeof UnmonitoredQueue>;
 
+/** A queue stage's verdict in numbers (lib/analysis/queue-verdict.ts says how each is found). */
+export const QueueVerdict = z.object({
+  /** Seconds until empty at the current net rate; 0 when empty; null when it is not draining. */
+  drainSeconds: z.number().nullable(),
+  /** The oldest ready message's age: measured (AMQP timestamps) or, when `headAgeEstimated`, estimated. */
+  headAgeMs: z.number().nullable(),
+  headAgeEstimated: z.boolean(),
+  /** RabbitMQ's consumer capacity, 0..1: the share of time consumers could take a message at once. */
+  consumerCapacity: z.number().nullable(),
+  /** Consumers x prefetch: the most messages the consumers may hold unacknowledged. */
+  unackedLimit: z.number().nullable(),
+  saturation: z.enum(['saturated', 'keeping-up', 'idle', 'no-consumers']),
+  /** Redeliveries over deliveries, 0..1. */
+  redeliveredShare: z.number().nullable(),
+  /** The verdict in one line, for the node. */
+  summary: z.string(),
+});
+export type QueueVerdict = z.infer<typeof QueueVerdict>;
+
 export const StageSnapshot = z.object({
   id: z.string(),
   kind: StageKind,
@@ -43,6 +62,8 @@ export const StageSnapshot = z.object({
   consumesFrom: z.string().optional(),
   queue: z
     .object({
+      /** What the queue's numbers say (absent in snapshots stored before it existed). */
+      verdict: QueueVerdict.optional(),
       ready: z.number(),
       unacked: z.number(),
       consumers: z.number(),

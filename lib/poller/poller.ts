@@ -208,6 +208,9 @@ export class Poller extends EventEmitter {
         publishRatePerSec: v.publishRate,
         deliverRatePerSec: v.deliverRate,
         headAgeMs: v.headAgeMs,
+        consumerCapacity: v.consumerCapacity,
+        redeliverRatePerSec: v.redeliverRate,
+        prefetch: v.prefetch,
       };
       // Without AMQP checks, the management counts feed the growth estimate.
       if (!this.amqp) {

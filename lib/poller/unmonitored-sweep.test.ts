@@ -15,6 +15,7 @@ const q = (name: string, ready = 0): QueueStats => ({
   redeliverRate: null,
   consumerCapacity: null,
   headAgeMs: null,
+  prefetch: null,
 });
 
 describe('UnmonitoredSweep', () => {

@@ -48,7 +48,14 @@ export function toQueueStats(q: ManagementQueue, nowMs: number): QueueStats {
     consumerCapacity: q.consumer_capacity ?? q.consumer_utilisation ?? null,
     // AMQP timestamps are whole seconds.
     headAgeMs: typeof head === 'number' && head > 0 ? Math.max(0, nowMs - head * 1000) : null,
+    prefetch: prefetchOf(q.consumer_details),
   };
+}
+
+/** The consumers' largest prefetch; 0 (unlimited) or no consumer details: null. */
+function prefetchOf(details: ManagementQueue['consumer_details']): number | null {
+  const limits = (details ?? []).map((d) => d.prefetch_count ?? 0);
+  return limits.length > 0 && limits.every((n) => n > 0) ? Math.max(...limits) : null;
 }
 
 export function createManagementClient(options: ManagementClientOptions) {
@@ -71,7 +78,7 @@ export function createManagementClient(options: ManagementClientOptions) {
 
   return {
     async queue(vhost: string, name: string): Promise<SourceResult<QueueStats>> {
-      const path = `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}?columns=${queueColumns}`;
+      const path = `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}?columns=${queueColumns},consumer_details`;
       return get('queue', path, (json) => {
         const parsed = ManagementQueueSchema.safeParse(json);
         return parsed.success

@@ -18,6 +18,8 @@ export const ManagementQueueSchema = z.looseObject({
   consumer_capacity: z.number().nullable().optional(),
   consumer_utilisation: z.number().nullable().optional(),
   head_message_timestamp: z.number().nullable().optional(),
+  /** On a single queue's object: each consumer, with the prefetch its channel allows. */
+  consumer_details: z.array(z.looseObject({ prefetch_count: z.number().nullable().optional() })).optional(),
   message_stats: z
     .looseObject({
       publish_details: Rate,

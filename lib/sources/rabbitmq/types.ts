@@ -14,6 +14,8 @@ export interface QueueStats {
   consumerCapacity: number | null;
   /** Age of the oldest ready message, when publishers set the AMQP timestamp. */
   headAgeMs: number | null;
+  /** The largest prefetch among the consumers (single-queue reads only); null when unknown or unlimited. */
+  prefetch: number | null;
 }
 
 /** A passive declare over AMQP: no statistics lag, ready messages only. */
