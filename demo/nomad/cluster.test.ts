@@ -20,21 +20,7 @@ const demoLikeJob = () =>
 
 function clusterWithJob() {
   const cluster = new Cluster();
-  cluster.register(
-    JobSpecSchema.parse({
-      ID: 'api',
-      Name: 'api',
-      Type: 'service',
-      TaskGroups: [
-        {
-          Name: 'reply-consumer',
-          Count: 3,
-          Scaling: { Min: 1, Max: 64 },
-          Tasks: [{ Name: 't', Driver: 'raw_exec', Config: { command: 'true' } }],
-        },
-      ],
-    }),
-  );
+  cluster.register(demoLikeJob());
   return cluster;
 }
 

@@ -54,6 +54,27 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
+/** A write's body, checked against its schema: Nomad's 400 "Request decode failed" otherwise. */
+async function readBody<T>(req: http.IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await readJson(req));
+  if (parsed.success) return parsed.data;
+  throw new NomadError(
+    400,
+    `Request decode failed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+  );
+}
+
+/** Nomad's JobRegisterResponse, which both a registration and a scale answer with. */
+function writeResponse(result: { evalId: string; evalCreateIndex: number; jobModifyIndex: number; index: number }) {
+  return {
+    EvalID: result.evalId,
+    EvalCreateIndex: result.evalCreateIndex,
+    JobModifyIndex: result.jobModifyIndex,
+    Index: result.index,
+    Warnings: '',
+  };
+}
+
 /** Waits until the cluster's index passes `index` or the wait runs out (a blocking query). */
 function blockUntil(cluster: Cluster, index: number, waitMs: number): Promise<void> {
   if (cluster.index > index) return Promise.resolve();
@@ -184,14 +205,7 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
       read: false,
       capability: 'scale-job',
       handle: async ([id], ns, req) => {
-        const parsed = ScaleRequestSchema.safeParse(await readJson(req));
-        if (!parsed.success) {
-          throw new NomadError(
-            400,
-            `Request decode failed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-          );
-        }
-        const body = parsed.data;
+        const body = await readBody(req, ScaleRequestSchema);
         const fault = faults.scale;
         faults.scale = null;
         if (fault && !fault.apply) {
@@ -208,13 +222,7 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
           jobModifyIndex: body.JobModifyIndex,
         });
         if (fault) await sleep(fault.delayMs);
-        return {
-          EvalID: result.evalId,
-          EvalCreateIndex: result.evalCreateIndex,
-          JobModifyIndex: result.jobModifyIndex,
-          Index: result.index,
-          Warnings: '',
-        };
+        return writeResponse(result);
       },
     },
     {
@@ -223,27 +231,14 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
       read: false,
       capability: 'submit-job',
       handle: async ([id], ns, req) => {
-        const parsed = RegisterBodySchema.safeParse(await readJson(req));
-        if (!parsed.success) {
-          throw new NomadError(
-            400,
-            `Request decode failed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-          );
-        }
-        const { Job, EnforceIndex, JobModifyIndex } = parsed.data;
+        const { Job, EnforceIndex, JobModifyIndex } = await readBody(req, RegisterBodySchema);
         if (Job.ID !== id) throw new NomadError(400, 'Job ID does not match name');
         if (Job.Namespace !== ns) throw new NomadError(400, 'Job namespace does not match request namespace');
         const result = cluster.registerVersion(Job, {
           enforceIndex: EnforceIndex === true,
           jobModifyIndex: JobModifyIndex ?? 0,
         });
-        return {
-          EvalID: result.evalId,
-          EvalCreateIndex: result.evalCreateIndex,
-          JobModifyIndex: result.jobModifyIndex,
-          Index: result.index,
-          Warnings: '',
-        };
+        return writeResponse(result);
       },
     },
     {

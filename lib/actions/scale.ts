@@ -381,6 +381,20 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     );
   }
 
+  /** Nomad took it (answered, or read back): the audit row says so, with its evaluation. */
+  const succeed = async (evalId: string) => {
+    await deps.audit.complete(row.id, { outcome: 'succeeded', from: current.count, evalId });
+    return actionOk<ScaleOutcome>({
+      auditId: row.id,
+      job: input.job,
+      group: input.group,
+      from: current.count,
+      to: input.count,
+      evalId,
+      repeated: false,
+    });
+  };
+
   if (input.pauseAutoscalerMinutes !== undefined)
     return pauseAndScale(deps, user, input, row.id, current, input.pauseAutoscalerMinutes);
 
@@ -398,18 +412,7 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     // No answer: the scale may or may not have been applied. Nomad's own record says which (each
     // scaling event carries this request's audit id); only when it cannot be read is it unknown.
     const found = await readBack(deps, input.job, input.group, row.id);
-    if (found.applied) {
-      await deps.audit.complete(row.id, { outcome: 'succeeded', from: current.count, evalId: found.evalId });
-      return actionOk({
-        auditId: row.id,
-        job: input.job,
-        group: input.group,
-        from: current.count,
-        to: input.count,
-        evalId: found.evalId,
-        repeated: false,
-      });
-    }
+    if (found.applied) return succeed(found.evalId);
     const message =
       found.applied === false
         ? `${scaled.error}; read back after it, the job shows no scale from this request (a retry is safe: it is sent with the job's index, so it cannot apply twice)`
@@ -423,16 +426,7 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     await deps.audit.complete(row.id, { outcome: 'failed', from: current.count, error: scaled.error });
     return actionFail('upstream', scaled.error);
   }
-  await deps.audit.complete(row.id, { outcome: 'succeeded', from: current.count, evalId: scaled.value.EvalID });
-  return actionOk({
-    auditId: row.id,
-    job: input.job,
-    group: input.group,
-    from: current.count,
-    to: input.count,
-    evalId: scaled.value.EvalID,
-    repeated: false,
-  });
+  return succeed(scaled.value.EvalID);
 }
 
 /** Nomad's refusal of a write, said as what it is; null for a failure that is not a refusal. */
