@@ -139,6 +139,7 @@ describe('secrets in every source, every source failing', () => {
         await read(p, { headers });
       }
       await read('/api/series?stage=consumers', { headers });
+      await read('/api/capacity?rps=10', { headers });
     }
     const scale = {
       job: 'api',
