@@ -1,4 +1,4 @@
-import type { Snapshot } from '@/lib/contracts/snapshot';
+import type { Recommendation, Snapshot } from '@/lib/contracts/snapshot';
 import { isSloBreached as breached } from '@/lib/contracts/snapshot';
 import { ScaleButton } from '@/components/actions/scale-dialog';
 import { type Viewer } from '@/lib/contracts/viewer';
@@ -81,6 +81,18 @@ export function BottleneckBanner({
           {r.drainSeconds !== undefined ? `; the backlog would drain in about ${r.drainSeconds} s.` : '.'}
         </p>
       )}
+      {r?.basis && (
+        <p className="mt-1 text-xs text-muted" data-testid="recommendation-basis">
+          {sizedFor(r.basis)}
+        </p>
+      )}
+      {r?.notes && r.notes.length > 0 && (
+        <ul className="mt-1 list-disc pl-5 text-xs" data-testid="recommendation-notes">
+          {r.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       {r && past && (
         <p className="mt-2 text-xs text-muted" data-testid="replay-no-actions">
           A past moment: actions are on the live page.
@@ -99,4 +111,20 @@ export function BottleneckBanner({
       )}
     </section>
   );
+}
+
+/** What the recommended count was sized for, in one sentence. */
+function sizedFor(b: NonNullable<Recommendation['basis']>): string {
+  const rate = (n: number) => `${n}/s`;
+  const trend =
+    b.trendPerSecPerMin !== null && b.trendPerSecPerMin > 0
+      ? `, rising ${b.trendPerSecPerMin}/s a minute`
+      : b.trendPerSecPerMin === null
+        ? ', no trend yet'
+        : ', not rising';
+  const horizon = Math.round(b.horizonSec / 60);
+  const start = b.startupLearned
+    ? `new consumers start in about ${b.startupSec} s (seen at earlier scale ups)`
+    : `new consumers assumed to start in ${b.startupSec} s (no scale up seen yet)`;
+  return `Sized for ${rate(b.projectedPerSec)} over the next ${horizon} min (now ${rate(b.arrivalPerSec)}${trend}) at ${rate(b.perConsumerPerSec)} per consumer and ${Math.round(b.targetUtilisation * 100)}% busy; ${start}.`;
 }

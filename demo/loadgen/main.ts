@@ -7,7 +7,7 @@ import { log } from '../lib/log';
 import { createRegistry, latencyBucketsSeconds, metricsHandler } from '../lib/metrics-server';
 import { sampleArrivalGapMs, sleep } from '../lib/timing';
 import { LatencyWindow } from './latency-window';
-import { parseScenarioName, pickRequestType, scenarios, type ScenarioName } from './scenarios';
+import { parseScenarioName, pickRequestType, rateAt, scenarios, type ScenarioName } from './scenarios';
 
 /**
  * The client SDK: sends real HTTP requests to the API as a Poisson process at the scenario's
@@ -79,11 +79,12 @@ let running = true;
 async function generate(): Promise<void> {
   while (running) {
     const current = scenarios[scenario];
-    if (current.ratePerSec <= 0) {
+    const ratePerSec = rateAt(current, Date.now() - scenarioSince);
+    if (ratePerSec <= 0) {
       await sleep(200);
       continue;
     }
-    await sleep(sampleArrivalGapMs(current.ratePerSec));
+    await sleep(sampleArrivalGapMs(ratePerSec));
     if (!running) break;
     void sendOne(pickRequestType(current.mix, Math.random()));
   }
@@ -96,7 +97,12 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 function describe() {
-  return { scenario, since: new Date(scenarioSince).toISOString(), ...scenarios[scenario] };
+  return {
+    scenario,
+    since: new Date(scenarioSince).toISOString(),
+    ...scenarios[scenario],
+    currentRatePerSec: rateAt(scenarios[scenario], Date.now() - scenarioSince),
+  };
 }
 
 const serveMetrics = metricsHandler(registry);

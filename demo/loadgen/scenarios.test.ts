@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inferenceMeanMs, replyHandlingMeanMs } from '../lib/costs';
-import { parseScenarioName, pickRequestType, scenarioNames, scenarios } from './scenarios';
+import { parseScenarioName, pickRequestType, rateAt, scenarioNames, scenarios } from './scenarios';
 
 const defaultReplyConsumers = 3;
 const defaultMlWorkers = 10;
@@ -36,6 +36,20 @@ describe('scenarios', () => {
     expect(mlUtilisation('gpu-underused')).toBeGreaterThan(0.6);
     expect(mlUtilisation('gpu-underused')).toBeLessThan(0.85);
     expect(scenarios['gpu-underused'].ratePerSec).toBeLessThan(0.7 * replyCapacityPerSec);
+  });
+
+  it('growing-traffic climbs past the reply consumers and keeps climbing, while the ML workers keep headroom', () => {
+    const g = scenarios['growing-traffic'];
+    expect(rateAt(g, 0)).toBeLessThan(replyCapacityPerSec);
+    expect(rateAt(g, 60_000)).toBeGreaterThan(replyCapacityPerSec);
+    expect(rateAt(g, 60_000)).toBeLessThan(rateAt(g, 120_000));
+    // Its plateau: a fix sized for the first minute's rate (about 14/s) would run at over 90%.
+    const plateau = rateAt(g, 3_600_000);
+    expect(plateau).toBe(g.ramp!.maxRatePerSec);
+    const consumersForFirstMinute = Math.ceil(rateAt(g, 60_000) / (replyCapacityPerSec / defaultReplyConsumers) / 0.7);
+    expect(plateau / ((consumersForFirstMinute * replyCapacityPerSec) / defaultReplyConsumers)).toBeGreaterThan(0.9);
+    expect((plateau * mlUtilisation('growing-traffic')) / g.ratePerSec).toBeLessThan(0.8);
+    expect(rateAt(scenarios.steady, 3_600_000)).toBe(scenarios.steady.ratePerSec);
   });
 
   it('parses known names and names the choices for an unknown one', () => {

@@ -12,6 +12,11 @@ import type { RequestType } from '../lib/amqp';
  *    while the reply consumers keep up.
  *  - gpu-underused: 7 req/s, mostly OCR; workers ~70% busy, but each simulated GPU runs one
  *    worker and stays near 15%: room to pack more workers per GPU.
+ *  - growing-traffic: the source incident as it happened, traffic that keeps climbing: 10 req/s
+ *    rising by 3 req/s every minute to 22 req/s (reached after 4 minutes), mostly face match.
+ *    The 3 reply consumers fall behind after about 40 s; a fix sized for that moment's rate
+ *    (6 consumers, 24/s) would run at over 90% once it plateaus, one sized for the trend holds.
+ *    The ML workers stay under 80% busy throughout.
  */
 export interface Scenario {
   name: ScenarioName;
@@ -19,9 +24,18 @@ export interface Scenario {
   /** Share of requests by type; sums to 1. */
   mix: Record<RequestType, number>;
   description: string;
+  /** Traffic that grows: this many requests per second more every minute, up to `maxRatePerSec`. */
+  ramp?: { perSecPerMin: number; maxRatePerSec: number };
 }
 
-export const scenarioNames = ['steady', 'reply-starvation', 'ml-saturation', 'gpu-underused', 'idle'] as const;
+export const scenarioNames = [
+  'steady',
+  'reply-starvation',
+  'ml-saturation',
+  'gpu-underused',
+  'growing-traffic',
+  'idle',
+] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 export const scenarios: Record<ScenarioName, Scenario> = {
@@ -49,6 +63,13 @@ export const scenarios: Record<ScenarioName, Scenario> = {
     mix: { 'face-match': 0.2, ocr: 0.8 },
     description: 'workers busy, but one worker per GPU leaves each GPU mostly idle',
   },
+  'growing-traffic': {
+    name: 'growing-traffic',
+    ratePerSec: 10,
+    mix: { 'face-match': 0.9, ocr: 0.1 },
+    description: 'traffic keeps climbing (10 -> 22 req/s over 4 minutes), as in the source incident',
+    ramp: { perSecPerMin: 3, maxRatePerSec: 22 },
+  },
   idle: {
     name: 'idle',
     ratePerSec: 0,
@@ -56,6 +77,12 @@ export const scenarios: Record<ScenarioName, Scenario> = {
     description: 'no traffic',
   },
 };
+
+/** The scenario's request rate `elapsedMs` after it began. */
+export function rateAt(s: Scenario, elapsedMs: number): number {
+  if (!s.ramp) return s.ratePerSec;
+  return Math.min(s.ramp.maxRatePerSec, s.ratePerSec + (s.ramp.perSecPerMin * Math.max(0, elapsedMs)) / 60_000);
+}
 
 export function parseScenarioName(value: unknown): ScenarioName {
   if (typeof value === 'string' && (scenarioNames as readonly string[]).includes(value)) return value as ScenarioName;

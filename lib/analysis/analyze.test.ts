@@ -21,13 +21,15 @@ describe('analyze: one case per demo scenario', () => {
     expect(s.bottleneck!.reason).toBe(
       'Reply queue: 420 ready, 3 consumers drain 12/s while 16/s arrive; requests wait about 35 s here.',
     );
-    // 16/s + 420 over 60 s at 4/s per consumer and 70% utilisation: ceil(23/4/0.7) = 9.
-    expect(s.bottleneck!.recommendation).toEqual({
+    // 16/s + (420 ready + 4/s short for the assumed 20 s start-up) over 60 s at 4/s per consumer
+    // and 70% utilisation: ceil(23.07/2.8) = 9; drained 20 s + 500/(36 - 16) s after the click.
+    expect(s.bottleneck!.recommendation).toMatchObject({
       job: 'api',
       group: 'reply-consumer',
       from: 3,
       to: 9,
-      drainSeconds: 21,
+      drainSeconds: 45,
+      basis: { arrivalPerSec: 16, projectedPerSec: 16, startupSec: 20, startupLearned: false, perConsumerPerSec: 4 },
     });
     expect(s.stages.find((st) => st.id === 'ml-workers')!.status).not.toBe('crit');
     // The queue's wait (35 s, its backlog over its drain rate) is more than the measured 9 s p90 of
@@ -277,8 +279,14 @@ describe('analysis steps', () => {
       depthThreshold: 50,
     };
     const workers = { job: 'j', group: 'g', desired: 3, running: 3, scalingMin: 1, scalingMax: 20 };
-    expect(recommendScale(q, workers, undefined)).toMatchObject({ from: 3, to: 20 });
-    expect(recommendScale(q, { ...workers, desired: 20 }, undefined)).toBeUndefined();
+    const input = { queue: q, workers, latency: undefined, nowMs: 0 };
+    expect(recommendScale(input)).toMatchObject({ from: 3, to: 20 });
+    expect(recommendScale(input)!.notes).toBeUndefined();
+    // At 4/s a consumer, 10 cannot take 60/s: said, not hidden.
+    const capped = recommendScale({ ...input, workers: { ...workers, scalingMax: 10 } })!;
+    expect(capped.to).toBe(10);
+    expect(capped.notes![0]).toBe("Nomad's scaling max (10) caps the group below what 60/s needs.");
+    expect(recommendScale({ ...input, workers: { ...workers, desired: 20 } })).toBeUndefined();
   });
 });
 

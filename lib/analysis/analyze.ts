@@ -1,6 +1,7 @@
 import { attributeLatency, buildStages } from './build-stages';
 import { findBottleneck } from './find-bottleneck';
 import { findInsights, flagUnmonitored } from './find-insights';
+import { downstreamOf } from './downstream';
 import { recommendScale } from './recommend-scale';
 import type { Observations } from './types';
 import type { Snapshot } from '../contracts/snapshot';
@@ -16,7 +17,15 @@ export function analyze(obs: Observations): Snapshot {
   const bottleneck = findBottleneck(obs, stages, queues);
   if (bottleneck?.queueStageId) {
     const q = queues.get(bottleneck.queueStageId)!;
-    const recommendation = recommendScale(q, obs.workers[bottleneck.stageId], obs.latencies[bottleneck.stageId]);
+    const recommendation = recommendScale({
+      queue: q,
+      workers: obs.workers[bottleneck.stageId],
+      latency: obs.latencies[bottleneck.stageId],
+      arrivals: obs.queues[bottleneck.queueStageId]?.arrivals,
+      nowMs: obs.nowMs,
+      gpuUtilPct: obs.gpuUtilPct[bottleneck.stageId] ?? null,
+      downstream: downstreamOf(obs, bottleneck.stageId, queues),
+    });
     if (recommendation) bottleneck.recommendation = recommendation;
   }
   const insights = findInsights(obs, stages, queues, bottleneck);

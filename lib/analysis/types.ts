@@ -37,6 +37,8 @@ export interface QueueObservation {
   } | null;
   /** Recent ready counts, oldest first, for the growth rate. */
   history: Array<{ atMs: number; ready: number }>;
+  /** The broker's publish rate over the last minutes, oldest first, for the arrival trend. */
+  arrivals?: Array<{ atMs: number; perSec: number }>;
 }
 
 export interface LatencyObservation {
@@ -56,6 +58,8 @@ export interface WorkersObservation {
   scalingMax: number | null;
   /** The group's scaling block names a policy: an autoscaler may manage it (when enabled). */
   autoscaler?: { enabled: boolean; min: number | null; max: number } | null;
+  /** How long new workers of this group took to run after a scale up (median of the last few), when seen. */
+  startupSec?: number | null;
 }
 
 export interface Observations {

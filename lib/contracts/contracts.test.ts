@@ -196,7 +196,24 @@ const stage: StageSnapshot = {
   share: 0.8,
   status: 'crit',
 };
-const recommendation: Recommendation = { job: 'ml', group: 'workers', from: 4, to: 6, drainSeconds: 90 };
+const recommendation: Recommendation = {
+  job: 'ml',
+  group: 'workers',
+  from: 4,
+  to: 6,
+  drainSeconds: 90,
+  basis: {
+    arrivalPerSec: 13,
+    projectedPerSec: 26,
+    trendPerSecPerMin: 1.5,
+    horizonSec: 600,
+    startupSec: 20,
+    startupLearned: false,
+    perConsumerPerSec: 4,
+    targetUtilisation: 0.7,
+  },
+  notes: ['GPUs are at 18%: packing more workers per GPU adds this capacity without more GPUs.'],
+};
 const bottleneck: Bottleneck = {
   stageId: 'ml-workers',
   queueStageId: 'ml-queue',
@@ -283,7 +300,11 @@ describe('response contracts name every field, with what may be missing or null'
         'latency.p99Ms',
       ],
     });
-    pinsFields(Recommendation, recommendation, { optional: ['drainSeconds'] });
+    pinsFields(Recommendation, recommendation, {
+      optional: ['drainSeconds', 'basis', 'notes'],
+      nullable: ['basis.trendPerSecPerMin'],
+      opaque: ['notes'],
+    });
     pinsFields(Bottleneck, bottleneck, { optional: ['queueStageId', 'recommendation'], opaque: ['recommendation'] });
     pinsFields(Insight, insight, { optional: ['stageId'] });
     pinsFields(UnmonitoredQueue, unmonitored, { nullable: ['publishRatePerSec', 'deliverRatePerSec', 'alert'] });

@@ -98,13 +98,32 @@ export const StageSnapshot = z.object({
 });
 export type StageSnapshot = z.infer<typeof StageSnapshot>;
 
-/** Scale `job/group` from one worker count to another; `drainSeconds` when a backlog can be projected. */
+/**
+ * Scale `job/group` from one worker count to another; `drainSeconds` when a backlog can be
+ * projected. `basis`: what the count was sized for (the arrival rate now and projected
+ * `horizonSec` ahead along its trend, the consumers' start-up time, learned or assumed, and the
+ * measured rate per consumer). `notes`: what else limits the fix (downstream, GPUs, Nomad's max).
+ * Both absent in snapshots stored before they existed.
+ */
 export const Recommendation = z.object({
   job: z.string(),
   group: z.string(),
   from: z.number(),
   to: z.number(),
   drainSeconds: z.number().optional(),
+  basis: z
+    .object({
+      arrivalPerSec: z.number(),
+      projectedPerSec: z.number(),
+      trendPerSecPerMin: z.number().nullable(),
+      horizonSec: z.number(),
+      startupSec: z.number(),
+      startupLearned: z.boolean(),
+      perConsumerPerSec: z.number(),
+      targetUtilisation: z.number(),
+    })
+    .optional(),
+  notes: z.array(z.string()).optional(),
 });
 export type Recommendation = z.infer<typeof Recommendation>;
 

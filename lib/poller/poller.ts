@@ -18,6 +18,7 @@ import { latencyQuery } from './latency-queries';
 import { SourceHealth } from './source-health';
 import { UnmonitoredSweep } from './unmonitored-sweep';
 import { SeriesCache } from './series';
+import { StartupTracker } from './startup-tracker';
 
 /**
  * One poll loop per server process. Each source is polled on its own interval (lag-free AMQP
@@ -26,6 +27,8 @@ import { SeriesCache } from './series';
  * pushed to subscribers (the SSE stream). Browsers only ever read the cache.
  */
 const historyWindowMs = 15_000;
+/** Publish-rate samples kept for the arrival trend the recommendation is sized by. */
+const arrivalsWindowMs = 10 * 60_000;
 
 export class Poller extends EventEmitter {
   readonly stages: StageSpec[];
@@ -38,6 +41,7 @@ export class Poller extends EventEmitter {
   private readonly latencies: Record<string, LatencyObservation> = {};
   private readonly gpu: Record<string, number | null> = {};
   private readonly workers: Record<string, WorkersObservation> = {};
+  private readonly startups = new StartupTracker();
   private endToEndMs: number | null = null;
   private managementOk = false;
   private readonly sweep: UnmonitoredSweep;
@@ -73,13 +77,25 @@ export class Poller extends EventEmitter {
         })
       : null;
     this.amqp = r?.amqpUrl
-      ? createAmqpChecker({ url: r.amqpUrl, username: r.username, password: r.password, vhost })
+      ? createAmqpChecker({
+          url: r.amqpUrl,
+          username: r.username,
+          password: r.password,
+          vhost,
+        })
       : null;
     this.prometheus = sources.prometheus
-      ? createPrometheusClient({ url: sources.prometheus.url, bearerToken: sources.prometheus.bearerToken })
+      ? createPrometheusClient({
+          url: sources.prometheus.url,
+          bearerToken: sources.prometheus.bearerToken,
+        })
       : null;
     this.nomad = sources.nomad
-      ? createNomadClient({ url: sources.nomad.url, token: sources.nomad.token, namespace: sources.nomad.namespace })
+      ? createNomadClient({
+          url: sources.nomad.url,
+          token: sources.nomad.token,
+          namespace: sources.nomad.namespace,
+        })
       : null;
     const configured = new Set(
       this.stages.filter((s) => s.queue).map((s) => `${s.queue!.vhost}\u0000${s.queue!.name}`),
@@ -149,8 +165,15 @@ export class Poller extends EventEmitter {
           const result = await this.amqp!.check(s.queue!.name);
           const q = this.queues[s.id]!;
           if (result.ok) {
-            q.check = { ready: result.value.ready, consumers: result.value.consumers, atMs: result.value.atMs };
-            q.history.push({ atMs: result.value.atMs, ready: result.value.ready });
+            q.check = {
+              ready: result.value.ready,
+              consumers: result.value.consumers,
+              atMs: result.value.atMs,
+            };
+            q.history.push({
+              atMs: result.value.atMs,
+              ready: result.value.ready,
+            });
             q.history = q.history.filter((h) => h.atMs >= result.value.atMs - historyWindowMs);
           } else {
             q.check = null;
@@ -175,7 +198,9 @@ export class Poller extends EventEmitter {
     const m = this.management!;
     const pageSize = this.config.polling.queuePageSize;
     const sweepPage = async () => {
-      const result = await m.queuePage(this.sweep.nextPage, pageSize, { sort: 'name' });
+      const result = await m.queuePage(this.sweep.nextPage, pageSize, {
+        sort: 'name',
+      });
       // Queues were deleted since the sweep began and this page no longer exists: start over.
       if (!result.ok && this.sweep.nextPage > 1) {
         this.sweep.nextPage = 1;
@@ -187,7 +212,10 @@ export class Poller extends EventEmitter {
       Promise.all(
         this.stages
           .filter((s) => s.queue)
-          .map(async (s) => ({ s, result: await m.queue(s.queue!.vhost, s.queue!.name) })),
+          .map(async (s) => ({
+            s,
+            result: await m.queue(s.queue!.vhost, s.queue!.name),
+          })),
       ),
       m.queuePage(1, pageSize, { sort: 'messages_ready', reverse: true }),
       sweepPage(),
@@ -212,6 +240,12 @@ export class Poller extends EventEmitter {
         redeliverRatePerSec: v.redeliverRate,
         prefetch: v.prefetch,
       };
+      if (v.publishRate !== null) {
+        const nowMs = Date.now();
+        q.arrivals = [...(q.arrivals ?? []), { atMs: nowMs, perSec: v.publishRate }].filter(
+          (a) => a.atMs >= nowMs - arrivalsWindowMs,
+        );
+      }
       // Without AMQP checks, the management counts feed the growth estimate.
       if (!this.amqp) {
         q.history.push({ atMs: Date.now(), ready: v.ready });
@@ -247,7 +281,12 @@ export class Poller extends EventEmitter {
               [0.5, 0.9, 0.99, e2e.quantile].map((q) => first(latencyQuery(spec, q))),
             );
             const ms = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000));
-            this.latencies[s.id] = { p50Ms: ms(p50), p90Ms: ms(p90), p99Ms: ms(p99), atQuantileMs: ms(atQ) };
+            this.latencies[s.id] = {
+              p50Ms: ms(p50),
+              p90Ms: ms(p90),
+              p99Ms: ms(p99),
+              atQuantileMs: ms(atQ),
+            };
           }
           if (s.gpuUtilQuery) this.gpu[s.id] = await first(s.gpuUtilQuery);
         }),
@@ -263,7 +302,11 @@ export class Poller extends EventEmitter {
     const stages = this.stages.filter((s) => s.nomad);
     const jobs = [...new Set(stages.map((s) => s.nomad!.job))];
     const results = await Promise.all(
-      jobs.map(async (id) => ({ id, job: await nomad.job(id), scale: await nomad.scaleStatus(id) })),
+      jobs.map(async (id) => ({
+        id,
+        job: await nomad.job(id),
+        scale: await nomad.scaleStatus(id),
+      })),
     );
     let allOk = true;
     for (const { id, job, scale } of results) {
@@ -280,7 +323,9 @@ export class Poller extends EventEmitter {
           this.health.failed('nomad', `Nomad: job "${id}" has no group "${s.nomad!.group}"`);
           continue;
         }
+        this.startups.observe(s.id, status.Desired, status.Running, Date.now());
         this.workers[s.id] = {
+          startupSec: this.startups.startupSec(s.id),
           job: id,
           group: group.Name,
           desired: status.Desired,
@@ -298,9 +343,24 @@ export class Poller extends EventEmitter {
     const nowMs = Date.now();
     const sources = this.health.view(nowMs);
     const c = this.config.sources;
-    if (!c.rabbitmq) sources.rabbitmq = { status: 'down', lastOkAt: null, error: 'not configured' };
-    if (!c.prometheus) sources.prometheus = { status: 'down', lastOkAt: null, error: 'not configured' };
-    if (!c.nomad) sources.nomad = { status: 'down', lastOkAt: null, error: 'not configured' };
+    if (!c.rabbitmq)
+      sources.rabbitmq = {
+        status: 'down',
+        lastOkAt: null,
+        error: 'not configured',
+      };
+    if (!c.prometheus)
+      sources.prometheus = {
+        status: 'down',
+        lastOkAt: null,
+        error: 'not configured',
+      };
+    if (!c.nomad)
+      sources.nomad = {
+        status: 'down',
+        lastOkAt: null,
+        error: 'not configured',
+      };
     const obs: Observations = {
       nowMs,
       pipeline: this.config.pipeline.name,
@@ -335,7 +395,10 @@ export function seriesCacheFor(
   config: WarroomConfig,
   stages: StageSpec[] = stageSpecs(config),
   prometheus: PrometheusClient | null = config.sources.prometheus
-    ? createPrometheusClient({ url: config.sources.prometheus.url, bearerToken: config.sources.prometheus.bearerToken })
+    ? createPrometheusClient({
+        url: config.sources.prometheus.url,
+        bearerToken: config.sources.prometheus.bearerToken,
+      })
     : null,
 ): SeriesCache | null {
   return prometheus ? new SeriesCache(prometheus, config, stages) : null;
@@ -349,7 +412,13 @@ export function stageSpecs(config: WarroomConfig): StageSpec[] {
     kind: s.kind,
     label: s.label ?? s.id,
     ...(s.queue
-      ? { queue: { name: s.queue.name, vhost: s.queue.vhost ?? vhost, depthThreshold: s.queue.depthThreshold } }
+      ? {
+          queue: {
+            name: s.queue.name,
+            vhost: s.queue.vhost ?? vhost,
+            depthThreshold: s.queue.depthThreshold,
+          },
+        }
       : {}),
     ...(s.consumesFrom ? { consumesFrom: s.consumesFrom } : {}),
     ...(s.nomad ? { nomad: s.nomad } : {}),

@@ -1,0 +1,36 @@
+import type { QueueDerived } from './build-stages';
+import type { Downstream } from './recommend-scale';
+import type { Observations } from './types';
+
+/**
+ * Where a worker group's output goes: the first queue stage after it in request order (not the
+ * one it consumes from), with what that queue's consumers can drain at most. Their capacity is
+ * known from their median service time, or from the drain rate while they are saturated (an idle
+ * group's drain rate is its arrival rate, not its capacity). Null when nothing follows.
+ */
+export function downstreamOf(
+  obs: Observations,
+  groupStageId: string,
+  queues: Map<string, QueueDerived>,
+): Downstream | null {
+  const index = obs.stages.findIndex((s) => s.id === groupStageId);
+  const group = obs.stages[index];
+  if (!group) return null;
+  const next = obs.stages.slice(index + 1).find((s) => s.kind === 'queue' && s.id !== group.consumesFrom);
+  if (!next) return null;
+  const q = queues.get(next.id);
+  const consumerStage = obs.stages.find((s) => s.kind === 'workers' && s.consumesFrom === next.id);
+  const workers = consumerStage ? obs.workers[consumerStage.id] : undefined;
+  const p50Ms = consumerStage ? (obs.latencies[consumerStage.id]?.p50Ms ?? null) : null;
+  const consumers = workers?.running ?? q?.consumers ?? 0;
+  let perConsumerPerSec: number | null = p50Ms && p50Ms > 0 ? 1000 / p50Ms : null;
+  const saturated = q !== undefined && q.ready > q.depthThreshold && (q.growthPerSec ?? 0) > 0;
+  if (perConsumerPerSec === null && saturated && q.drainPerSec && q.consumers > 0)
+    perConsumerPerSec = q.drainPerSec / q.consumers;
+  return {
+    label: next.label,
+    capacityPerSec: perConsumerPerSec !== null && consumers > 0 ? perConsumerPerSec * consumers : null,
+    workers: workers ? { job: workers.job, group: workers.group, desired: workers.desired } : null,
+    perConsumerPerSec,
+  };
+}
