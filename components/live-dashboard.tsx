@@ -16,6 +16,7 @@ import { PanelBoundary } from './panels/panel-boundary';
 import { SourceStatus } from './panels/source-status';
 import dynamic from 'next/dynamic';
 import { UnmonitoredQueues } from './panels/unmonitored-queues';
+import { CapacityPanel } from './panels/capacity-panel';
 import { TopologyCanvas } from './topology/topology-canvas';
 
 // The charts (recharts) load only when a stage is selected, keeping them out of the first load.
@@ -105,6 +106,11 @@ export function LiveDashboard({
         />
       )}
       <PanelBoundary name="timeline">{timeline ?? <TimelinePanel until={replay ? replay.at : null} />}</PanelBoundary>
+      {!replay && (
+        <PanelBoundary name="capacity">
+          <CapacityPanel snapshot={snapshot} />
+        </PanelBoundary>
+      )}
       <PanelBoundary name="unmonitored queues">
         <UnmonitoredQueues snapshot={snapshot} />
       </PanelBoundary>

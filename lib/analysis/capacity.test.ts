@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { CapacityPlan } from '../contracts/capacity';
 import type { Snapshot, StageSnapshot } from '../contracts/snapshot';
 import { analyze } from './analyze';
-import { planCapacity, workerSlack, workersFor } from './capacity';
+import { planCapacity } from './capacity';
+import { workerSlack, workersFor } from './sizing';
 import { scenarioObservations } from './fixtures';
-import { targetUtilisation } from './recommend-scale';
+import { targetUtilisation } from './sizing';
 
 type QueueFigures = Partial<NonNullable<StageSnapshot['queue']>>;
 

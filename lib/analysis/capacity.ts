@@ -1,7 +1,7 @@
 import type { CapacityPlan, CapacityStage } from '../contracts/capacity';
 import type { Snapshot, StageSnapshot } from '../contracts/snapshot';
 import { formatDuration, formatRate, plural } from '../format/numbers';
-import { targetUtilisation } from './recommend-scale';
+import { targetUtilisation, workersFor } from './sizing';
 
 /**
  * How many workers of each worker stage `requestsPerSec` requests entering the pipeline would
@@ -86,20 +86,6 @@ function planStage(
     explanation,
   };
 }
-
-/**
- * The fewest workers k with k x perWorker x targetUtilisation >= load (0 without load), up to a
- * billionth of a worker: 0.7 has no exact binary form, so 21/s at 3/s per worker computes as
- * 10.000000000000002 workers where 10 carry it. Null if the count is not a safe integer.
- */
-export function workersFor(loadPerSec: number, perWorkerPerSec: number): number | null {
-  if (loadPerSec <= 0) return 0;
-  const k = Math.max(1, Math.ceil(loadPerSec / (perWorkerPerSec * targetUtilisation) - workerSlack));
-  return Number.isSafeInteger(k) ? k : null;
-}
-
-/** Workers' worth of floating-point error forgiven when counting workers. */
-export const workerSlack = 1e-9;
 
 const finite = (v: number | null | undefined): number | null =>
   v !== null && v !== undefined && Number.isFinite(v) ? v : null;

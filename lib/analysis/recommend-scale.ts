@@ -1,4 +1,5 @@
 import type { QueueDerived } from './build-stages';
+import { targetUtilisation, workersFor } from './sizing';
 import { estimateTrendPerSec2 } from './estimate-growth';
 import type { LatencyObservation, WorkersObservation } from './types';
 import type { Recommendation } from '../contracts/snapshot';
@@ -16,7 +17,7 @@ import { gpuUnderusedBelowPct } from './find-insights';
  * further along (a downstream group that cannot take the new rate, GPUs with room to pack more
  * workers, or none) is said in `notes`.
  */
-export const targetUtilisation = 0.7;
+export { targetUtilisation };
 export const targetDrainSec = 60;
 /** The fix should hold this long without a second action. */
 export const horizonSec = 600;
@@ -74,9 +75,9 @@ export function recommendScale(input: RecommendInput): Recommendation | undefine
   const backlog = q.ready + shortfallPerSec * startupSec;
 
   const neededPerSec = projectedPerSec + backlog / targetDrainSec;
-  let to = Math.ceil(neededPerSec / perConsumerPerSec / targetUtilisation);
+  let to = workersFor(neededPerSec, perConsumerPerSec);
   // A rate per consumer too small to size by (a broker rounding to almost nothing) sizes nothing.
-  if (!Number.isFinite(to)) {
+  if (to === null) {
     if (workers.scalingMax === null) return undefined;
     to = workers.scalingMax;
   }
