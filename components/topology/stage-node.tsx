@@ -20,6 +20,17 @@ function Row({ label, value, testId }: { label: string; value: string; testId?: 
   );
 }
 
+/** Saturated or starved consumers, load shed at the limit, dead letters flowing, publishers held back. */
+function needsAttention(v: NonNullable<NonNullable<StageSnapshot['queue']>['verdict']>): boolean {
+  return (
+    v.saturation === 'saturated' ||
+    v.saturation === 'no-consumers' ||
+    v.limit?.shedding === true ||
+    (v.deadLetter?.perSec ?? 0) > 0 ||
+    (v.publishers !== undefined && (v.publishers.alarm !== null || v.publishers.blocked + v.publishers.flow > 0))
+  );
+}
+
 export function StageNode({ data }: NodeProps<StageNodeType>) {
   const { stage, bottleneck, stale, selected } = data;
   const border = bottleneck
@@ -53,11 +64,19 @@ export function StageNode({ data }: NodeProps<StageNodeType>) {
           />
           <Row label="in → out" value={`${rate(stage.queue.publishRate)} → ${rate(stage.queue.deliverRate)}`} />
           <Row label="wait" value={ms(stage.waitMs)} />
+          {stage.queue.verdict?.limit && (
+            <Row
+              label="limit"
+              value={`${stage.queue.verdict.limit.fullPct}% · ${stage.queue.verdict.limit.overflow}`}
+              testId={`stage-${stage.id}-limit`}
+            />
+          )}
           {stage.queue.verdict && (
             <p
-              className={`mt-1 leading-snug ${stage.queue.verdict.saturation === 'saturated' || stage.queue.verdict.saturation === 'no-consumers' ? 'text-warn' : 'text-muted'}`}
+              className={`mt-1 leading-snug ${needsAttention(stage.queue.verdict) ? 'text-warn' : 'text-muted'}`}
               data-testid={`stage-${stage.id}-verdict`}
               data-saturation={stage.queue.verdict.saturation}
+              data-shedding={stage.queue.verdict.limit?.shedding ?? false}
             >
               {stage.queue.verdict.summary}
             </p>

@@ -1,7 +1,7 @@
 import { estimateGrowthPerSec } from './estimate-growth';
 import { estimateQueueWaitMs } from './estimate-queue-wait';
 import type { Observations } from './types';
-import { queueVerdict } from './queue-verdict';
+import { queueVerdict, type QueueVerdictInput } from './queue-verdict';
 import type { StageSnapshot } from '../contracts/snapshot';
 
 /**
@@ -79,6 +79,13 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
         consumerCapacity: q.stats?.consumerCapacity ?? null,
         prefetch: q.stats?.prefetch ?? null,
         redeliverPerSec: q.stats?.redeliverRatePerSec ?? null,
+        limit: limitOf(q.stats),
+        deadLetter:
+          q.stats?.deadLetterExchange != null
+            ? { exchange: q.stats.deadLetterExchange, routingKey: q.stats.deadLetterRoutingKey ?? null }
+            : null,
+        rejectedByConsumersPerSec: q.stats?.rejectedByConsumersPerSec ?? null,
+        publishers: q.stats?.publishers ?? null,
       });
       if (Number.isFinite(waitMs)) stage.waitMs = waitMs;
     }
@@ -94,6 +101,14 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
     return stage;
   });
   return { stages, queues };
+}
+
+function limitOf(stats: Observations['queues'][string]['stats']): QueueVerdictInput['limit'] {
+  const maxLength = stats?.maxLength ?? null;
+  const maxLengthBytes = stats?.maxLengthBytes ?? null;
+  if (!stats || (maxLength === null && maxLengthBytes === null)) return null;
+  // RabbitMQ's default once a limit is set.
+  return { maxLength, maxLengthBytes, readyBytes: stats.readyBytes ?? null, overflow: stats.overflow ?? 'drop-head' };
 }
 
 export interface Attribution {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { QueueVerdict } from '../contracts/snapshot';
 import { queueVerdict, type QueueVerdictInput } from './queue-verdict';
 
 const base: QueueVerdictInput = {
@@ -72,6 +73,106 @@ describe('a queue verdict in numbers', () => {
     expect(loop.summary).toContain('40% redelivered: a message may be failing in a loop');
   });
 
+  it.each([
+    [
+      'sheds load at its limit, with the overflow mode and the rate',
+      {
+        ready: 1000,
+        arrivalPerSec: 22,
+        drainPerSec: 10,
+        limit: { maxLength: 1000, maxLengthBytes: null, readyBytes: null, overflow: 'reject-publish' },
+      },
+      'sheds load: 12/s rejected at max-length 1000',
+      {
+        limit: {
+          maxLength: 1000,
+          maxLengthBytes: null,
+          overflow: 'reject-publish',
+          fullPct: 100,
+          shedding: true,
+          shedPerSec: 12,
+        },
+      },
+    ],
+    [
+      'dead-letters what drop-head drops when the queue has a DLX',
+      {
+        ready: 50,
+        consumers: 0,
+        arrivalPerSec: 3,
+        drainPerSec: null,
+        limit: { maxLength: 50, maxLengthBytes: null, readyBytes: null, overflow: 'drop-head' },
+        deadLetter: { exchange: 'dlx.x', routingKey: null },
+      },
+      'sheds load: 3/s dead-lettered from the head at max-length 50 · dead-letters 3/s to dlx.x',
+      { deadLetter: { exchange: 'dlx.x', routingKey: null, perSec: 3 } },
+    ],
+    [
+      'how full a limited queue is, before it sheds',
+      { ready: 0, limit: { maxLength: null, maxLengthBytes: 1000, readyBytes: 820, overflow: 'reject-publish-dlx' } },
+      '82% of max-length-bytes 1000',
+      { limit: { fullPct: 82, shedding: false, shedPerSec: null } },
+    ],
+    [
+      'full, with no rate to say how much it sheds',
+      {
+        ready: 10,
+        arrivalPerSec: null,
+        limit: { maxLength: 10, maxLengthBytes: null, readyBytes: null, overflow: 'reject-publish' },
+      },
+      'full at max-length 10 (reject-publish)',
+      { limit: { shedding: true, shedPerSec: null } },
+    ],
+    [
+      'consumers rejecting into a dead-letter exchange',
+      { rejectedByConsumersPerSec: 3, deadLetter: { exchange: 'dlx.x', routingKey: null } },
+      'dead-letters 3/s to dlx.x',
+      { rejectedByConsumersPerSec: 3, deadLetter: { exchange: 'dlx.x', routingKey: null, perSec: 3 } },
+    ],
+    [
+      'the default exchange named by its routing key; rejections lost without a DLX',
+      { rejectedByConsumersPerSec: 2, deadLetter: { exchange: '', routingKey: 'jobs.dead' } },
+      'dead-letters 2/s to queue jobs.dead',
+      {},
+    ],
+    [
+      'rejections lost without a DLX',
+      { rejectedByConsumersPerSec: 2 },
+      'consumers reject 2/s, lost (no dead-letter exchange)',
+      {},
+    ],
+    [
+      'no finding from sampling noise',
+      { rejectedByConsumersPerSec: 0.3, deadLetter: { exchange: 'dlx.x', routingKey: null } },
+      '',
+      { deadLetter: { perSec: 0 } },
+    ],
+    [
+      'publishers blocked by a memory alarm',
+      { publishers: { flow: 0, blocked: 3, blocking: 1, memoryAlarm: true, diskAlarm: false } },
+      'publishers blocked: memory alarm (4 connections)',
+      { publishers: { flow: 0, blocked: 3, blocking: 1, alarm: 'memory' } },
+    ],
+    [
+      'publishers under flow control',
+      { publishers: { flow: 2, blocked: 0, blocking: 0, memoryAlarm: false, diskAlarm: false } },
+      '2 publishers under flow control',
+      { publishers: { alarm: null } },
+    ],
+  ] as const)('says when a queue %s', (_name, input, summaryPart, fields) => {
+    const v = queueVerdict({ ...base, ...(input as Partial<QueueVerdictInput>) });
+    if (summaryPart) expect(v.summary).toContain(summaryPart);
+    else expect(v.summary).toBe('empty · consumers idle, waiting for work');
+    expect(v).toMatchObject(fields);
+  });
+
+  it('leaves the backpressure fields out when nothing applies, so old snapshots and new ones read alike', () => {
+    const v = queueVerdict(base);
+    expect(Object.keys(v)).not.toEqual(expect.arrayContaining(['limit']));
+    expect(v).not.toHaveProperty('deadLetter');
+    expect(v).not.toHaveProperty('publishers');
+  });
+
   it('holds together for any numbers: no negative time, idle only when empty, an estimate only said of a backlog', () => {
     const rate = fc.option(fc.double({ min: 0, max: 1000, noNaN: true }));
     fc.assert(
@@ -91,9 +192,41 @@ describe('a queue verdict in numbers', () => {
           consumerCapacity: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
           prefetch: fc.option(fc.integer({ min: 1, max: 1000 })),
           redeliverPerSec: rate,
+          limit: fc.option(
+            fc.record({
+              maxLength: fc.option(fc.integer({ min: 0, max: 1_000_000 })),
+              maxLengthBytes: fc.option(fc.integer({ min: 0, max: 1e9 })),
+              readyBytes: fc.option(fc.integer({ min: 0, max: 1e9 })),
+              overflow: fc.constantFrom('drop-head', 'reject-publish', 'reject-publish-dlx', 'some-future-mode'),
+            }),
+          ),
+          deadLetter: fc.option(fc.record({ exchange: fc.string(), routingKey: fc.option(fc.string()) })),
+          rejectedByConsumersPerSec: rate,
+          publishers: fc.option(
+            fc.record({
+              flow: fc.nat(1000),
+              blocked: fc.nat(1000),
+              blocking: fc.nat(1000),
+              memoryAlarm: fc.boolean(),
+              diskAlarm: fc.boolean(),
+            }),
+          ),
         }),
         (input) => {
           const v = queueVerdict(input);
+          // Every number in the verdict is a number (no NaN, no Infinity) or null.
+          const numbers = JSON.stringify(v, (_k, x: unknown) => {
+            if (typeof x === 'number' && !Number.isFinite(x)) throw new Error(`not finite: ${x}`);
+            return x;
+          });
+          expect(numbers).not.toContain('NaN');
+          expect(v.summary).not.toMatch(/NaN|Infinity|undefined/);
+          expect(QueueVerdict.safeParse(v).success).toBe(true);
+          if (v.limit) {
+            expect(v.limit.fullPct).toBeGreaterThanOrEqual(0);
+            if (v.limit.shedPerSec !== null) expect(v.limit.shedding && v.limit.shedPerSec >= 0).toBe(true);
+          }
+          if (v.deadLetter?.perSec != null) expect(v.deadLetter.perSec).toBeGreaterThanOrEqual(0);
           if (v.drainSeconds !== null) expect(v.drainSeconds).toBeGreaterThanOrEqual(0);
           if (v.saturation === 'idle') expect(input.ready).toBe(0);
           if (v.headAgeEstimated) expect(input.ready).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import type { QueueVerdict } from '../contracts/snapshot';
 import { formatDuration, formatRate } from '../format/numbers';
+import { queueBackpressure, type QueueBackpressureInput } from './queue-backpressure';
 
 /**
  * A queue stage's verdict in numbers, the questions people ask of a queue in an incident: how long
@@ -8,9 +9,13 @@ import { formatDuration, formatRate } from '../format/numbers';
  * so); whether its consumers are saturated (each holds all the messages it may: unacked at
  * consumers x prefetch; RabbitMQ's consumer capacity low; or the backlog growing while they
  * work) or idle and starved of work; and a
- * redelivery rate that suggests a message failing in a loop. Pure.
+ * redelivery rate that suggests a message failing in a loop; and its backpressure and load
+ * shedding (queue-backpressure.ts). Pure.
  */
-export interface QueueVerdictInput {
+export interface QueueVerdictInput extends Omit<
+  QueueBackpressureInput,
+  'ready' | 'consumers' | 'arrivalPerSec' | 'drainPerSec'
+> {
   ready: number;
   unacked: number;
   consumers: number;
@@ -27,12 +32,16 @@ export interface QueueVerdictInput {
   redeliverPerSec: number | null;
 }
 
+const maxDrainSeconds = 30 * 24 * 3600;
+
 export function queueVerdict(q: QueueVerdictInput): QueueVerdict {
   const unackedLimit = q.prefetch !== null && q.consumers > 0 ? q.prefetch * q.consumers : null;
   // Net change: the lag-free growth when there is one, the broker's rates otherwise.
   const net =
     q.growthPerSec ?? (q.arrivalPerSec !== null && q.drainPerSec !== null ? q.arrivalPerSec - q.drainPerSec : null);
-  const drainSeconds = q.ready === 0 ? 0 : net !== null && net < 0 ? Math.ceil(q.ready / -net) : null;
+  // A vanishing drain rate (a tiny difference of rates) is no drain: past 30 days, not draining.
+  const drainAt = net !== null && net < 0 ? Math.ceil(q.ready / -net) : null;
+  const drainSeconds = q.ready === 0 ? 0 : drainAt !== null && drainAt <= maxDrainSeconds ? drainAt : null;
   const headAgeMs =
     q.ready === 0 ? null : (q.measuredHeadAgeMs ?? (Number.isFinite(q.estimatedWaitMs) ? q.estimatedWaitMs : null));
   const headAgeEstimated = q.ready > 0 && q.measuredHeadAgeMs === null && headAgeMs !== null;
@@ -64,6 +73,8 @@ export function queueVerdict(q: QueueVerdictInput): QueueVerdict {
     parts.push(
       `oldest ${headAgeEstimated ? '~' : ''}${formatDuration(headAgeMs)}${headAgeEstimated ? ' (estimated)' : ''}`,
     );
+  const backpressure = queueBackpressure(q);
+  parts.push(...backpressure.parts);
   if (saturation === 'saturated') {
     if (holdingAll) parts.push(`consumers saturated (${q.unacked}/${unackedLimit} unacked)`);
     else if (busy) parts.push(`consumers saturated (capacity ${Math.round(q.consumerCapacity! * 100)}%)`);
@@ -80,6 +91,7 @@ export function queueVerdict(q: QueueVerdictInput): QueueVerdict {
     unackedLimit,
     saturation,
     redeliveredShare: redeliveredShare === null ? null : Math.round(redeliveredShare * 1000) / 1000,
+    ...backpressure.fields,
     summary: parts.join(' · '),
   };
 }

@@ -34,6 +34,24 @@ export interface QueueObservation {
     redeliverRatePerSec?: number | null;
     /** The consumers' prefetch, when known. */
     prefetch?: number | null;
+    /** Length limits (lower of argument and policy) and the overflow mode; null without a limit. */
+    maxLength?: number | null;
+    maxLengthBytes?: number | null;
+    readyBytes?: number | null;
+    overflow?: string | null;
+    /** The dead-letter exchange ('' the default one) and routing key; null when none. */
+    deadLetterExchange?: string | null;
+    deadLetterRoutingKey?: string | null;
+    /** Rejected by consumers with requeue=false, estimated from the queue's rates. */
+    rejectedByConsumersPerSec?: number | null;
+    /** Publishers throttled in the queue's vhost and the broker's alarms (one connections read a cycle). */
+    publishers?: {
+      flow: number;
+      blocked: number;
+      blocking: number;
+      memoryAlarm: boolean;
+      diskAlarm: boolean;
+    } | null;
   } | null;
   /** Recent ready counts, oldest first, for the growth rate. */
   history: Array<{ atMs: number; ready: number }>;

@@ -49,6 +49,43 @@ export const QueueVerdict = z.object({
   saturation: z.enum(['saturated', 'keeping-up', 'idle', 'no-consumers']),
   /** Redeliveries over deliveries, 0..1. */
   redeliveredShare: z.number().nullable(),
+  /*
+   * Backpressure and load shedding; each absent in snapshots stored before it existed, and when
+   * it does not apply. RabbitMQ 3.10 counts no per-queue drops or dead letters, so the rates are
+   * differences of the queue's own broker rates (lib/sources/rabbitmq/management-client.ts).
+   */
+  /** The queue's length limit (lower of argument and policy) and what it does when full. */
+  limit: z
+    .object({
+      maxLength: z.number().nullable(),
+      maxLengthBytes: z.number().nullable(),
+      /** drop-head, reject-publish or reject-publish-dlx (open: a newer server may add one). */
+      overflow: z.string(),
+      /** The fuller of messages and bytes against their limit, percent (may pass 100 briefly). */
+      fullPct: z.number(),
+      /** At its limit: new messages are rejected, or the oldest dropped. */
+      shedding: z.boolean(),
+      /** Messages dropped or rejected per second at the limit (arrivals minus deliveries); null when unknown. */
+      shedPerSec: z.number().nullable(),
+    })
+    .optional(),
+  /** Consumers' rejections with requeue=false, per second (dead-lettered or, without a dead-letter exchange, lost). */
+  rejectedByConsumersPerSec: z.number().nullable().optional(),
+  /** Where the queue dead-letters ('' is the default exchange, routed by `routingKey`), and how fast. */
+  deadLetter: z
+    .object({ exchange: z.string(), routingKey: z.string().nullable(), perSec: z.number().nullable() })
+    .optional(),
+  /** Connections in the queue's vhost whose publishing is held back, and any broker resource alarm. */
+  publishers: z
+    .object({
+      /** Credit flow: the broker throttles them because something downstream cannot keep up. */
+      flow: z.number(),
+      /** Stopped (blocked) or to be stopped at their next publish (blocking) by a resource alarm. */
+      blocked: z.number(),
+      blocking: z.number(),
+      alarm: z.enum(['memory', 'disk', 'memory-and-disk']).nullable(),
+    })
+    .optional(),
   /** The verdict in one line, for the node. */
   summary: z.string(),
 });

@@ -239,6 +239,13 @@ export class Poller extends EventEmitter {
         consumerCapacity: v.consumerCapacity,
         redeliverRatePerSec: v.redeliverRate,
         prefetch: v.prefetch,
+        maxLength: v.maxLength ?? null,
+        maxLengthBytes: v.maxLengthBytes ?? null,
+        readyBytes: v.readyBytes ?? null,
+        overflow: v.overflow ?? null,
+        deadLetterExchange: v.deadLetterExchange ?? null,
+        deadLetterRoutingKey: v.deadLetterRoutingKey ?? null,
+        rejectedByConsumersPerSec: v.rejectedByConsumersRate ?? null,
       };
       if (v.publishRate !== null) {
         const nowMs = Date.now();
