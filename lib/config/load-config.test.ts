@@ -30,6 +30,23 @@ const minimal =
   auth + 'pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}';
 
 describe('parseConfig', () => {
+  it('takes a pipeline without an end-to-end latency (the figure is then estimated), but still needs the SLO', () => {
+    const c = parseConfig(
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 3000}, stages: [{id: a, kind: service}]}\nsources: {}`,
+      'w.yaml',
+      {},
+    );
+    expect(c.pipeline.endToEnd.latency).toBeUndefined();
+    expect(c.pipeline.endToEnd).toMatchObject({ sloMs: 3000, quantile: 0.9 });
+    expect(() =>
+      parseConfig(
+        `${auth}pipeline: {name: x, endToEnd: {}, stages: [{id: a, kind: service}]}\nsources: {}`,
+        'w.yaml',
+        {},
+      ),
+    ).toThrow(/pipeline\.endToEnd\.sloMs/);
+  });
+
   it('loads a valid file, filling secrets from the environment and defaults', () => {
     const config = parseConfig(valid, 'w.yaml', { RABBIT_PW: 'pw', NOMAD_TOKEN: 'tok' });
     expect(config.sources.rabbitmq).toMatchObject({ password: 'pw', vhost: '/' });

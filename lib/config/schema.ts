@@ -69,7 +69,12 @@ export const StageSchema = z.strictObject({
 });
 
 export const EndToEndSchema = z.strictObject({
-  latency: LatencySpecSchema,
+  /**
+   * What the client sees, when a histogram (or queries) measure it. Optional: without it the
+   * end-to-end figure is estimated from the queue waits and whatever stage timings exist, and the
+   * page says it is estimated.
+   */
+  latency: LatencySpecSchema.optional(),
   quantile: z.union([z.literal(0.5), z.literal(0.9), z.literal(0.95), z.literal(0.99)]).default(0.9),
   sloMs: z.number().positive(),
 });

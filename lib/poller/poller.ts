@@ -11,7 +11,7 @@ import type { Snapshot } from '../contracts/snapshot';
 import type { WarroomConfig } from '../config/schema';
 import { metrics } from '../metrics/registry';
 import { createAmqpChecker, type AmqpChecker } from '../sources/rabbitmq/amqp-checker';
-import { createManagementClient, type ManagementClient } from '../sources/rabbitmq/management-client';
+import { createManagementClient, publishersIn, type ManagementClient } from '../sources/rabbitmq/management-client';
 import { autoscalerOf, createNomadClient, type NomadClient } from '../sources/nomad/client';
 import { createPrometheusClient, type PrometheusClient } from '../sources/prometheus/client';
 import { latencyQuery } from './latency-queries';
@@ -77,25 +77,13 @@ export class Poller extends EventEmitter {
         })
       : null;
     this.amqp = r?.amqpUrl
-      ? createAmqpChecker({
-          url: r.amqpUrl,
-          username: r.username,
-          password: r.password,
-          vhost,
-        })
+      ? createAmqpChecker({ url: r.amqpUrl, username: r.username, password: r.password, vhost })
       : null;
     this.prometheus = sources.prometheus
-      ? createPrometheusClient({
-          url: sources.prometheus.url,
-          bearerToken: sources.prometheus.bearerToken,
-        })
+      ? createPrometheusClient({ url: sources.prometheus.url, bearerToken: sources.prometheus.bearerToken })
       : null;
     this.nomad = sources.nomad
-      ? createNomadClient({
-          url: sources.nomad.url,
-          token: sources.nomad.token,
-          namespace: sources.nomad.namespace,
-        })
+      ? createNomadClient({ url: sources.nomad.url, token: sources.nomad.token, namespace: sources.nomad.namespace })
       : null;
     const configured = new Set(
       this.stages.filter((s) => s.queue).map((s) => `${s.queue!.vhost}\u0000${s.queue!.name}`),
@@ -165,15 +153,8 @@ export class Poller extends EventEmitter {
           const result = await this.amqp!.check(s.queue!.name);
           const q = this.queues[s.id]!;
           if (result.ok) {
-            q.check = {
-              ready: result.value.ready,
-              consumers: result.value.consumers,
-              atMs: result.value.atMs,
-            };
-            q.history.push({
-              atMs: result.value.atMs,
-              ready: result.value.ready,
-            });
+            q.check = { ready: result.value.ready, consumers: result.value.consumers, atMs: result.value.atMs };
+            q.history.push({ atMs: result.value.atMs, ready: result.value.ready });
             q.history = q.history.filter((h) => h.atMs >= result.value.atMs - historyWindowMs);
           } else {
             q.check = null;
@@ -198,9 +179,7 @@ export class Poller extends EventEmitter {
     const m = this.management!;
     const pageSize = this.config.polling.queuePageSize;
     const sweepPage = async () => {
-      const result = await m.queuePage(this.sweep.nextPage, pageSize, {
-        sort: 'name',
-      });
+      const result = await m.queuePage(this.sweep.nextPage, pageSize, { sort: 'name' });
       // Queues were deleted since the sweep began and this page no longer exists: start over.
       if (!result.ok && this.sweep.nextPage > 1) {
         this.sweep.nextPage = 1;
@@ -208,19 +187,18 @@ export class Poller extends EventEmitter {
       }
       return result;
     };
-    const [configured, deepest, page] = await Promise.all([
+    const [configured, deepest, page, pressure] = await Promise.all([
       Promise.all(
         this.stages
           .filter((s) => s.queue)
-          .map(async (s) => ({
-            s,
-            result: await m.queue(s.queue!.vhost, s.queue!.name),
-          })),
+          .map(async (s) => ({ s, result: await m.queue(s.queue!.vhost, s.queue!.name) })),
       ),
       m.queuePage(1, pageSize, { sort: 'messages_ready', reverse: true }),
       sweepPage(),
+      m.publisherPressure(),
     ]);
-    let allOk = deepest.ok && page.ok;
+    let allOk = deepest.ok && page.ok && pressure.ok;
+    if (!pressure.ok) this.health.failed('rabbitmq', pressure.error);
     for (const { s, result } of configured) {
       const q = this.queues[s.id]!;
       if (!result.ok) {
@@ -246,6 +224,7 @@ export class Poller extends EventEmitter {
         deadLetterExchange: v.deadLetterExchange ?? null,
         deadLetterRoutingKey: v.deadLetterRoutingKey ?? null,
         rejectedByConsumersPerSec: v.rejectedByConsumersRate ?? null,
+        publishers: pressure.ok ? publishersIn(pressure.value, s.queue!.vhost) : null,
       };
       if (v.publishRate !== null) {
         const nowMs = Date.now();
@@ -278,7 +257,7 @@ export class Poller extends EventEmitter {
       return v === null || !Number.isFinite(v) ? null : v;
     };
     try {
-      const e2eSec = await first(latencyQuery(e2e.latency, e2e.quantile));
+      const e2eSec = e2e.latency ? await first(latencyQuery(e2e.latency, e2e.quantile)) : null;
       this.endToEndMs = e2eSec === null ? null : e2eSec * 1000;
       await Promise.all(
         this.config.pipeline.stages.map(async (s) => {
@@ -288,12 +267,7 @@ export class Poller extends EventEmitter {
               [0.5, 0.9, 0.99, e2e.quantile].map((q) => first(latencyQuery(spec, q))),
             );
             const ms = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000));
-            this.latencies[s.id] = {
-              p50Ms: ms(p50),
-              p90Ms: ms(p90),
-              p99Ms: ms(p99),
-              atQuantileMs: ms(atQ),
-            };
+            this.latencies[s.id] = { p50Ms: ms(p50), p90Ms: ms(p90), p99Ms: ms(p99), atQuantileMs: ms(atQ) };
           }
           if (s.gpuUtilQuery) this.gpu[s.id] = await first(s.gpuUtilQuery);
         }),
@@ -309,11 +283,7 @@ export class Poller extends EventEmitter {
     const stages = this.stages.filter((s) => s.nomad);
     const jobs = [...new Set(stages.map((s) => s.nomad!.job))];
     const results = await Promise.all(
-      jobs.map(async (id) => ({
-        id,
-        job: await nomad.job(id),
-        scale: await nomad.scaleStatus(id),
-      })),
+      jobs.map(async (id) => ({ id, job: await nomad.job(id), scale: await nomad.scaleStatus(id) })),
     );
     let allOk = true;
     for (const { id, job, scale } of results) {
@@ -350,24 +320,9 @@ export class Poller extends EventEmitter {
     const nowMs = Date.now();
     const sources = this.health.view(nowMs);
     const c = this.config.sources;
-    if (!c.rabbitmq)
-      sources.rabbitmq = {
-        status: 'down',
-        lastOkAt: null,
-        error: 'not configured',
-      };
-    if (!c.prometheus)
-      sources.prometheus = {
-        status: 'down',
-        lastOkAt: null,
-        error: 'not configured',
-      };
-    if (!c.nomad)
-      sources.nomad = {
-        status: 'down',
-        lastOkAt: null,
-        error: 'not configured',
-      };
+    if (!c.rabbitmq) sources.rabbitmq = { status: 'down', lastOkAt: null, error: 'not configured' };
+    if (!c.prometheus) sources.prometheus = { status: 'down', lastOkAt: null, error: 'not configured' };
+    if (!c.nomad) sources.nomad = { status: 'down', lastOkAt: null, error: 'not configured' };
     const obs: Observations = {
       nowMs,
       pipeline: this.config.pipeline.name,
@@ -402,10 +357,7 @@ export function seriesCacheFor(
   config: WarroomConfig,
   stages: StageSpec[] = stageSpecs(config),
   prometheus: PrometheusClient | null = config.sources.prometheus
-    ? createPrometheusClient({
-        url: config.sources.prometheus.url,
-        bearerToken: config.sources.prometheus.bearerToken,
-      })
+    ? createPrometheusClient({ url: config.sources.prometheus.url, bearerToken: config.sources.prometheus.bearerToken })
     : null,
 ): SeriesCache | null {
   return prometheus ? new SeriesCache(prometheus, config, stages) : null;
@@ -419,13 +371,7 @@ export function stageSpecs(config: WarroomConfig): StageSpec[] {
     kind: s.kind,
     label: s.label ?? s.id,
     ...(s.queue
-      ? {
-          queue: {
-            name: s.queue.name,
-            vhost: s.queue.vhost ?? vhost,
-            depthThreshold: s.queue.depthThreshold,
-          },
-        }
+      ? { queue: { name: s.queue.name, vhost: s.queue.vhost ?? vhost, depthThreshold: s.queue.depthThreshold } }
       : {}),
     ...(s.consumesFrom ? { consumesFrom: s.consumesFrom } : {}),
     ...(s.nomad ? { nomad: s.nomad } : {}),

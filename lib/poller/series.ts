@@ -78,19 +78,23 @@ export class SeriesCache {
 
   private targets(): Array<{ id: string; queries: Query[] }> {
     const e2e = this.config.pipeline.endToEnd;
+    // Without an end-to-end latency (or a query for its quantile) there is no end-to-end line.
+    const e2eQuery = e2e.latency ? latencyQuery(e2e.latency, e2e.quantile) : null;
     return [
       ...this.stages.map((s) => ({ id: s.id, queries: queriesFor(s, this.config) })),
       {
         id: '__end-to-end',
-        queries: [
-          {
-            key: 'e2e',
-            label: `end-to-end p${Math.round(e2e.quantile * 100)}`,
-            unit: 'ms' as const,
-            query: latencyQuery(e2e.latency, e2e.quantile)!,
-            scale: 1000,
-          },
-        ],
+        queries: e2eQuery
+          ? [
+              {
+                key: 'e2e',
+                label: `end-to-end p${Math.round(e2e.quantile * 100)}`,
+                unit: 'ms' as const,
+                query: e2eQuery,
+                scale: 1000,
+              },
+            ]
+          : [],
       },
     ];
   }
