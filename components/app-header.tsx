@@ -8,18 +8,28 @@ export function AppHeader({
   health,
   viewer,
   authConfigured,
+  scope = null,
 }: {
   health: Health;
   viewer: Viewer | null;
   authConfigured: boolean;
+  /** The pipeline the page is about, with several configured (its name and where its pages live). */
+  scope?: { name: string; basePath: string; several: boolean } | null;
 }) {
   const user = viewer;
+  const base = scope?.basePath ?? '';
   return (
     <header className="flex flex-wrap items-baseline justify-between gap-4" data-testid="app-header">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">
           <Link href="/">warroom</Link> <span className="text-muted">/</span>{' '}
-          <span data-testid="pipeline-name">{health.pipeline ?? 'no pipeline configured'}</span>
+          {scope?.several ? (
+            <Link href={base} data-testid="pipeline-name">
+              {scope.name}
+            </Link>
+          ) : (
+            <span data-testid="pipeline-name">{scope?.name ?? health.pipeline ?? 'no pipeline configured'}</span>
+          )}
         </h1>
         <p className="text-sm text-muted">Where is the latency piling up, and what fixes it.</p>
       </div>
@@ -32,7 +42,16 @@ export function AppHeader({
         </p>
         {authConfigured && (
           <p className="flex items-center gap-3 text-xs" data-testid="current-user" data-role={user?.role ?? ''}>
-            <Link href="/incidents" className="text-muted underline hover:text-ink" data-testid="incidents-link">
+            {scope?.several && (
+              <Link href="/" className="text-muted underline hover:text-ink" data-testid="all-pipelines-link">
+                all pipelines
+              </Link>
+            )}
+            <Link
+              href={`${base}/incidents`}
+              className="text-muted underline hover:text-ink"
+              data-testid="incidents-link"
+            >
               incidents
             </Link>
             <Link href="/audit" className="text-muted underline hover:text-ink">

@@ -69,7 +69,7 @@ export function LiveDashboard({
   return (
     <div className="space-y-4">
       {replay && <ReplayBanner at={replay.at} storedAt={replay.storedAt} liveHref={liveHref} />}
-      {!replay && liveHref === '/' && <ActiveIncidentBar viewer={viewer} />}
+      {!replay && !liveHref.includes('/incidents/') && <ActiveIncidentBar viewer={viewer} />}
       <CopyMomentLink at={replay ? replay.at : snapshot.generatedAt} />
       <SourceStatus snapshot={snapshot} stream={stream} />
       <PanelBoundary name="banner">

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { isActive, statusLabel, type Incident } from '@/lib/contracts/incident';
 import type { Viewer } from '@/lib/contracts/viewer';
 import { getJson } from '../live/api-client';
+import { usePagePath } from '../live/pipeline-scope';
 
 export const fetchIncidents = async () => (await getJson<{ incidents: Incident[] }>('/api/incidents')).incidents;
 
@@ -14,6 +15,7 @@ export const fetchIncidents = async () => (await getJson<{ incidents: Incident[]
  * fresh by the live page's own stream (useSnapshot).
  */
 export function ActiveIncidentBar({ viewer }: { viewer: Viewer | null }) {
+  const page = usePagePath();
   const { data } = useQuery({ queryKey: ['incidents'], queryFn: fetchIncidents, refetchInterval: 15_000 });
   const active = data?.find((i) => isActive(i.status));
   if (!data) return null;
@@ -21,7 +23,7 @@ export function ActiveIncidentBar({ viewer }: { viewer: Viewer | null }) {
     return (
       <p className="text-right text-xs text-muted" data-testid="no-active-incident">
         No open incident.{' '}
-        <Link href="/incidents" className="underline">
+        <Link href={page('/incidents')} className="underline">
           {viewer?.signedIn && viewer.role !== 'viewer' ? 'Open one' : 'Incidents'}
         </Link>
       </p>
@@ -45,7 +47,7 @@ export function ActiveIncidentBar({ viewer }: { viewer: Viewer | null }) {
         </span>
       </span>
       <Link
-        href={`/incidents/${active.id}`}
+        href={page(`/incidents/${active.id}`)}
         className="rounded border border-edge px-3 py-1 hover:bg-edge"
         data-testid="active-incident-link"
       >

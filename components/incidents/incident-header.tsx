@@ -6,9 +6,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { allowedMoves, severities, statusLabel, type Incident, type IncidentStatus } from '@/lib/contracts/incident';
 import { formatSpan } from '@/lib/format/numbers';
 import type { Viewer } from '@/lib/contracts/viewer';
-import { sendJson } from '../live/api-client';
+import { apiUrl, sendJson } from '../live/api-client';
 import { useNow } from '../live/use-now';
 import { useIncident, type IncidentDetailJson } from './types';
+import { usePagePath } from '../live/pipeline-scope';
 
 const moveLabel: Record<IncidentStatus, string> = {
   suggested: 'Suggest',
@@ -42,6 +43,7 @@ export function IncidentHeader({ id, viewer }: { id: number; viewer: Viewer | nu
 }
 
 function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer: Viewer | null }) {
+  const page = usePagePath();
   const client = useQueryClient();
   const id = data.incident.id;
   const incident = data.incident;
@@ -79,7 +81,7 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <p className="text-xs text-muted">
-            <Link href="/incidents" className="underline">
+            <Link href={page('/incidents')} className="underline">
               Incidents
             </Link>{' '}
             / #{incident.id}
@@ -111,7 +113,7 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
         <div className="flex flex-wrap items-center gap-2 text-sm">
           {data.worst && (
             <Link
-              href={`/incidents/${id}?at=${encodeURIComponent(data.worst.at)}`}
+              href={page(`/incidents/${id}?at=${encodeURIComponent(data.worst.at)}`)}
               className="rounded border border-edge px-2 py-1 hover:bg-edge"
               data-testid="worst-moment"
             >
@@ -119,7 +121,7 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
             </Link>
           )}
           <a
-            href={`/api/incidents/${id}/postmortem?download=1`}
+            href={apiUrl(`/api/incidents/${id}/postmortem?download=1`)}
             className="rounded border border-edge px-2 py-1 hover:bg-edge"
             data-testid="export-postmortem"
           >

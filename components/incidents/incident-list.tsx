@@ -12,9 +12,11 @@ import { useNow } from '../live/use-now';
 import { fetchIncidents } from './active-incident-bar';
 import { denyReason, statusColour } from './incident-header';
 import { useIncidentChanges } from './use-changes';
+import { usePagePath } from '../live/pipeline-scope';
 
 /** Every incident, newest first, kept live; operators open one here. */
 export function IncidentList({ initial, viewer }: { initial: Incident[]; viewer: Viewer | null }) {
+  const page = usePagePath();
   useIncidentChanges();
   const { data } = useQuery({
     queryKey: ['incidents'],
@@ -49,7 +51,7 @@ export function IncidentList({ initial, viewer }: { initial: Incident[]; viewer:
                 <tr key={i.id} className="border-t border-edge/60" data-testid="incident-row" data-status={i.status}>
                   <td className="px-4 py-2 font-mono">{i.id}</td>
                   <td className="px-4 py-2">
-                    <Link href={`/incidents/${i.id}`} className="underline">
+                    <Link href={page(`/incidents/${i.id}`)} className="underline">
                       {i.title}
                     </Link>
                   </td>
@@ -79,6 +81,7 @@ export function IncidentList({ initial, viewer }: { initial: Incident[]; viewer:
 }
 
 function OpenIncidentForm({ viewer }: { viewer: Viewer | null }) {
+  const page = usePagePath();
   const router = useRouter();
   const [title, setTitle] = useState('');
   const [severity, setSeverity] = useState<Severity>('sev2');
@@ -102,7 +105,7 @@ function OpenIncidentForm({ viewer }: { viewer: Viewer | null }) {
         });
         setBusy(false);
         if (!r.ok) return setError(r.message);
-        router.push(`/incidents/${r.value.id}`);
+        router.push(page(`/incidents/${r.value.id}`));
       }}
     >
       <label className="flex min-w-64 flex-1 flex-col gap-1">

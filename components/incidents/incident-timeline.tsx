@@ -7,6 +7,7 @@ import type { Viewer } from '@/lib/contracts/viewer';
 import { sendJson } from '../live/api-client';
 import { denyReason } from './incident-header';
 import { useIncident, type IncidentDetailJson } from './types';
+import { usePagePath } from '../live/pipeline-scope';
 
 const sourceStyle = { warroom: 'text-muted', action: 'text-amber-300', incident: 'text-sky-300' } as const;
 
@@ -28,6 +29,7 @@ function IncidentTimelineView({
   viewer: Viewer | null;
   at: string | null;
 }) {
+  const page = usePagePath();
   const client = useQueryClient();
   const id = data.incident.id;
   const [note, setNote] = useState('');
@@ -63,7 +65,7 @@ function IncidentTimelineView({
             data-current={i === current ? 'true' : undefined}
           >
             <Link
-              href={e.link}
+              href={page(e.link)}
               className="shrink-0 font-mono text-sky-300 underline"
               title="open this moment"
               scroll={false}

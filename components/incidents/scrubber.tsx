@@ -4,6 +4,7 @@ import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { isActive } from '@/lib/contracts/incident';
 import { useIncident, type IncidentDetailJson } from './types';
+import { usePagePath } from '../live/pipeline-scope';
 
 const markKinds = new Set([
   'bottleneck-appeared',
@@ -26,6 +27,7 @@ export function IncidentScrubber({ id, at }: { id: number; at: string | null }) 
 }
 
 function IncidentScrubberView({ data, at }: { data: IncidentDetailJson; at: string | null }) {
+  const page = usePagePath();
   const router = useRouter();
   const id = data.incident.id;
   const from = Date.parse(data.window.from);
@@ -36,9 +38,12 @@ function IncidentScrubberView({ data, at }: { data: IncidentDetailJson; at: stri
   const value = drag && drag.base === current ? drag.value : current;
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const open = (ms: number) =>
-    router.replace(`/incidents/${id}?at=${encodeURIComponent(new Date(Math.min(ms, Date.now())).toISOString())}`, {
-      scroll: false,
-    });
+    router.replace(
+      page(`/incidents/${id}?at=${encodeURIComponent(new Date(Math.min(ms, Date.now())).toISOString())}`),
+      {
+        scroll: false,
+      },
+    );
   const commit = (ms: number) => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => open(ms), 250);
@@ -95,7 +100,7 @@ function IncidentScrubberView({ data, at }: { data: IncidentDetailJson; at: stri
         {live && at && (
           <button
             className="rounded border border-ok px-2 py-1 text-ok hover:bg-edge"
-            onClick={() => router.replace(`/incidents/${id}`, { scroll: false })}
+            onClick={() => router.replace(page(`/incidents/${id}`), { scroll: false })}
             data-testid="scrub-live"
           >
             Live

@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { Change } from '@/lib/contracts/change';
+import { apiUrl } from '../live/api-client';
 
 /** Refetches what a change announced by the server makes stale. */
 export function applyChange(client: QueryClient, event: MessageEvent<string>): void {
@@ -29,7 +30,7 @@ export function useIncidentChanges(enabled = true): void {
   const client = useQueryClient();
   useEffect(() => {
     if (!enabled) return;
-    const source = new EventSource('/api/stream?snapshots=0');
+    const source = new EventSource(apiUrl('/api/stream?snapshots=0'));
     source.addEventListener('change', (event) => applyChange(client, event as MessageEvent<string>));
     // Every open, the first included: the page may have been rendered before a change.
     source.addEventListener('open', () => refetchAfterReconnect(client));

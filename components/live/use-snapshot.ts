@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Snapshot } from '@/lib/contracts/snapshot';
-import { getJson } from './api-client';
+import { apiUrl, getJson } from './api-client';
 import { applyChange, refetchAfterReconnect } from '../incidents/use-changes';
 
 export const snapshotKey = ['topology'] as const;
@@ -29,7 +29,7 @@ export function useSnapshot(initial?: Snapshot, options: { live: boolean } = { l
   useEffect(() => {
     // A replayed moment stays as it was: no stream.
     if (!options.live) return;
-    const source = new EventSource('/api/stream');
+    const source = new EventSource(apiUrl('/api/stream'));
     source.addEventListener('snapshot', (event) => {
       client.setQueryData(snapshotKey, JSON.parse((event as MessageEvent<string>).data) as Snapshot);
       setStream('live');

@@ -3,6 +3,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { TimelineCursorPage } from '@/lib/contracts/timeline';
 import { getJson } from '../live/api-client';
+import { usePagePath } from '../live/pipeline-scope';
 
 /** The query string of one page: the hour before `until` (the last hour when live), after `cursor`. */
 function pageUrl(until: string | null, cursor: string | null): string {
@@ -24,6 +25,7 @@ function pageUrl(until: string | null, cursor: string | null): string {
  * the list stays in order without gaps.
  */
 export function TimelinePanel({ until }: { until: string | null }) {
+  const page = usePagePath();
   const query = useInfiniteQuery({
     queryKey: ['timeline', until],
     queryFn: ({ pageParam }) => getJson<TimelineCursorPage>(pageUrl(until, pageParam)),
@@ -50,7 +52,7 @@ export function TimelinePanel({ until }: { until: string | null }) {
               data-testid="timeline-event"
               data-kind={e.kind}
             >
-              <a href={e.link} className="font-mono text-sky-300 underline" title="open this moment">
+              <a href={page(e.link)} className="font-mono text-sky-300 underline" title="open this moment">
                 {e.at.slice(11, 19)}
               </a>
               <span>{e.message}</span>

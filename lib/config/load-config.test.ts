@@ -30,6 +30,31 @@ const minimal =
   auth + 'pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 3000}, stages: [{id: a, kind: service}]}';
 
 describe('parseConfig', () => {
+  it('takes several pipelines, the first the default; refuses both forms, neither, or a name twice', () => {
+    const stage = '[{id: a, kind: service}]';
+    const two = `${auth}pipelines: [{name: kyc, endToEnd: {sloMs: 3000}, stages: ${stage}}, {name: docs, endToEnd: {sloMs: 9000}, stages: ${stage}}]\nsources: {}`;
+    const c = parseConfig(two, 'w.yaml', {});
+    expect(c.pipelines.map((p) => p.name)).toEqual(['kyc', 'docs']);
+    expect(c.pipeline.name).toBe('kyc');
+    const one = parseConfig(`${minimal}\nsources: {}`, 'w.yaml', {});
+    expect(one.pipelines).toEqual([one.pipeline]);
+    expect(() =>
+      parseConfig(
+        `${minimal}\npipelines: [{name: y, endToEnd: {sloMs: 1}, stages: ${stage}}]\nsources: {}`,
+        'w.yaml',
+        {},
+      ),
+    ).toThrow(/pipelines: give pipeline or pipelines, not both/);
+    expect(() => parseConfig(`${auth}sources: {}`, 'w.yaml', {})).toThrow(/pipeline: required/);
+    expect(() =>
+      parseConfig(
+        `${auth}pipelines: [{name: x, endToEnd: {sloMs: 1}, stages: ${stage}}, {name: x, endToEnd: {sloMs: 1}, stages: ${stage}}]\nsources: {}`,
+        'w.yaml',
+        {},
+      ),
+    ).toThrow(/pipelines\.1\.name: duplicate pipeline name "x"/);
+  });
+
   it('takes a pipeline without an end-to-end latency (the figure is then estimated), but still needs the SLO', () => {
     const c = parseConfig(
       `${auth}pipeline: {name: x, endToEnd: {sloMs: 3000}, stages: [{id: a, kind: service}]}\nsources: {}`,

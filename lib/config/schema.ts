@@ -177,48 +177,78 @@ export const NotifySchema = z.strictObject({
     .default([]),
 });
 
-export const ConfigSchema = z.strictObject({
-  auth: AuthSchema,
-  notify: NotifySchema.default({ webhooks: [] }),
-  history: HistorySchema.default({ snapshotEveryMs: 5000, retentionHours: 168 }),
-  actions: ActionsSchema.default({ scale: { targets: [], largeChangeFactor: 2 } }),
-  pipeline: z
-    .strictObject({
-      name: z.string().min(1),
-      description: z.string().optional(),
-      stages: z.array(StageSchema).min(1),
-      endToEnd: EndToEndSchema,
-    })
-    .superRefine((p, ctx) => {
-      const ids = new Set<string>();
-      p.stages.forEach((s, i) => {
-        if (ids.has(s.id))
-          ctx.addIssue({ code: 'custom', path: ['stages', i, 'id'], message: `duplicate stage id "${s.id}"` });
-        ids.add(s.id);
-        if (s.kind === 'queue' && !s.queue)
-          ctx.addIssue({ code: 'custom', path: ['stages', i, 'queue'], message: 'a queue stage needs queue.name' });
-      });
-      p.stages.forEach((s, i) => {
-        if (!s.consumesFrom) return;
-        const target = p.stages.find((t) => t.id === s.consumesFrom);
-        if (!target || target.kind !== 'queue') {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stages', i, 'consumesFrom'],
-            message: `"${s.consumesFrom}" is not a queue stage of this pipeline`,
-          });
-        }
-      });
+export const PipelineSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    stages: z.array(StageSchema).min(1),
+    endToEnd: EndToEndSchema,
+  })
+  .superRefine((p, ctx) => {
+    const ids = new Set<string>();
+    p.stages.forEach((s, i) => {
+      if (ids.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'id'], message: `duplicate stage id "${s.id}"` });
+      ids.add(s.id);
+      if (s.kind === 'queue' && !s.queue)
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'queue'], message: 'a queue stage needs queue.name' });
+    });
+    p.stages.forEach((s, i) => {
+      if (!s.consumesFrom) return;
+      const target = p.stages.find((t) => t.id === s.consumesFrom);
+      if (!target || target.kind !== 'queue') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'consumesFrom'],
+          message: `"${s.consumesFrom}" is not a queue stage of this pipeline`,
+        });
+      }
+    });
+  });
+
+export const ConfigSchema = z
+  .strictObject({
+    auth: AuthSchema,
+    notify: NotifySchema.default({ webhooks: [] }),
+    history: HistorySchema.default({ snapshotEveryMs: 5000, retentionHours: 168 }),
+    actions: ActionsSchema.default({ scale: { targets: [], largeChangeFactor: 2 } }),
+    /** One pipeline, or `pipelines` (several on the same sources): exactly one of the two. */
+    pipeline: PipelineSchema.optional(),
+    pipelines: z.array(PipelineSchema).min(1).optional(),
+    polling: PollingSchema.default(PollingSchema.parse({})),
+    sources: z.strictObject({
+      rabbitmq: RabbitSourceSchema.optional(),
+      prometheus: PrometheusSourceSchema.optional(),
+      nomad: NomadSourceSchema.optional(),
     }),
-  polling: PollingSchema.default(PollingSchema.parse({})),
-  sources: z.strictObject({
-    rabbitmq: RabbitSourceSchema.optional(),
-    prometheus: PrometheusSourceSchema.optional(),
-    nomad: NomadSourceSchema.optional(),
-  }),
-});
+  })
+  .superRefine((c, ctx) => {
+    if (!c.pipeline === !c.pipelines)
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.pipeline ? 'pipelines' : 'pipeline'],
+        message: c.pipeline ? 'give pipeline or pipelines, not both' : 'required: pipeline (or pipelines, a list)',
+      });
+    const names = new Set<string>();
+    (c.pipelines ?? []).forEach((p, i) => {
+      if (names.has(p.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pipelines', i, 'name'],
+          message: `duplicate pipeline name "${p.name}"`,
+        });
+      names.add(p.name);
+    });
+  })
+  // Everything downstream reads `pipelines` (each with its own view, URL and incidents) and, for
+  // the default view, `pipeline`: the first of them.
+  .transform(({ pipeline, pipelines, ...rest }) => {
+    const all = pipelines ?? [pipeline!];
+    return { ...rest, pipeline: all[0]!, pipelines: all };
+  });
 
 export type WarroomConfig = z.infer<typeof ConfigSchema>;
+export type PipelineConfig = z.infer<typeof PipelineSchema>;
 export type StageConfig = z.infer<typeof StageSchema>;
 export type LatencySpec = z.infer<typeof LatencySpecSchema>;
 export type ScaleTarget = z.infer<typeof ScaleTargetSchema>;

@@ -85,8 +85,12 @@ export class Poller extends EventEmitter {
     this.nomad = sources.nomad
       ? createNomadClient({ url: sources.nomad.url, token: sources.nomad.token, namespace: sources.nomad.namespace })
       : null;
+    // A queue another configured pipeline watches is not unmonitored either.
     const configured = new Set(
-      this.stages.filter((s) => s.queue).map((s) => `${s.queue!.vhost}\u0000${s.queue!.name}`),
+      config.pipelines
+        .flatMap((p) => stageSpecs({ ...config, pipeline: p }))
+        .filter((s) => s.queue)
+        .map((s) => `${s.queue!.vhost}\u0000${s.queue!.name}`),
     );
     this.sweep = new UnmonitoredSweep((v, n) => configured.has(`${v}\u0000${n}`));
     this.series = series !== undefined ? series : seriesCacheFor(config, this.stages, this.prometheus);

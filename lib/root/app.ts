@@ -59,6 +59,16 @@ export interface App {
   redact(text: string): string;
   /** Failed sign-ins by name and address, and the few password hashes allowed to run at once. */
   readonly signIns: { limiter: SignInLimiter; slots: HashSlots };
+  /** Every configured pipeline's name, in the file's order; this one is among them. */
+  readonly pipelines: readonly string[];
+  /**
+   * The same application seen from another pipeline: its own poller, replica, live feed, replay,
+   * incidents and actions, over the shared store, sign-ins and change bus. Null for a name the
+   * configuration does not hold.
+   */
+  forPipeline(name: string): App | null;
+  /** Where this pipeline's pages live: '' with a single pipeline, `/p/<name>` with several. */
+  readonly basePath: string;
 }
 
 export type AppState =
@@ -124,7 +134,6 @@ function buildApp(configFile: string, config: WarroomConfig): App {
   const env = serverEnv();
   const redact = redactorFor([...configSecrets(config), ...urlSecrets(env.DATABASE_URL)]);
   redactConsole(redact);
-  const pipeline = config.pipeline.name;
   const changes = new ChangeBus();
 
   let opening: Promise<Stores> | null = null;
@@ -138,6 +147,41 @@ function buildApp(configFile: string, config: WarroomConfig): App {
       });
     return opening;
   };
+  const shared: Shared = {
+    configFile,
+    redact,
+    changes,
+    stores,
+    signIns: { limiter: new SignInLimiter(), slots: new HashSlots() },
+    pipelines: config.pipelines.map((p) => p.name),
+    byName: new Map(),
+  };
+  config.pipelines.forEach((p, i) => {
+    shared.byName.set(p.name, buildPipeline(shared, { ...config, pipeline: p }, i === 0));
+  });
+  return shared.byName.get(config.pipeline.name)!;
+}
+
+interface Shared {
+  configFile: string;
+  redact: (text: string) => string;
+  changes: ChangeBus;
+  stores: () => Promise<Stores>;
+  signIns: App['signIns'];
+  pipelines: string[];
+  byName: Map<string, App>;
+}
+
+/**
+ * One pipeline's part of the application: its poller (inside its replica, leading or following
+ * on a lease of its own name), live feed, charts, replay, incidents and actions. `config` is the
+ * whole configuration with `pipeline` set to this one. Work that is not per pipeline (the
+ * autoscaler pauses' upkeep) runs on the first pipeline's replica only.
+ */
+function buildPipeline(shared: Shared, config: WarroomConfig, first: boolean): App {
+  const env = serverEnv();
+  const { stores, changes, redact } = shared;
+  const pipeline = config.pipeline.name;
 
   // Set below: the replica announces incident changes to every process, and it needs these deps.
   let announce: (change: Change) => void = changes.announce;
@@ -181,6 +225,7 @@ function buildApp(configFile: string, config: WarroomConfig): App {
     localChanges: changes.announce,
     // Autoscaler policies paused by a scale are enabled again when their time is up.
     upkeep: async () => {
+      if (!first) return;
       const deps = await scaleDeps();
       if (!deps) return;
       if ((await restoreDuePauses(deps)) > 0) announce({ topic: 'timeline', at: new Date().toISOString() });
@@ -207,7 +252,7 @@ function buildApp(configFile: string, config: WarroomConfig): App {
   };
 
   return {
-    configFile,
+    configFile: shared.configFile,
     config,
     pipeline,
     live,
@@ -218,7 +263,10 @@ function buildApp(configFile: string, config: WarroomConfig): App {
     incidentDeps,
     replayAt: async (raw) => replayAt(() => stores().then((s) => s.history), pipeline, raw),
     redact,
-    signIns: { limiter: new SignInLimiter(), slots: new HashSlots() },
+    signIns: shared.signIns,
+    pipelines: shared.pipelines,
+    forPipeline: (name) => shared.byName.get(name) ?? null,
+    basePath: shared.pipelines.length > 1 ? `/p/${encodeURIComponent(pipeline)}` : '',
   };
 }
 

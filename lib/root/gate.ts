@@ -184,6 +184,17 @@ export function route<P = undefined, Q = undefined, B = undefined, T = unknown, 
     ) {
       return errorResponse('forbidden', `${spec.name} needs the ${spec.access} role; ${user.name} is a ${user.role}`);
     }
+    // Several pipelines: `?pipeline=<name>` on any route picks the one it is about (the first without).
+    const pipelineName = new URL(request.url).searchParams.get('pipeline');
+    if (pipelineName !== null && app) {
+      const scoped = app.forPipeline(pipelineName);
+      if (!scoped)
+        return errorResponse(
+          'not_found',
+          `no pipeline ${JSON.stringify(pipelineName.slice(0, 100))} in this configuration`,
+        );
+      app = scoped;
+    }
     let params: unknown = undefined;
     if (spec.params) {
       const parsed = spec.params.safeParse((await context?.params) ?? {});
@@ -194,6 +205,7 @@ export function route<P = undefined, Q = undefined, B = undefined, T = unknown, 
     let query: unknown = undefined;
     if (spec.query) {
       const raw = Object.fromEntries(new URL(request.url).searchParams);
+      delete raw.pipeline; // chosen above
       // PostgreSQL text cannot hold a NUL character: refused here, named, instead of failing in the store.
       if (Object.values(raw).some((v) => v.includes('\u0000')))
         return errorResponse('invalid', 'query: a value contains a NUL character');

@@ -1,6 +1,6 @@
 import 'server-only';
 import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { configProblem } from '../config/config-state';
 import type { Health } from '../contracts/health';
 import { rawEnv, serverEnv } from '../env';
@@ -22,6 +22,8 @@ export interface PageHeader {
   viewer: Viewer | null;
   /** The configuration loaded: the header offers incidents, the audit log and signing in. */
   authConfigured: boolean;
+  /** The pipeline the page shows and where its pages live ('' with a single pipeline); null without one. */
+  scope: { name: string; basePath: string; several: boolean } | null;
 }
 
 export type PageContext = PageHeader & { audience: Audience } & (
@@ -49,10 +51,18 @@ export function health(): Health {
  * For a page that shows the pipeline's data: redirects to sign-in (and back to `nextPath`) when
  * the caller may not read; otherwise the application (or why there is none) and the header.
  */
-export async function readablePage(nextPath: string): Promise<PageContext> {
+export async function readablePage(nextPath: string, pipeline?: string): Promise<PageContext> {
   const context = await publicPage();
   if (context.app && !context.viewer) redirect(`/sign-in?next=${encodeURIComponent(nextPath)}`);
-  return context;
+  if (!context.app || pipeline === undefined) return context;
+  // `/p/<name>/...`: the same page about another configured pipeline; a name it does not hold is a 404.
+  const scoped = context.app.forPipeline(pipeline);
+  if (!scoped) notFound();
+  return { ...context, app: scoped, scope: scopeOf(scoped) };
+}
+
+function scopeOf(app: App): PageHeader['scope'] {
+  return { name: app.pipeline, basePath: app.basePath, several: app.pipelines.length > 1 };
 }
 
 /** For a page anyone may open (sign-in): the header only. */
@@ -62,7 +72,13 @@ export async function publicPage(): Promise<PageContext> {
   const access = app ? await checkAccess(app, 'read', await headers()) : { user: null, sessionUnchecked: false };
   const { user } = access;
   const viewer = user ? { name: user.name, role: user.role, signedIn: user.via !== 'anonymous' } : null;
-  const header = { health: health(), viewer, authConfigured: Boolean(app), audience: audienceOf(viewer) };
+  const header = {
+    health: health(),
+    viewer,
+    authConfigured: Boolean(app),
+    audience: audienceOf(viewer),
+    scope: app ? scopeOf(app) : null,
+  };
   // A session the store cannot vouch for shows no data and is not sent to sign in again (fail closed).
   if (access.sessionUnchecked) return { ...header, app: null, problem: sessionUncheckedMessage };
   // Why the configuration did not load is for the server log, not for whoever opens the page.

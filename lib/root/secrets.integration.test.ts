@@ -140,6 +140,7 @@ describe('secrets in every source, every source failing', () => {
       }
       await read('/api/series?stage=consumers', { headers });
       await read('/api/capacity?rps=10', { headers });
+      await read('/api/pipelines', { headers });
     }
     const scale = {
       job: 'api',

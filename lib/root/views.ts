@@ -2,6 +2,8 @@ import 'server-only';
 import { publicSources } from '../config/public-view';
 import type { AuditFilter } from '../contracts/audit';
 import type { AuditView, IncidentsView, IncidentView, LiveView, SourcesView } from '../contracts/views';
+import type { PipelineSummary, PipelinesView } from '../contracts/pipelines';
+import { isSloBreached } from '../contracts/snapshot';
 import { loadIncident } from '../incidents/queries';
 import type { App } from './app';
 import { detailFor, snapshotFor, type Audience } from './audience';
@@ -65,4 +67,40 @@ export async function incidentView(app: App, id: number | null, audience: Audien
   } catch (err) {
     return { kind: 'unavailable', message: `${storeDown(app, audience, 'Incident', err)} Reload to try again.` };
   }
+}
+
+/** Every configured pipeline, summed up from its live snapshot (the overview and GET /api/pipelines). */
+export function pipelinesView(app: App): PipelinesView {
+  return {
+    pipelines: app.pipelines.map((name) => {
+      const p = app.forPipeline(name)!;
+      const s = p.live.snapshot();
+      const b = s.bottleneck;
+      const stage = b ? s.stages.find((st) => st.id === b.stageId) : undefined;
+      const hasData = s.stages.some((st) => st.queue || st.latency || st.workers) || s.endToEnd.pMs !== null;
+      const status: PipelineSummary['status'] = b
+        ? 'bottleneck'
+        : isSloBreached(s)
+          ? 'slo-breach'
+          : hasData
+            ? 'healthy'
+            : 'no-data';
+      return {
+        name,
+        href: p.basePath || '/',
+        status,
+        bottleneck: b ? { stageId: b.stageId, label: stage?.label ?? b.stageId, reason: b.reason } : null,
+        endToEnd: {
+          pMs: s.endToEnd.pMs,
+          sloMs: s.endToEnd.sloMs,
+          quantile: s.endToEnd.quantile,
+          estimated: s.endToEnd.estimated ?? false,
+        },
+        sourcesDown: Object.entries(s.sources)
+          .filter(([, v]) => v.status === 'down' && v.error !== 'not configured')
+          .map(([k]) => k),
+        generatedAt: s.generatedAt,
+      };
+    }),
+  };
 }

@@ -168,7 +168,7 @@ export function prepareStandalone(): string {
  * The standalone server, servable: built and prepared. A build from before `output: 'standalone'`
  * (or none) is built now; one whose browser files were not copied yet is prepared.
  */
-function servableStandalone(): string {
+export function servableStandalone(): string {
   const p = standalonePaths();
   if (!existsSync(p.server)) {
     console.log(`dashboard: ${nextDistDir()} holds no standalone build; building it`);
