@@ -301,3 +301,35 @@ describe('golden snapshots', () => {
     expect(actual).toBe(readFileSync(file, 'utf8'));
   });
 });
+
+describe('a queue feeding two worker groups', () => {
+  const twoGroups = (withTimings: boolean) => {
+    const base = scenarioObservations.mlSaturation;
+    const extra = {
+      id: 'ocr-workers',
+      kind: 'workers' as const,
+      label: 'OCR workers',
+      consumesFrom: 'request-queue',
+      hasLatency: withTimings,
+      hasGpu: false,
+    };
+    const stages = [...base.stages];
+    stages.splice(stages.findIndex((s) => s.id === 'ml-workers') + 1, 0, extra);
+    const latencies = { ...base.latencies };
+    if (withTimings) latencies['ocr-workers'] = { p50Ms: 2000, p90Ms: 2600, p99Ms: 3000, atQuantileMs: 2600 };
+    else delete latencies['ml-workers'];
+    return { ...base, stages, latencies };
+  };
+
+  it('pins the backlog on the slower group by its median time, and says both drain it', () => {
+    const s = analyze(twoGroups(true));
+    expect(s.bottleneck).toMatchObject({ stageId: 'ocr-workers', queueStageId: 'request-queue' });
+    expect(s.bottleneck!.reason).toContain('2 groups drain it (ML workers, OCR workers); OCR workers is the slowest');
+  });
+
+  it('without timings names the first and says it cannot tell', () => {
+    const s = analyze(twoGroups(false));
+    expect(s.bottleneck).toMatchObject({ stageId: 'ml-workers', queueStageId: 'request-queue' });
+    expect(s.bottleneck!.reason).toContain('none has timings to say which is short');
+  });
+});

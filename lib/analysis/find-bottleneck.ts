@@ -55,11 +55,11 @@ export function findBottleneck(
   }
   if (best) {
     const queueStage = stages.find((s) => s.id === best.q.stageId)!;
-    const consumer = stages.find((s) => s.consumesFrom === queueStage.id);
+    const { consumer, note } = drainingGroup(obs, stages, queueStage.id);
     return {
       stageId: consumer?.id ?? queueStage.id,
       queueStageId: queueStage.id,
-      reason: explainQueue(queueStage.label, best.q),
+      reason: `${explainQueue(queueStage.label, best.q)}${note}`,
     };
   }
   const e2e = obs.endToEnd.pMs;
@@ -90,4 +90,27 @@ export function findBottleneck(
     }
   }
   return null;
+}
+
+/**
+ * The consumer group to fix for a queue: its only one, or, when several groups drain the same
+ * queue, the slowest per message by its median service time (the one short of capacity first);
+ * without their timings, the first, and the reason says the others drain it too.
+ */
+function drainingGroup(
+  obs: Observations,
+  stages: StageSnapshot[],
+  queueStageId: string,
+): { consumer: StageSnapshot | undefined; note: string } {
+  const groups = stages.filter((s) => s.consumesFrom === queueStageId);
+  if (groups.length <= 1) return { consumer: groups[0], note: '' };
+  const p50 = (s: StageSnapshot) => obs.latencies[s.id]?.p50Ms ?? null;
+  const timed = groups.filter((g) => p50(g) !== null);
+  const slowest = timed.length > 0 ? timed.reduce((a, b) => (p50(b)! > p50(a)! ? b : a)) : groups[0]!;
+  const names = groups.map((g) => g.label).join(', ');
+  const why =
+    timed.length > 0
+      ? `${slowest.label} is the slowest per message (p50 ${formatDuration(p50(slowest)!)})`
+      : `none has timings to say which is short`;
+  return { consumer: slowest, note: ` ${groups.length} groups drain it (${names}); ${why}.` };
 }
