@@ -13,10 +13,10 @@ import type { RequestType } from '../lib/amqp';
  *  - gpu-underused: 7 req/s, mostly OCR; workers ~70% busy, but each simulated GPU runs one
  *    worker and stays near 15%: room to pack more workers per GPU.
  *  - growing-traffic: the source incident as it happened, traffic that keeps climbing: 10 req/s
- *    rising by 3 req/s every minute to 22 req/s (reached after 4 minutes), mostly face match.
- *    The 3 reply consumers fall behind after about 40 s; a fix sized for that moment's rate
- *    (6 consumers, 24/s) would run at over 90% once it plateaus, one sized for the trend holds.
- *    The ML workers stay under 80% busy throughout.
+ *    rising by 3 req/s every minute to 20 req/s (reached after 3 min 20 s), mostly face match.
+ *    The 3 reply consumers fall behind after about 40 s; a fix sized for the rate of that moment
+ *    (13/s: 5 consumers, 20/s between them) would run at 100% once it plateaus, one sized for the
+ *    trend holds. The ML workers stay under 70% busy throughout.
  */
 export interface Scenario {
   name: ScenarioName;
@@ -67,8 +67,8 @@ export const scenarios: Record<ScenarioName, Scenario> = {
     name: 'growing-traffic',
     ratePerSec: 10,
     mix: { 'face-match': 0.9, ocr: 0.1 },
-    description: 'traffic keeps climbing (10 -> 22 req/s over 4 minutes), as in the source incident',
-    ramp: { perSecPerMin: 3, maxRatePerSec: 22 },
+    description: 'traffic keeps climbing (10 -> 20 req/s over 3 min 20 s), as in the source incident',
+    ramp: { perSecPerMin: 3, maxRatePerSec: 20 },
   },
   idle: {
     name: 'idle',

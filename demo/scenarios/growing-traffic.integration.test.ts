@@ -15,7 +15,7 @@ import { rateAt, scenarios } from '../loadgen/scenarios';
  * consumers, an operator accepts its recommendation once (preview, reason, typed confirmation,
  * through the dashboard's own API), and that one action must clear the backlog and hold the SLO
  * for 10 minutes while traffic climbs on to its plateau, with no second action. A count sized for
- * the moment of detection (about 14/s) would not: the plateau (22/s) is more than it can drain
+ * the moment of detection (about 13/s) would not: the plateau (20/s) is all it could drain
  * at 4/s per consumer (demo/loadgen/scenarios.test.ts checks that arithmetic).
  */
 const layout = stackLayout('test');

@@ -14,6 +14,8 @@ export const RabbitSourceSchema = z.strictObject({
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   vhost: z.string().default('/'),
+  /** The rabbitmq_prometheus plugin (e.g. http://rabbitmq.internal:15692), read when polling.queueStatsFrom is 'prometheus'. */
+  prometheusUrl: url.optional(),
 });
 
 export const PrometheusSourceSchema = z.strictObject({
@@ -87,6 +89,12 @@ export const PollingSchema = z.strictObject({
   seriesMs: z.number().int().min(2000).default(15000),
   /** Queues per management API page when sweeping for unmonitored queues. */
   queuePageSize: z.number().int().min(10).max(500).default(100),
+  /**
+   * Where every queue's counts come from: 'management' (pages of the management API) or
+   * 'prometheus' (one read of the Prometheus plugin's detailed endpoint per management cycle,
+   * for large brokers; needs sources.rabbitmq.prometheusUrl).
+   */
+  queueStatsFrom: z.enum(['management', 'prometheus']).default('management'),
 });
 
 export const UserSchema = z
@@ -239,6 +247,13 @@ export const ConfigSchema = z
         });
       names.add(p.name);
     });
+    if (c.polling.queueStatsFrom === 'prometheus' && !c.sources.rabbitmq?.prometheusUrl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['polling', 'queueStatsFrom'],
+        message:
+          "'prometheus' needs sources.rabbitmq.prometheusUrl (the rabbitmq_prometheus plugin, e.g. http://rabbitmq.internal:15692)",
+      });
   })
   // Everything downstream reads `pipelines` (each with its own view, URL and incidents) and, for
   // the default view, `pipeline`: the first of them.

@@ -12,9 +12,15 @@ import type { WarroomConfig } from '../config/schema';
 import { metrics } from '../metrics/registry';
 import { createAmqpChecker, type AmqpChecker } from '../sources/rabbitmq/amqp-checker';
 import { createManagementClient, publishersIn, type ManagementClient } from '../sources/rabbitmq/management-client';
+import {
+  createDetailedQueuesClient,
+  toCountsOnlyStats,
+  type DetailedQueuesClient,
+} from '../sources/rabbitmq/prometheus-detailed';
 import { autoscalerOf, createNomadClient, type NomadClient } from '../sources/nomad/client';
 import { createPrometheusClient, type PrometheusClient } from '../sources/prometheus/client';
 import { latencyQuery } from './latency-queries';
+import type { PublisherPressure, QueueStats } from '../sources/rabbitmq/types';
 import { SourceHealth } from './source-health';
 import { UnmonitoredSweep } from './unmonitored-sweep';
 import { SeriesCache } from './series';
@@ -35,6 +41,8 @@ export class Poller extends EventEmitter {
   private readonly health: SourceHealth;
   private readonly amqp: AmqpChecker | null;
   private readonly management: ManagementClient | null;
+  /** Set when polling.queueStatsFrom is 'prometheus'. */
+  private readonly detailed: DetailedQueuesClient | null;
   private readonly prometheus: PrometheusClient | null;
   private readonly nomad: NomadClient | null;
   private readonly queues: Record<string, QueueObservation> = {};
@@ -76,6 +84,10 @@ export class Poller extends EventEmitter {
           timeoutMs: Math.min(4000, polling.managementMs - 500),
         })
       : null;
+    this.detailed =
+      r?.prometheusUrl && polling.queueStatsFrom === 'prometheus'
+        ? createDetailedQueuesClient({ url: r.prometheusUrl, timeoutMs: Math.min(4000, polling.managementMs - 500) })
+        : null;
     this.amqp = r?.amqpUrl
       ? createAmqpChecker({ url: r.amqpUrl, username: r.username, password: r.password, vhost })
       : null;
@@ -180,6 +192,7 @@ export class Poller extends EventEmitter {
   }
 
   private async pollManagement(): Promise<void> {
+    if (this.detailed) return this.pollManagementWithDetailedCounts(this.detailed);
     const m = this.management!;
     const pageSize = this.config.polling.queuePageSize;
     const sweepPage = async () => {
@@ -204,43 +217,12 @@ export class Poller extends EventEmitter {
     let allOk = deepest.ok && page.ok && pressure.ok;
     if (!pressure.ok) this.health.failed('rabbitmq', pressure.error);
     for (const { s, result } of configured) {
-      const q = this.queues[s.id]!;
       if (!result.ok) {
         allOk = false;
         this.health.failed('rabbitmq', result.error);
         continue;
       }
-      const v = result.value;
-      q.stats = {
-        ready: v.ready,
-        unacked: v.unacked,
-        consumers: v.consumers,
-        publishRatePerSec: v.publishRate,
-        deliverRatePerSec: v.deliverRate,
-        headAgeMs: v.headAgeMs,
-        consumerCapacity: v.consumerCapacity,
-        redeliverRatePerSec: v.redeliverRate,
-        prefetch: v.prefetch,
-        maxLength: v.maxLength ?? null,
-        maxLengthBytes: v.maxLengthBytes ?? null,
-        readyBytes: v.readyBytes ?? null,
-        overflow: v.overflow ?? null,
-        deadLetterExchange: v.deadLetterExchange ?? null,
-        deadLetterRoutingKey: v.deadLetterRoutingKey ?? null,
-        rejectedByConsumersPerSec: v.rejectedByConsumersRate ?? null,
-        publishers: pressure.ok ? publishersIn(pressure.value, s.queue!.vhost) : null,
-      };
-      if (v.publishRate !== null) {
-        const nowMs = Date.now();
-        q.arrivals = [...(q.arrivals ?? []), { atMs: nowMs, perSec: v.publishRate }].filter(
-          (a) => a.atMs >= nowMs - arrivalsWindowMs,
-        );
-      }
-      // Without AMQP checks, the management counts feed the growth estimate.
-      if (!this.amqp) {
-        q.history.push({ atMs: Date.now(), ready: v.ready });
-        q.history = q.history.filter((h) => h.atMs >= Date.now() - 4 * this.config.polling.managementMs);
-      }
+      this.observeQueue(s, result.value, pressure.ok ? pressure.value : null);
     }
     if (deepest.ok) this.sweep.addDeepest(deepest.value.queues);
     else this.health.failed('rabbitmq', deepest.error);
@@ -248,6 +230,81 @@ export class Poller extends EventEmitter {
     else this.health.failed('rabbitmq', page.error);
     this.managementOk = allOk;
     this.rabbitAnswered();
+  }
+
+  /**
+   * queueStatsFrom 'prometheus': one read of the plugin's detailed endpoint lists every queue
+   * (all vhosts, as the sweep does) in place of the two listings a management cycle pages
+   * through (the deepest queues and the next sweep page), each of which has the broker sort all
+   * of its queues. The configured queues keep their single-queue management GET: it costs the
+   * broker one lookup, not a sort, and only it carries the rates, head age, consumer capacity,
+   * prefetch and limits the queue verdict and the drain estimate need; their ready, unacked and
+   * consumer counts are taken from the detailed read, the same figures the unmonitored list shows.
+   * A queue the read lacks (hosted on another cluster node) keeps the management counts.
+   */
+  private async pollManagementWithDetailedCounts(detailed: DetailedQueuesClient): Promise<void> {
+    const m = this.management!;
+    const [configured, all, pressure] = await Promise.all([
+      Promise.all(
+        this.stages
+          .filter((s) => s.queue)
+          .map(async (s) => ({ s, result: await m.queue(s.queue!.vhost, s.queue!.name) })),
+      ),
+      detailed.queues(),
+      m.publisherPressure(),
+    ]);
+    let allOk = all.ok && pressure.ok;
+    if (!pressure.ok) this.health.failed('rabbitmq', pressure.error);
+    if (!all.ok) this.health.failed('rabbitmq', all.error);
+    const counts = new Map(all.ok ? all.value.queues.map((c) => [`${c.vhost}\u0000${c.name}`, c]) : []);
+    for (const { s, result } of configured) {
+      if (!result.ok) {
+        allOk = false;
+        this.health.failed('rabbitmq', result.error);
+        continue;
+      }
+      const c = counts.get(`${s.queue!.vhost}\u0000${s.queue!.name}`);
+      const v = c ? { ...result.value, ready: c.ready, unacked: c.unacked, consumers: c.consumers } : result.value;
+      this.observeQueue(s, v, pressure.ok ? pressure.value : null);
+    }
+    if (all.ok) this.sweep.addCompleteListing(all.value.queues.map(toCountsOnlyStats));
+    this.managementOk = allOk;
+    this.rabbitAnswered();
+  }
+
+  /** One configured queue's management figures into its observation. */
+  private observeQueue(s: StageSpec, v: QueueStats, pressure: PublisherPressure | null): void {
+    const q = this.queues[s.id]!;
+    q.stats = {
+      ready: v.ready,
+      unacked: v.unacked,
+      consumers: v.consumers,
+      publishRatePerSec: v.publishRate,
+      deliverRatePerSec: v.deliverRate,
+      headAgeMs: v.headAgeMs,
+      consumerCapacity: v.consumerCapacity,
+      redeliverRatePerSec: v.redeliverRate,
+      prefetch: v.prefetch,
+      maxLength: v.maxLength ?? null,
+      maxLengthBytes: v.maxLengthBytes ?? null,
+      readyBytes: v.readyBytes ?? null,
+      overflow: v.overflow ?? null,
+      deadLetterExchange: v.deadLetterExchange ?? null,
+      deadLetterRoutingKey: v.deadLetterRoutingKey ?? null,
+      rejectedByConsumersPerSec: v.rejectedByConsumersRate ?? null,
+      publishers: pressure ? publishersIn(pressure, s.queue!.vhost) : null,
+    };
+    if (v.publishRate !== null) {
+      const nowMs = Date.now();
+      q.arrivals = [...(q.arrivals ?? []), { atMs: nowMs, perSec: v.publishRate }].filter(
+        (a) => a.atMs >= nowMs - arrivalsWindowMs,
+      );
+    }
+    // Without AMQP checks, the management counts feed the growth estimate.
+    if (!this.amqp) {
+      q.history.push({ atMs: Date.now(), ready: v.ready });
+      q.history = q.history.filter((h) => h.atMs >= Date.now() - 4 * this.config.polling.managementMs);
+    }
   }
 
   private async pollPrometheus(): Promise<void> {

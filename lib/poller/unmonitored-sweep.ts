@@ -36,6 +36,18 @@ export class UnmonitoredSweep {
     }
   }
 
+  /**
+   * Every queue of the broker at once (the Prometheus plugin's detailed endpoint): what it lacks
+   * was deleted, so the known set is replaced rather than aged over sweeps.
+   */
+  addCompleteListing(queues: QueueStats[]): void {
+    this.known.clear();
+    this.sweep += 1;
+    this.nextPage = 1;
+    for (const q of queues) this.put(q);
+    this.total = queues.length;
+  }
+
   list(): UnmonitoredQueue[] {
     return [...this.known.values()].map(({ queue: q }) => ({
       vhost: q.vhost,
