@@ -11,13 +11,14 @@ import { IncidentIdParams, isClosed } from '@/lib/contracts/incident';
 import { parseAt } from '@/lib/contracts/time';
 import { readablePage } from '@/lib/root/pages';
 import { incidentView, liveView } from '@/lib/root/views';
+import { pipelinePath } from '@/lib/contracts/pipelines';
 
 /**
  * One incident: its facts and controls, a scrubber through its window, the topology live (while
  * it is open) or as it was at `?at=` (a closed one opens at its worst moment), and its timeline.
  */
 export async function IncidentPage({ pipeline, id: raw, at }: { pipeline?: string; id: string; at?: string }) {
-  const base = pipeline === undefined ? '' : `/p/${encodeURIComponent(pipeline)}`;
+  const base = pipeline === undefined ? '' : pipelinePath(pipeline);
   const page = await readablePage(`${base}/incidents/${raw}${at ? `?at=${at}` : ''}`, pipeline);
   const basePath = page.scope?.basePath ?? '';
   const id = IncidentIdParams.safeParse({ id: raw });

@@ -4,10 +4,11 @@ import { PipelineScope } from '@/components/live/pipeline-scope';
 import { Panel } from '@/components/panel';
 import { readablePage } from '@/lib/root/pages';
 import { incidentsView } from '@/lib/root/views';
+import { pipelinePath } from '@/lib/contracts/pipelines';
 
 /** A pipeline's incidents (`/incidents`, or `/p/<name>/incidents` with several). */
 export async function IncidentsPage({ pipeline }: { pipeline?: string }) {
-  const base = pipeline === undefined ? '' : `/p/${encodeURIComponent(pipeline)}`;
+  const base = pipeline === undefined ? '' : pipelinePath(pipeline);
   const page = await readablePage(`${base}/incidents`, pipeline);
   const view = page.app ? await incidentsView(page.app, page.audience) : { ok: false as const, message: page.problem };
   return (

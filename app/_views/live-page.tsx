@@ -7,13 +7,14 @@ import { SourcesPanel } from '@/components/sources-panel';
 import { PanelSkeleton } from '@/components/panel';
 import { readablePage } from '@/lib/root/pages';
 import { liveView, pipelinesView, sourcesView } from '@/lib/root/views';
+import { pipelinePath } from '@/lib/contracts/pipelines';
 
 /**
  * The live war room of one pipeline (`/`, or `/p/<name>` with several), or at `at` a replayed
  * moment. With several pipelines and none named, the overview of all of them.
  */
 export async function LivePage({ pipeline, at }: { pipeline?: string; at?: string }) {
-  const base = pipeline === undefined ? '' : `/p/${encodeURIComponent(pipeline)}`;
+  const base = pipeline === undefined ? '' : pipelinePath(pipeline);
   const page = await readablePage(at ? `${base || '/'}?at=${at}` : base || '/', pipeline);
   const overview = page.app && pipeline === undefined && at === undefined && page.app.pipelines.length > 1;
   const basePath = page.scope?.basePath ?? '';

@@ -20,3 +20,6 @@ export type PipelineSummary = z.infer<typeof PipelineSummary>;
 
 export const PipelinesView = z.object({ pipelines: z.array(PipelineSummary) });
 export type PipelinesView = z.infer<typeof PipelinesView>;
+
+/** Where a pipeline's pages live when the configuration has several: `/p/<name>`. */
+export const pipelinePath = (name: string) => `/p/${encodeURIComponent(name)}`;

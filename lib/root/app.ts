@@ -26,6 +26,7 @@ import { auditLog, type AuditLog } from '../store/audit-log';
 import { openDb, type Db } from '../store/db';
 import { history, type History } from '../store/history';
 import { incidents, type Incidents } from '../store/incidents';
+import { pipelinePath } from '../contracts/pipelines';
 
 /**
  * The composition root: builds the application once per server process from the configuration
@@ -266,7 +267,7 @@ function buildPipeline(shared: Shared, config: WarroomConfig, first: boolean): A
     signIns: shared.signIns,
     pipelines: shared.pipelines,
     forPipeline: (name) => shared.byName.get(name) ?? null,
-    basePath: shared.pipelines.length > 1 ? `/p/${encodeURIComponent(pipeline)}` : '',
+    basePath: shared.pipelines.length > 1 ? pipelinePath(pipeline) : '',
   };
 }
 
