@@ -4,7 +4,7 @@ import { useEffect, type ReactNode } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { Snapshot } from '@/lib/contracts/snapshot';
 import { ScaleDialog } from '@/components/actions/scale-dialog';
-import { type Viewer } from '@/lib/contracts/viewer';
+import type { Viewer } from '@/lib/contracts/viewer';
 import { CopyMomentLink, ReplayBanner } from './panels/replay';
 import { TimelinePanel } from './panels/timeline-panel';
 import { ActiveIncidentBar } from './incidents/active-incident-bar';
@@ -16,13 +16,19 @@ import { PanelBoundary } from './panels/panel-boundary';
 import { SourceStatus } from './panels/source-status';
 import dynamic from 'next/dynamic';
 import { UnmonitoredQueues } from './panels/unmonitored-queues';
-import { CapacityPanel } from './panels/capacity-panel';
 import { TopologyCanvas } from './topology/topology-canvas';
 
 // The charts (recharts) load only when a stage is selected, keeping them out of the first load.
 const StageSidePanel = dynamic(() => import('./panels/stage-side-panel').then((m) => m.StageSidePanel), {
   ssr: false,
   loading: () => <div className="h-40 animate-pulse rounded-lg border border-edge bg-panel" />,
+});
+
+// The capacity form validates with the capacity contract's schema (zod): loaded after the page, so
+// that zod stays out of the first load.
+const CapacityPanel = dynamic(() => import('./panels/capacity-panel').then((m) => m.CapacityPanel), {
+  ssr: false,
+  loading: () => <div className="h-24 animate-pulse rounded-lg border border-edge bg-panel" />,
 });
 
 /**

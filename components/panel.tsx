@@ -13,9 +13,9 @@ export function Panel({
 }) {
   return (
     <section className="rounded-lg border border-edge bg-panel" data-testid={testId}>
-      <header className="flex items-center justify-between border-b border-edge px-4 py-2">
+      <header className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 border-b border-edge px-4 py-2">
         <h2 className="text-sm font-semibold uppercase tracking-wide text-muted">{title}</h2>
-        {aside}
+        {aside && <div className="min-w-0 break-all text-right">{aside}</div>}
       </header>
       <div className="p-4">{children}</div>
     </section>

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { launchChromium } from '../scripts/testing/chromium';
 import { resetPipelineAround } from '../scripts/testing/pipeline-hooks';
 import { dashboardUrl, stackSecrets, type StackLayout } from '../scripts/stack';
@@ -48,13 +49,42 @@ export function screenshotPath(name: string): string {
 }
 
 /** A fresh browser context signed in through the sign-in page as the demo user of `role`. */
-export async function signInPage(browser: Browser, layout: StackLayout, role: keyof typeof demoUsers): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
+export async function signInPage(
+  browser: Browser,
+  layout: StackLayout,
+  role: keyof typeof demoUsers,
+  context: BrowserContextOptions = { viewport: { width: 1440, height: 1000 } },
+): Promise<Page> {
+  const page = await (await browser.newContext(context)).newPage();
   await page.goto(`${dashboardUrl(layout)}/sign-in`);
   await page.getByTestId('sign-in-name').fill(demoUsers[role]);
   await page.getByTestId('sign-in-password').fill(stackSecrets(layout).users[role]);
   await page.getByTestId('sign-in-submit').click();
   await expect.poll(() => page.getByTestId('current-user').getAttribute('data-role'), { timeout: 15_000 }).toBe(role);
   return page;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * The serious and critical accessibility violations axe-core finds on the page as it is now (WCAG
+ * 2.1 A and AA rules), one line each: rule, impact, the first offending elements. Injected through
+ * the DevTools protocol, which the page's Content Security Policy does not govern.
+ */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<AxeResults> } }).axe;
+    type AxeResults = {
+      violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }>;
+    };
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target) }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.targets)}`);
 }

@@ -4,7 +4,7 @@ import { PanelSkeleton } from '@/components/panel';
 
 export default function Loading() {
   return (
-    <main className="mx-auto max-w-6xl p-6">
+    <main className="mx-auto max-w-[96rem] p-3 sm:p-6">
       <PanelSkeleton title="warroom" />
     </main>
   );

@@ -28,7 +28,7 @@ export async function IncidentPage({ pipeline, id: raw, at }: { pipeline?: strin
   if (view.kind === 'not-found') notFound();
   if (view.kind === 'unavailable') {
     return (
-      <main className="mx-auto max-w-7xl space-y-4 p-6">
+      <main className="mx-auto max-w-[96rem] space-y-4 p-3 sm:p-6">
         <AppHeader {...page} />
         <Panel title="Incident" testId="incident-unavailable">
           <p className="text-sm text-warn">{view.message}</p>
@@ -44,7 +44,7 @@ export async function IncidentPage({ pipeline, id: raw, at }: { pipeline?: strin
   const parsed = moment === undefined ? null : parseAt(moment);
   const momentIso = parsed?.ok ? parsed.at.toISOString() : null;
   return (
-    <main className="mx-auto max-w-7xl space-y-4 p-6">
+    <main className="mx-auto max-w-[96rem] space-y-4 p-3 sm:p-6">
       <AppHeader {...page} />
       <PipelineScope name={page.scope?.name ?? null} basePath={basePath}>
         <IncidentData initial={detail} live={moment === undefined}>

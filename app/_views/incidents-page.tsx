@@ -12,7 +12,7 @@ export async function IncidentsPage({ pipeline }: { pipeline?: string }) {
   const page = await readablePage(`${base}/incidents`, pipeline);
   const view = page.app ? await incidentsView(page.app, page.audience) : { ok: false as const, message: page.problem };
   return (
-    <main className="mx-auto max-w-7xl space-y-4 p-6">
+    <main className="mx-auto max-w-[96rem] space-y-4 p-3 sm:p-6">
       <AppHeader {...page} />
       <PipelineScope name={page.scope?.name ?? null} basePath={page.scope?.basePath ?? ''}>
         {view.ok ? (

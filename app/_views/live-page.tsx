@@ -19,7 +19,7 @@ export async function LivePage({ pipeline, at }: { pipeline?: string; at?: strin
   const overview = page.app && pipeline === undefined && at === undefined && page.app.pipelines.length > 1;
   const basePath = page.scope?.basePath ?? '';
   return (
-    <main className="mx-auto max-w-7xl space-y-4 p-6">
+    <main className="mx-auto max-w-[96rem] space-y-4 p-3 sm:p-6">
       <AppHeader {...page} scope={overview ? null : page.scope} />
       {overview ? (
         <PipelinesOverview initial={pipelinesView(page.app!)} />

@@ -25,7 +25,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     limit: 200,
   };
   return (
-    <main className="mx-auto max-w-7xl space-y-4 p-6">
+    <main className="mx-auto max-w-[96rem] space-y-4 p-3 sm:p-6">
       <AppHeader {...page} />
       {page.viewer?.signedIn && page.viewer.role === 'admin' && <SignOutEveryone />}
       {page.app ? (

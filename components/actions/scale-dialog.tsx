@@ -37,7 +37,7 @@ export function ScaleButton({
   return (
     <>
       <button
-        className="rounded bg-crit/80 px-3 py-1 text-sm font-semibold text-white hover:bg-crit disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"
+        className="rounded bg-red-700 px-3 py-1 text-sm font-semibold text-white hover:bg-red-600 disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"
         disabled={denied !== null}
         title={denied ?? ''}
         onClick={() => openScale({ job, group, suggested })}
@@ -102,6 +102,14 @@ export function ScaleDialog({
   useEffect(() => {
     closeRef.current = onClose;
   }, [onClose]);
+  // Opened as a modal on mount; on unmount the focus goes back to what opened it (the Scale button).
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const dialog = dialogRef.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => opener?.focus();
+  }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !busyRef.current) closeRef.current();
@@ -138,14 +146,17 @@ export function ScaleDialog({
     (!needsConfirm || confirm === group) &&
     !busy;
   return (
-    <div
-      className="fixed inset-0 z-50 flex items-center justify-center bg-black/60"
-      role="dialog"
-      aria-modal="true"
+    // A native modal <dialog>: the page behind it is inert, so Tab stays inside; Escape is handled
+    // above (the native cancel is refused so that React alone decides when it closes).
+    <dialog
+      ref={dialogRef}
+      onCancel={(e) => e.preventDefault()}
+      aria-labelledby="scale-dialog-title"
+      className="m-auto max-h-[calc(100dvh-1rem)] w-[calc(100%-1rem)] max-w-lg overflow-y-auto rounded-lg border border-edge bg-panel p-0 text-ink backdrop:bg-black/60"
       data-testid="scale-dialog"
     >
-      <div className="w-full max-w-lg space-y-3 rounded-lg border border-edge bg-panel p-5 text-sm">
-        <h2 className="text-base font-semibold">
+      <div className="space-y-3 p-4 text-sm sm:p-5">
+        <h2 id="scale-dialog-title" className="text-base font-semibold">
           Scale{' '}
           <span className="font-mono">
             {job}/{group}
@@ -297,7 +308,7 @@ export function ScaleDialog({
             )}
             <div className="flex gap-2">
               <button
-                className="rounded bg-crit/80 px-3 py-1 font-semibold text-white hover:bg-crit disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"
+                className="rounded bg-red-700 px-3 py-1 font-semibold text-white hover:bg-red-600 disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"
                 disabled={!canSubmit}
                 onClick={() => void execute(count, reason.trim(), idempotencyKey)}
                 data-testid="scale-submit"
@@ -311,6 +322,6 @@ export function ScaleDialog({
           </>
         )}
       </div>
-    </div>
+    </dialog>
   );
 }

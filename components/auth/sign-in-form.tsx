@@ -50,7 +50,7 @@ export function SignInForm({ next }: { next: string }) {
       )}
       <button
         disabled={busy}
-        className="rounded bg-sky-700 px-3 py-1 text-sm font-medium hover:bg-sky-600 disabled:opacity-50"
+        className="rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-600 disabled:opacity-50"
         data-testid="sign-in-submit"
       >
         {busy ? 'Signing in…' : 'Sign in'}

@@ -53,7 +53,7 @@ export function SignOutEveryone() {
       />
       <button
         disabled={busy}
-        className="rounded bg-crit/80 px-2 py-1 font-semibold text-white hover:bg-crit disabled:opacity-50"
+        className="rounded bg-red-700 px-2 py-1 font-semibold text-white hover:bg-red-600 disabled:opacity-50"
         data-testid="sign-out-everyone-confirm"
       >
         {busy ? 'Signing everyone out…' : 'Sign out everyone'}

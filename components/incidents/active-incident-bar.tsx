@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
-import { isActive, statusLabel, type Incident } from '@/lib/contracts/incident';
+import type { Incident } from '@/lib/contracts/incident';
+import { isActive, statusLabel } from '@/lib/contracts/incident-rules';
 import type { Viewer } from '@/lib/contracts/viewer';
 import { getJson } from '../live/api-client';
 import { usePagePath } from '../live/pipeline-scope';
@@ -32,7 +33,7 @@ export function ActiveIncidentBar({ viewer }: { viewer: Viewer | null }) {
   const suggested = active.status === 'suggested';
   return (
     <section
-      className={`flex flex-wrap items-center justify-between gap-2 rounded-lg border px-4 py-2 text-sm ${suggested ? 'border-amber-600 bg-amber-950/40' : 'border-crit bg-red-950/40'}`}
+      className={`flex flex-wrap items-center justify-between gap-2 rounded-lg border px-4 py-2 text-sm ${suggested ? 'border-warn bg-warn/10' : 'border-crit bg-crit/10'}`}
       data-testid="active-incident"
       data-status={active.status}
     >

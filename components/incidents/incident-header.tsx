@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { allowedMoves, severities, statusLabel, type Incident, type IncidentStatus } from '@/lib/contracts/incident';
+import type { Incident } from '@/lib/contracts/incident';
+import { allowedMoves, severities, statusLabel, type IncidentStatus } from '@/lib/contracts/incident-rules';
 import { formatSpan } from '@/lib/format/numbers';
 import type { Viewer } from '@/lib/contracts/viewer';
 import { apiUrl, sendJson } from '../live/api-client';
@@ -20,9 +21,9 @@ const moveLabel: Record<IncidentStatus, string> = {
 };
 
 export const statusColour: Record<IncidentStatus, string> = {
-  suggested: 'border-amber-600 text-amber-300',
+  suggested: 'border-warn text-warn',
   investigating: 'border-crit text-crit',
-  mitigated: 'border-sky-600 text-sky-300',
+  mitigated: 'border-accent text-accent',
   resolved: 'border-ok text-ok',
   dismissed: 'border-edge text-muted',
 };
@@ -192,7 +193,7 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
             if (await patch({ status: move, reason })) setMove(null);
           }}
         >
-          <label className="flex min-w-72 flex-1 flex-col gap-1">
+          <label className="flex min-w-[min(18rem,100%)] flex-1 flex-col gap-1">
             <span className="text-xs text-muted">
               {moveLabel[move]}: why? (kept on the timeline and in the postmortem)
             </span>
@@ -206,7 +207,7 @@ function IncidentHeaderView({ data, viewer }: { data: IncidentDetailJson; viewer
           </label>
           <button
             type="submit"
-            className="rounded bg-sky-700 px-3 py-1 font-semibold disabled:opacity-50"
+            className="rounded bg-sky-700 px-3 py-1 font-semibold text-white disabled:opacity-50"
             disabled={busy || reason.trim().length < 3}
             data-testid="move-confirm"
           >

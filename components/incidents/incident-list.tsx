@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { severities, statusLabel, type Incident, type Severity } from '@/lib/contracts/incident';
+import type { Incident } from '@/lib/contracts/incident';
+import { severities, statusLabel, type Severity } from '@/lib/contracts/incident-rules';
 import { formatSpan } from '@/lib/format/numbers';
 import type { Viewer } from '@/lib/contracts/viewer';
 import { sendJson } from '../live/api-client';
@@ -108,7 +109,7 @@ function OpenIncidentForm({ viewer }: { viewer: Viewer | null }) {
         router.push(page(`/incidents/${r.value.id}`));
       }}
     >
-      <label className="flex min-w-64 flex-1 flex-col gap-1">
+      <label className="flex min-w-[min(16rem,100%)] flex-1 flex-col gap-1">
         <span className="text-xs text-muted">Open an incident: title</span>
         <input
           className="rounded border border-edge bg-surface px-2 py-1"
@@ -132,7 +133,7 @@ function OpenIncidentForm({ viewer }: { viewer: Viewer | null }) {
           ))}
         </select>
       </label>
-      <label className="flex min-w-64 flex-1 flex-col gap-1">
+      <label className="flex min-w-[min(16rem,100%)] flex-1 flex-col gap-1">
         <span className="text-xs text-muted">First note (optional)</span>
         <input
           className="rounded border border-edge bg-surface px-2 py-1"
@@ -144,7 +145,7 @@ function OpenIncidentForm({ viewer }: { viewer: Viewer | null }) {
       </label>
       <button
         type="submit"
-        className="rounded bg-sky-700 px-3 py-1 font-semibold disabled:opacity-50"
+        className="rounded bg-sky-700 px-3 py-1 font-semibold text-white disabled:opacity-50"
         disabled={denied !== null || busy || title.trim() === ''}
         data-testid="open-submit"
       >

@@ -9,7 +9,7 @@ import { denyReason } from './incident-header';
 import { useIncident, type IncidentDetailJson } from './types';
 import { usePagePath } from '../live/pipeline-scope';
 
-const sourceStyle = { warroom: 'text-muted', action: 'text-amber-300', incident: 'text-sky-300' } as const;
+const sourceStyle = { warroom: 'text-muted', action: 'text-warn', incident: 'text-accent' } as const;
 
 /**
  * The incident's timeline, oldest first: what warroom saw, what people did, and their notes, each
@@ -59,14 +59,14 @@ function IncidentTimelineView({
         {data.timeline.map((e, i) => (
           <li
             key={`${e.at}-${i}`}
-            className={`flex gap-3 border-t border-edge/60 px-4 py-1 ${i === current ? 'bg-sky-950/60' : ''}`}
+            className={`flex gap-3 border-t border-edge/60 px-4 py-1 ${i === current ? 'bg-accent/10' : ''}`}
             data-testid="timeline-event"
             data-kind={e.kind}
             data-current={i === current ? 'true' : undefined}
           >
             <Link
               href={page(e.link)}
-              className="shrink-0 font-mono text-sky-300 underline"
+              className="shrink-0 font-mono text-accent underline"
               title="open this moment"
               scroll={false}
             >
@@ -99,7 +99,7 @@ function IncidentTimelineView({
           await client.invalidateQueries({ queryKey: ['incident', id] });
         }}
       >
-        <label className="flex min-w-72 flex-1 flex-col gap-1">
+        <label className="flex min-w-[min(18rem,100%)] flex-1 flex-col gap-1">
           <span className="text-xs text-muted">Add a note to the timeline</span>
           <input
             className="rounded border border-edge bg-surface px-2 py-1"

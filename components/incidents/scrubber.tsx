@@ -2,7 +2,7 @@
 
 import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { isActive } from '@/lib/contracts/incident';
+import { isActive } from '@/lib/contracts/incident-rules';
 import { useIncident, type IncidentDetailJson } from './types';
 import { usePagePath } from '../live/pipeline-scope';
 
@@ -64,7 +64,7 @@ function IncidentScrubberView({ data, at }: { data: IncidentDetailJson; at: stri
       <div className="relative">
         <input
           type="range"
-          className="w-full accent-sky-500"
+          className="w-full accent-sky-600"
           min={from}
           max={to}
           step={1000}
@@ -81,7 +81,7 @@ function IncidentScrubberView({ data, at }: { data: IncidentDetailJson; at: stri
           {marks.map((m, i) => (
             <span
               key={`${m.at}-${i}`}
-              className={`absolute top-0 h-2 w-0.5 ${m.kind === 'action' ? 'bg-amber-400' : m.kind === 'note' ? 'bg-sky-400' : m.kind.endsWith('cleared') || m.kind.endsWith('ended') ? 'bg-ok' : 'bg-crit'}`}
+              className={`absolute top-0 h-2 w-0.5 ${m.kind === 'action' ? 'bg-warn' : m.kind === 'note' ? 'bg-accent' : m.kind.endsWith('cleared') || m.kind.endsWith('ended') ? 'bg-ok' : 'bg-crit'}`}
               style={{ left: `${((Date.parse(m.at) - from) / (to - from)) * 100}%` }}
               title={`${m.at.slice(11, 19)} ${m.message}`}
             />

@@ -1,7 +1,7 @@
 import type { Recommendation, Snapshot } from '@/lib/contracts/snapshot';
-import { isSloBreached as breached } from '@/lib/contracts/snapshot';
+import { isSloBreached as breached } from '@/lib/contracts/slo';
 import { ScaleButton } from '@/components/actions/scale-dialog';
-import { type Viewer } from '@/lib/contracts/viewer';
+import type { Viewer } from '@/lib/contracts/viewer';
 import { ms } from '../topology/format';
 
 /** Says when the end-to-end figure is estimated, and when the stages' own figures overlap it. */

@@ -8,7 +8,7 @@ import { usePathname, useSearchParams } from 'next/navigation';
 export function ReplayBanner({ at, storedAt, liveHref = '/' }: { at: string; storedAt: string; liveHref?: string }) {
   return (
     <section
-      className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-sky-700 bg-sky-950/60 px-4 py-2 text-sm"
+      className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-accent bg-accent/10 px-4 py-2 text-sm"
       data-testid="replay-banner"
       data-at={at}
     >
@@ -18,7 +18,7 @@ export function ReplayBanner({ at, storedAt, liveHref = '/' }: { at: string; sto
       </span>
       <Link
         href={liveHref}
-        className="rounded bg-sky-600 px-3 py-1 font-semibold text-white hover:bg-sky-500"
+        className="rounded bg-sky-700 px-3 py-1 font-semibold text-white hover:bg-sky-600"
         data-testid="back-to-live"
       >
         Back to live

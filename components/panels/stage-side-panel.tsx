@@ -6,7 +6,7 @@ import type { Snapshot } from '@/lib/contracts/snapshot';
 import type { StageSeries, SeriesLine } from '@/lib/contracts/series';
 import { count, ms, rate } from '../topology/format';
 import { ScaleButton } from '@/components/actions/scale-dialog';
-import { type Viewer } from '@/lib/contracts/viewer';
+import type { Viewer } from '@/lib/contracts/viewer';
 import { getJson } from '../live/api-client';
 
 const colours = ['#7cc4fa', '#e0a526', '#ef5a5a', '#3fb27f'];

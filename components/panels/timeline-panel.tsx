@@ -52,7 +52,7 @@ export function TimelinePanel({ until }: { until: string | null }) {
               data-testid="timeline-event"
               data-kind={e.kind}
             >
-              <a href={page(e.link)} className="font-mono text-sky-300 underline" title="open this moment">
+              <a href={page(e.link)} className="font-mono text-accent underline" title="open this moment">
                 {e.at.slice(11, 19)}
               </a>
               <span>{e.message}</span>

@@ -2,13 +2,22 @@ import { z } from 'zod';
 import { AuditRow } from './audit';
 import { Snapshot } from './snapshot';
 import { TimelineEntry } from './timeline';
+import { severities, statuses } from './incident-rules';
 
 /**
  * Incidents: what they are, what may change and in which order, the bodies the incident routes
  * accept and the JSON they answer with. Times are ISO 8601 strings.
  */
-export const severities = ['sev1', 'sev2', 'sev3'] as const;
-export const statuses = ['suggested', 'investigating', 'mitigated', 'resolved', 'dismissed'] as const;
+export {
+  allowedMoves,
+  canMove,
+  incidentLink,
+  isActive,
+  isClosed,
+  severities,
+  statusLabel,
+  statuses,
+} from './incident-rules';
 
 export const Severity = z.enum(severities);
 export type Severity = z.infer<typeof Severity>;
@@ -50,37 +59,6 @@ export const IncidentLogEntry = z.object({
   body: z.string(),
 });
 export type IncidentLogEntry = z.infer<typeof IncidentLogEntry>;
-
-/** Still needs attention: shown on every page, and blocks a second suggestion. */
-export const isActive = (status: IncidentStatus) =>
-  status === 'suggested' || status === 'investigating' || status === 'mitigated';
-export const isClosed = (status: IncidentStatus) => status === 'resolved' || status === 'dismissed';
-
-/** Allowed moves. A resolved incident may be reopened; a dismissed suggestion may be taken after all. */
-const transitions: Record<IncidentStatus, readonly IncidentStatus[]> = {
-  suggested: ['investigating', 'dismissed'],
-  investigating: ['mitigated', 'resolved'],
-  mitigated: ['investigating', 'resolved'],
-  resolved: ['investigating'],
-  dismissed: ['investigating'],
-};
-
-export function canMove(from: IncidentStatus, to: IncidentStatus): boolean {
-  return transitions[from].includes(to);
-}
-
-/** A copy, so that a caller changing the list cannot change the rules. */
-export function allowedMoves(from: IncidentStatus): IncidentStatus[] {
-  return [...transitions[from]];
-}
-
-export const statusLabel: Record<IncidentStatus, string> = {
-  suggested: 'Suggested',
-  investigating: 'Investigating',
-  mitigated: 'Mitigated',
-  resolved: 'Resolved',
-  dismissed: 'Dismissed',
-};
 
 /** Bodies are strict: a misspelt field is an error, not silently ignored. Messages name the rule. */
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -155,6 +133,3 @@ export const IncidentIdParams = z.object({
     .transform(Number),
 });
 export type IncidentIdParams = z.infer<typeof IncidentIdParams>;
-
-/** The incident page, optionally at a moment of its timeline. */
-export const incidentLink = (id: number, at?: string) => `/incidents/${id}${at ? `?at=${encodeURIComponent(at)}` : ''}`;

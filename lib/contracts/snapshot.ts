@@ -232,7 +232,4 @@ export function publicSnapshot<S extends Snapshot>(s: S): S {
   };
 }
 
-/** The end-to-end quantile is over the SLO (an unknown latency is not a breach). */
-export function isSloBreached(s: Pick<Snapshot, 'endToEnd'>): boolean {
-  return s.endToEnd.pMs !== null && s.endToEnd.pMs > s.endToEnd.sloMs;
-}
+export { isSloBreached } from './slo';

@@ -2,7 +2,7 @@ import Link from 'next/link';
 
 export default function IncidentNotFound() {
   return (
-    <main className="mx-auto max-w-7xl space-y-4 p-6">
+    <main className="mx-auto max-w-[96rem] space-y-4 p-3 sm:p-6">
       <section className="rounded-lg border border-edge bg-panel p-4" data-testid="incident-not-found">
         <h1 className="text-lg font-semibold">No such incident</h1>
         <p className="text-sm text-muted">
