@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { BenchRecorder } from './bench-report';
 import { dashboardUrl, stackLayout, stackSecrets, startDashboard, stopDashboard, type StackLayout } from './stack';
 import { dashboardProcess, demoUsers } from './stack/dashboard';
 import { readPid, sleep } from './stack/processes';
@@ -21,8 +22,8 @@ function rssMiB(pid: number): number {
 }
 
 /** `clients` streams (each from its own address, as behind a load balancer) for `minutes`. */
-export async function sseSoak(layout: StackLayout, clients: number, minutes: number): Promise<void> {
-  console.log(`\n## ${clients} SSE clients for ${minutes} minutes`);
+export async function sseSoak(layout: StackLayout, clients: number, minutes: number, r: BenchRecorder): Promise<void> {
+  r.section(`${clients} SSE clients for ${minutes} minutes`);
   const base = dashboardUrl(layout);
   const pid = readPid(dashboardProcess(layout))!;
   const startRss = rssMiB(pid);
@@ -74,7 +75,7 @@ export async function sseSoak(layout: StackLayout, clients: number, minutes: num
     }),
   );
   const opened = clients - refused;
-  console.log(`(${opened} streams open, ${refused} refused; dashboard RSS at start ${startRss.toFixed(0)} MiB)`);
+  r.log(`(${opened} streams open, ${refused} refused; dashboard RSS at start ${startRss.toFixed(0)} MiB)`);
   const samples: Array<{ minute: number; rss: number }> = [];
   const endAt = Date.now() + minutes * 60_000;
   for (let minute = 1; Date.now() < endAt; minute++) {
@@ -83,11 +84,11 @@ export async function sseSoak(layout: StackLayout, clients: number, minutes: num
   }
   for (const c of controllers) c.abort();
   delays.sort((a, b) => a - b);
-  console.log('| minute | dashboard RSS |');
-  console.log('|---|---|');
-  console.log(`| 0 | ${startRss.toFixed(0)} MiB |`);
-  for (const s of samples) console.log(`| ${s.minute} | ${s.rss.toFixed(0)} MiB |`);
-  console.log(
+  r.log('| minute | dashboard RSS |');
+  r.log('|---|---|');
+  r.log(`| 0 | ${startRss.toFixed(0)} MiB |`);
+  for (const s of samples) r.log(`| ${s.minute} | ${s.rss.toFixed(0)} MiB |`);
+  r.log(
     `\nsnapshot frames delivered: ${frames.toLocaleString('en-US')}; streams the server ended early: ${dropped}; delay from a snapshot's generatedAt to a client (1 client in 10 measured, ${delays.length.toLocaleString('en-US')} frames): p50 ${ms(q(delays, 0.5))}, p95 ${ms(q(delays, 0.95))}, max ${ms(delays.at(-1) ?? NaN)}`,
   );
 }
@@ -101,8 +102,8 @@ async function role(url: string): Promise<string | null> {
 }
 
 /** Two replicas on PostgreSQL; the leader is killed (SIGKILL) `kills` times. */
-export async function takeover(layout: StackLayout, kills: number): Promise<void> {
-  console.log(`\n## Leader takeover: two replicas on PostgreSQL, the leader killed ${kills} times`);
+export async function takeover(layout: StackLayout, kills: number, r: BenchRecorder): Promise<void> {
+  r.section(`Leader takeover: two replicas on PostgreSQL, the leader killed ${kills} times`);
   await stopDashboard(layout);
   const urls = await startDashboard(layout, { replicas: 2, database: 'postgres' });
   const rows: string[] = [];
@@ -132,10 +133,10 @@ export async function takeover(layout: StackLayout, kills: number): Promise<void
       await startDashboard(layout, { replicas: 2, database: 'postgres' });
     }
   } finally {
-    console.log('| kill | follower reports leading | first snapshot it polled |');
-    console.log('|---|---|---|');
-    for (const row of rows) console.log(row);
-    console.log('(polled every 20 ms; the demo polls AMQP every 500 ms and the rest every 5 s)');
+    r.log('| kill | follower reports leading | first snapshot it polled |');
+    r.log('|---|---|---|');
+    for (const row of rows) r.log(row);
+    r.log('(polled every 20 ms; the demo polls AMQP every 500 ms and the rest every 5 s)');
     await stopDashboard(layout);
     await startDashboard(layout);
   }
@@ -145,8 +146,8 @@ export async function takeover(layout: StackLayout, kills: number): Promise<void
  * Wrong passwords for the operator from 200 addresses, 50 at a time, for `seconds`, while the
  * operator signs in from their own address every 2 s.
  */
-export async function signInFlood(layout: StackLayout, seconds: number): Promise<void> {
-  console.log(`\n## Sign-in under a guessing flood (${seconds} s)`);
+export async function signInFlood(layout: StackLayout, seconds: number, r: BenchRecorder): Promise<void> {
+  r.section(`Sign-in under a guessing flood (${seconds} s)`);
   const base = dashboardUrl(layout);
   const password = stackSecrets(layout).users.operator;
   const post = (body: unknown, address: string) =>
@@ -181,13 +182,13 @@ export async function signInFlood(layout: StackLayout, seconds: number): Promise
   })();
   await Promise.all([...attackers, owner]);
   const total = [...answers.values()].reduce((a, b) => a + b, 0);
-  console.log('| attacker answers | count |');
-  console.log('|---|---|');
-  for (const [status, count] of [...answers].sort()) console.log(`| ${status} | ${count} |`);
-  console.log(`\nflood throughput: ${(total / seconds).toFixed(0)} answers per second`);
+  r.log('| attacker answers | count |');
+  r.log('|---|---|');
+  for (const [status, count] of [...answers].sort()) r.log(`| ${status} | ${count} |`);
+  r.log(`\nflood throughput: ${(total / seconds).toFixed(0)} answers per second`);
   const ok = real.filter((r) => r.status === 200);
   const times = real.map((r) => r.ms).sort((a, b) => a - b);
-  console.log(
+  r.log(
     `the real operator: ${ok.length} of ${real.length} sign-ins succeeded; time p50 ${ms(q(times, 0.5))}, max ${ms(times.at(-1) ?? NaN)}`,
   );
 }
@@ -197,7 +198,9 @@ if (process.argv[1]?.endsWith('bench-production.ts')) {
   const layout = stackLayout('test');
   const which = process.argv.slice(2);
   const all = which.length === 0;
-  if (all || which.includes('sign-in')) await signInFlood(layout, 30);
-  if (all || which.includes('takeover')) await takeover(layout, 5);
-  if (all || which.includes('sse')) await sseSoak(layout, 1000, Number(process.env.WARROOM_SSE_MINUTES ?? 10));
+  const { BenchRecorder } = await import('./bench-report');
+  const r = new BenchRecorder();
+  if (all || which.includes('sign-in')) await signInFlood(layout, 30, r);
+  if (all || which.includes('takeover')) await takeover(layout, 5, r);
+  if (all || which.includes('sse')) await sseSoak(layout, 1000, Number(process.env.WARROOM_SSE_MINUTES ?? 10), r);
 }
