@@ -40,6 +40,15 @@ function secure(response: NextResponse | Response, csp: string): Response {
   return response;
 }
 
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function proxy(request: NextRequest): Response {
   const { pathname } = request.nextUrl;
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
@@ -54,6 +63,17 @@ export function proxy(request: NextRequest): Response {
         });
     body.headers.set('cache-control', 'no-store');
     body.headers.set('retry-after', '30');
+    return secure(body, csp);
+  }
+  // A path that is not valid percent-encoding names nothing: say so, before a route tries to decode it.
+  if (!decodable(pathname)) {
+    const message = 'the address is not valid percent-encoding';
+    const body = pathname.startsWith('/api/')
+      ? Response.json({ error: { code: 'invalid', message } }, { status: 400 })
+      : new Response(`<!doctype html><title>Bad address</title><p>${message}.</p>`, {
+          status: 400,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        });
     return secure(body, csp);
   }
   const headers = new Headers(request.headers);
