@@ -52,8 +52,9 @@ function rowsOf(lines: SeriesLine[]): Row[] {
   return [...byT.values()].sort((a, b) => a.t! - b.t!);
 }
 
+/** UTC, as every time on the page; seconds only on ranges short enough to need them. */
 const clock = (tSec: number, spanSec: number) =>
-  new Date(tSec * 1000).toISOString().slice(11, spanSec > 6 * 3600 ? 16 : spanSec > 1800 ? 16 : 19);
+  new Date(tSec * 1000).toISOString().slice(11, spanSec > 1800 ? 16 : 19);
 
 interface Drag {
   start: number;
