@@ -72,9 +72,12 @@ describe('trends on the live page', () => {
     await expect.poll(() => panel.getAttribute('data-state'), { timeout: 10_000 }).toBe('ready');
     const start = await plotPoint('trends-depth-chart', 0.3);
     const end = await plotPoint('trends-depth-chart', 0.99);
+    // recharts reads the pointer's moment from its tooltip, updated once a frame: pause between steps.
     await page.mouse.move(start.x, start.y);
+    await page.waitForTimeout(300);
     await page.mouse.down();
     await page.mouse.move(end.x, end.y, { steps: 15 });
+    await page.waitForTimeout(300);
     await page.mouse.up();
     await expect.poll(() => params().get('from'), { timeout: 10_000 }).not.toBeNull();
     expect(params().get('range')).toBeNull();

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import {
   CartesianGrid,
   Line,
@@ -266,29 +266,40 @@ export function TrendsPanel({ at }: { at: string | null }) {
   });
   const data = query.data;
   const go = (next: URLSearchParams) => {
-    setDrag(null);
     router.push(`${pathname}?${next}`, { scroll: false });
   };
   const current = () => new URLSearchParams(params.toString());
   const domain: [number, number] = data ? [Date.parse(data.from) / 1000, Date.parse(data.to) / 1000] : [0, 1];
   const replayAt = (atMs: number) => data && go(withMoment(current(), atMs, data));
 
-  const label = (s: { activeLabel?: string | number }) =>
-    s.activeLabel === undefined || s.activeLabel === '' ? null : Number(s.activeLabel);
+  // The drag as the handlers see it (recharts calls them between renders); the state draws it.
+  const dragging = useRef<Drag | null>(null);
+  const track = (next: Drag | null) => {
+    dragging.current = next;
+    setDrag(next);
+  };
+  // recharts names the moment under the pointer: the time of the nearest point (its tooltip's).
+  const label = (s: { activeLabel?: string | number }) => {
+    const t = s.activeLabel === undefined || s.activeLabel === '' ? NaN : Number(s.activeLabel);
+    return Number.isFinite(t) ? t : null;
+  };
   const handlers = {
     onMouseDown: ((s) => {
       const t = label(s);
-      if (t !== null && Number.isFinite(t)) setDrag({ start: t, end: t });
+      if (t !== null) track({ start: t, end: t });
     }) as CategoricalChartFunc,
     onMouseMove: ((s) => {
       const t = label(s);
-      if (drag && t !== null && Number.isFinite(t)) setDrag({ ...drag, end: t });
+      if (dragging.current && t !== null && t !== dragging.current.end) track({ ...dragging.current, end: t });
     }) as CategoricalChartFunc,
-    onMouseUp: (() => {
-      if (!drag) return;
+    onMouseUp: ((s) => {
+      const d = dragging.current;
+      if (!d) return;
+      const end = label(s) ?? d.end;
+      track(null);
       // A drag zooms to what it covered; a click (no movement) replays the moment under it.
-      if (drag.start === drag.end) replayAt(drag.start * 1000);
-      else go(withWindow(current(), drag.start * 1000, drag.end * 1000));
+      if (d.start === end) replayAt(end * 1000);
+      else go(withWindow(current(), d.start * 1000, end * 1000));
     }) as CategoricalChartFunc,
   };
 
