@@ -15,6 +15,8 @@ const params = () => new URL(page.url()).searchParams;
 
 /** A point of a chart's plot area, `fx` of the way across it, in page coordinates. */
 async function plotPoint(testId: string, fx: number): Promise<{ x: number; y: number }> {
+  // The mouse acts in the viewport: the chart must be on screen first.
+  await page.getByTestId(testId).scrollIntoViewIfNeeded();
   const box = (await page.getByTestId(testId).locator('.recharts-cartesian-grid').boundingBox())!;
   return { x: box.x + box.width * fx, y: box.y + box.height / 2 };
 }

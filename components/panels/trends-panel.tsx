@@ -82,7 +82,13 @@ function TrendChart({
   replayT: number | null;
   drag: Drag | null;
   handlers: { onMouseDown: CategoricalChartFunc; onMouseMove: CategoricalChartFunc; onMouseUp: CategoricalChartFunc };
-  levels?: Array<{ y: number; label: string; colour: string; dashed: boolean }>;
+  levels?: Array<{
+    y: number;
+    label: string;
+    colour: string;
+    dashed: boolean;
+    position: 'insideTopLeft' | 'insideTopRight' | 'insideBottomRight';
+  }>;
 }) {
   const span = domain[1] - domain[0];
   return (
@@ -127,7 +133,7 @@ function TrendChart({
               y={l.y}
               stroke={l.colour}
               strokeDasharray={l.dashed ? '4 3' : undefined}
-              label={{ value: l.label, position: 'insideTopLeft', fill: l.colour, fontSize: 9 }}
+              label={{ value: l.label, position: l.position, fill: l.colour, fontSize: 9 }}
               ifOverflow="extendDomain"
             />
           ))}
@@ -308,9 +314,9 @@ export function TrendsPanel({ at }: { at: string | null }) {
     slo === null
       ? []
       : [
-          { y: slo, label: `SLO ${slo} ms`, colour: '#ef5a5a', dashed: false },
-          { y: slo * 0.95, label: '95%', colour: '#f59e0b', dashed: true },
-          { y: slo * 0.8, label: '80%', colour: '#a3a3a3', dashed: true },
+          { y: slo, label: `SLO ${slo} ms`, colour: '#ef5a5a', dashed: false, position: 'insideTopLeft' as const },
+          { y: slo * 0.95, label: '95%', colour: '#f59e0b', dashed: true, position: 'insideTopRight' as const },
+          { y: slo * 0.8, label: '80%', colour: '#a3a3a3', dashed: true, position: 'insideBottomRight' as const },
         ];
   const markers = data?.markers ?? [];
   const replayT = at ? Date.parse(at) / 1000 : null;
