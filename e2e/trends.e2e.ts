@@ -101,6 +101,10 @@ describe('trends on the live page', () => {
     await expect.poll(() => page.getByTestId('replay-banner').isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByTestId('replay-banner').getAttribute('data-at')).toBe(params().get('at'));
     expect(await planted()).toBe('kept');
+    // Marked as a replay, not live, though the page never reloaded.
+    await expect
+      .poll(() => page.getByTestId('stream-state').getAttribute('data-state'), { timeout: 5000 })
+      .toBe('replay');
     const atMs = Date.parse(params().get('at')!);
     expect(Date.now() - atMs).toBeLessThan(16 * 60_000);
     // The charts stay on the range they showed, now fixed, around the replayed moment.

@@ -11,7 +11,7 @@ import { chartedQueue, planBuckets, shapeTrends, workerStages } from './trends-s
  * of the range: its bottleneck's queue (or its fullest queue), its worker stages, its SLO.
  */
 
-/** The derived events that get a marker; the rest (queue thresholds, sources) would crowd the charts. */
+/** The derived events that get a marker; the rest (queue thresholds, sources, alerts) would crowd the charts. */
 export const markerKinds: readonly TimelineEventKind[] = [
   'bottleneck-appeared',
   'bottleneck-moved',
@@ -19,6 +19,8 @@ export const markerKinds: readonly TimelineEventKind[] = [
   'slo-breach-began',
   'slo-breach-ended',
   'deployment',
+  // Worker counts changed by anyone (warroom's own scales are also marked from the audit log, when asked).
+  'workers-changed',
 ];
 /** Markers per source at most, and in all. */
 export const maxMarkers = 200;

@@ -233,6 +233,7 @@ describe.each(['pglite', 'postgres'] as const)('trends on %s', (kind) => {
       { at: iso(t0 - 1000), kind: 'bottleneck-cleared', stageId: null, message: 'before the range' },
       { at: iso(t0 + 590_000), kind: 'bottleneck-appeared', stageId: 'reply-consumers', message: 'appeared' },
       { at: iso(t0 + 595_000), kind: 'queue-above-threshold', stageId: 'reply-queue', message: 'no marker' },
+      { at: iso(t0 + 655_000), kind: 'workers-changed', stageId: 'reply-consumers', message: 'desired 3 -> 30' },
       { at: iso(t0 + 700_000), kind: 'deployment', stageId: null, message: 'deployed' },
     ]);
     await store.saveEvents('other', [{ at: iso(t0 + 10_000), kind: 'deployment', stageId: null, message: 'other' }]);
@@ -278,6 +279,7 @@ describe.each(['pglite', 'postgres'] as const)('trends on %s', (kind) => {
       ['bottleneck-appeared', iso(t0 + 590_000)],
       ['incident-suggested', iso(t0 + 591_000)],
       ['action', iso(t0 + 650_000)],
+      ['workers-changed', iso(t0 + 655_000)],
       ['deployment', iso(t0 + 700_000)],
     ]);
     expect(view.markers[2]!.message).toContain('olivia scaled api/reply-consumer 3 -> 30');
