@@ -31,6 +31,12 @@ const CapacityPanel = dynamic(() => import('./panels/capacity-panel').then((m) =
   loading: () => <div className="h-24 animate-pulse rounded-lg border border-edge bg-panel" />,
 });
 
+// The trends charts (recharts) are loaded after the page as well.
+const TrendsPanel = dynamic(() => import('./panels/trends-panel').then((m) => m.TrendsPanel), {
+  ssr: false,
+  loading: () => <div className="h-96 animate-pulse rounded-lg border border-edge bg-panel" />,
+});
+
 /**
  * The live war room: one snapshot (SSE-fed) drives the banner, the topology, the side panel and
  * the unmonitored queues, each inside its own boundary. The selected stage lives in the URL.
@@ -102,6 +108,11 @@ export function LiveDashboard({
           </PanelBoundary>
         )}
       </div>
+      {!liveHref.includes('/incidents/') && (
+        <PanelBoundary name="trends">
+          <TrendsPanel at={replay?.at ?? null} />
+        </PanelBoundary>
+      )}
       {scaleTarget && !replay && (
         <ScaleDialog
           key={`${scaleTarget.job}/${scaleTarget.group}`}

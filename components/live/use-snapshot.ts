@@ -40,5 +40,6 @@ export function useSnapshot(initial?: Snapshot, options: { live: boolean } = { l
     source.onerror = () => setStream('reconnecting');
     return () => source.close();
   }, [client, options.live]);
-  return { ...query, stream };
+  // A page that goes from live to a replayed moment in place (router navigation) keeps this hook.
+  return { ...query, stream: options.live ? stream : ('replay' as const) };
 }

@@ -116,7 +116,7 @@ describe('enumerations', () => {
     expect(statuses).toEqual(['suggested', 'investigating', 'mitigated', 'resolved', 'dismissed']);
     expect(IncidentStatus.options).toEqual([...statuses]);
     expect(IncidentLogKind.options).toEqual(['opened', 'suggested', 'status', 'owner', 'severity', 'title', 'note']);
-    expect(SeriesLine.shape.unit.options).toEqual(['ms', 'messages', 'count', 'pct']);
+    expect(SeriesLine.shape.unit.options).toEqual(['ms', 'messages', 'count', 'pct', 'perSec']);
     expect(Health.shape.config.options).toEqual(['loaded', 'missing', 'invalid']);
   });
 });

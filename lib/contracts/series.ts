@@ -2,12 +2,13 @@ import { z } from 'zod';
 
 /**
  * GET /api/series: one stage's (or `end-to-end`'s) last 15 minutes as lines of points, `t` in Unix
- * seconds and `value` in the line's unit (null where Prometheus had no value).
+ * seconds and `value` in the line's unit (null where Prometheus had no value). GET /api/trends
+ * sends the same lines, from the stored snapshots (`perSec`: messages per second).
  */
 export const SeriesLine = z.object({
   key: z.string(),
   label: z.string(),
-  unit: z.enum(['ms', 'messages', 'count', 'pct']),
+  unit: z.enum(['ms', 'messages', 'count', 'pct', 'perSec']),
   points: z.array(z.object({ t: z.number(), value: z.number().nullable() })),
 });
 export type SeriesLine = z.infer<typeof SeriesLine>;

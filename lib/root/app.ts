@@ -26,6 +26,7 @@ import { auditLog, type AuditLog } from '../store/audit-log';
 import { openDb, type Db } from '../store/db';
 import { history, type History } from '../store/history';
 import { incidents, type Incidents } from '../store/incidents';
+import { trendsStore, type TrendsStore } from '../store/trends';
 import { pipelinePath } from '../contracts/pipelines';
 
 /**
@@ -39,6 +40,7 @@ export interface Stores {
   audit: AuditLog;
   history: History;
   incidents: Incidents;
+  trends: TrendsStore;
 }
 
 export interface App {
@@ -140,7 +142,13 @@ function buildApp(configFile: string, config: WarroomConfig): App {
   let opening: Promise<Stores> | null = null;
   const stores = (): Promise<Stores> => {
     opening ??= openDb({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.WARROOM_STATE_DIR, 'pglite') })
-      .then((db) => ({ db, audit: auditLog(db), history: history(db), incidents: incidents(db) }))
+      .then((db) => ({
+        db,
+        audit: auditLog(db),
+        history: history(db),
+        incidents: incidents(db),
+        trends: trendsStore(db),
+      }))
       .catch((err: unknown) => {
         // Not kept: the next caller tries again.
         opening = null;
