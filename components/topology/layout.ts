@@ -163,7 +163,7 @@ export function layoutStages(stages: LayoutInput[], direction: Direction = 'LR')
   g.setGraph({
     rankdir: direction,
     nodesep: direction === 'LR' ? 28 : 36,
-    ranksep: direction === 'LR' ? 64 : 44,
+    ranksep: direction === 'LR' ? 56 : 44,
     marginx: 8,
     marginy: 8,
   });

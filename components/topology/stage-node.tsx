@@ -67,7 +67,7 @@ export function StageNode({ data }: NodeProps<StageNodeType>) {
       aria-pressed={selected}
       onKeyDown={onKeyDown}
       onFocus={() => onFocusStage(stage.id)}
-      className={`relative cursor-pointer rounded-lg text-ink outline-none focus-visible:outline-3 focus-visible:outline-offset-4 focus-visible:outline-ink ${selected ? 'ring-3 ring-ink ring-offset-2 ring-offset-surface' : ''}`}
+      className={`relative cursor-pointer rounded-lg text-ink outline-none focus-visible:outline-3 focus-visible:outline-solid focus-visible:outline-offset-4 focus-visible:outline-ink ${selected ? 'ring-3 ring-ink ring-offset-2 ring-offset-surface' : ''}`}
       style={{
         width: nodeWidth,
         minHeight: heightPx,
