@@ -209,6 +209,30 @@ describe.each([
         expect(overlap(nodes[i]!.box, nodes[j]!.box), `${nodes[i]!.id} overlaps ${nodes[j]!.id}`).toBe(false);
   });
 
+  it('gives the small kind badge AA contrast (4.5:1) against its node', async () => {
+    const ratios = await page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const luminance = (c: string) => {
+        const [r, g, b] = rgb(c).map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      return Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="stage-"][data-testid$="-kind"]')).map(
+        (badge) => {
+          let bg = badge;
+          // The badge is transparent: its background is the first ancestor that paints one.
+          while (getComputedStyle(bg).backgroundColor === 'rgba(0, 0, 0, 0)' && bg.parentElement) bg = bg.parentElement;
+          const [a, b] = [luminance(getComputedStyle(badge).color), luminance(getComputedStyle(bg).backgroundColor)];
+          return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        },
+      );
+    });
+    expect(ratios.length).toBe(stages.length);
+    for (const r of ratios) expect(r).toBeGreaterThanOrEqual(4.5);
+  });
+
   it('shows the minimap and the zoom controls', async () => {
     expect(await page.getByTestId('rf__minimap').isVisible()).toBe(true);
     expect(await page.getByTestId('rf__controls').isVisible()).toBe(true);
@@ -243,6 +267,7 @@ describe.each([
       .poll(() => page.getByTestId('stage-side-panel').getAttribute('data-stage'), { timeout: 10_000 })
       .toBe(id);
     expect(await node.getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('tab-start').evaluate((el) => el.remove());
     await page.waitForTimeout(500);
     await page.screenshot({ path: screenshotPath(`topology-large-${name}`), fullPage: true });
   });

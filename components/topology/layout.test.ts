@@ -187,6 +187,18 @@ describe('what a node shows', () => {
   });
 });
 
+describe('a queue the broker says nothing about', () => {
+  it('shows that it has no data, under the same test id', () => {
+    const content = nodeContentOf(stage({ id: 'q', kind: 'queue', label: 'Missing queue' }));
+    expect(content.figures[0]).toMatchObject({
+      value: '–',
+      caption: 'ready / consumers: no data',
+      testId: 'stage-q-ready',
+    });
+    expect(content.verdict).toBeNull();
+  });
+});
+
 describe('layoutStages', () => {
   it.each<Direction>(['LR', 'TB'])('%s: every stage placed, no two boxes overlap', (direction) => {
     fc.assert(

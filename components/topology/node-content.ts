@@ -60,7 +60,9 @@ export function nodeContentOf(stage: StageSnapshot, stale: SourceName[] = []): N
       testId: `stage-${stage.id}-ready`,
     });
     figures.push({ value: ms(stage.waitMs), caption: 'wait', span: 1 });
-  }
+  } else if (stage.kind === 'queue')
+    // The broker has not answered for this queue (down, or no such queue): said, not left blank.
+    figures.push({ value: '–', caption: 'ready / consumers: no data', span: 2, testId: `stage-${stage.id}-ready` });
   if (stage.workers)
     figures.push({
       value: `${stage.workers.running} / ${stage.workers.desired}`,

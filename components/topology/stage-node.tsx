@@ -100,6 +100,7 @@ export function StageNode({ data }: NodeProps<StageNodeType>) {
         <span
           className="rounded border border-edge px-1 font-semibold uppercase tracking-wide text-ink"
           style={{ fontSize: type.badge.sizePx, lineHeight: `${type.badge.linePx}px` }}
+          data-testid={`stage-${stage.id}-kind`}
         >
           {content.kind}
         </span>

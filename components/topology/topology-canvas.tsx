@@ -31,6 +31,8 @@ const nodeTypes = { stage: StageNode };
 /** From this many stages the graph gets zoom controls, from `minimapFrom` a minimap. */
 export const controlsFrom = 8;
 export const minimapFrom = 12;
+/** The least zoom a narrow canvas frames part of a long pipeline at: a phone is read up close. */
+const phoneZoom = 0.7;
 
 /**
  * React Flow's own chrome (controls, minimap, edge labels) in the theme's colours, so that it
@@ -132,7 +134,8 @@ export function TopologyCanvas({
     void flow.fitView({
       padding: 0.08,
       maxZoom: 1,
-      minZoom: targets ? readableZoom : 0.1,
+      // Framing part of a long pipeline: at a zoom its figures can be read, more so on a phone.
+      minZoom: targets ? (direction === 'TB' ? phoneZoom : readableZoom) : 0.1,
       nodes: targets?.map((id) => ({ id })),
     });
   }, [flow, widthPx, canvasHeight, direction, stageSet]);
