@@ -29,10 +29,12 @@ export function staleSources(stage: StageSnapshot, snapshot: Snapshot): SourceNa
   return sourcesOf(stage).filter((s) => snapshot.sources[s].status !== 'ok');
 }
 
-/** Share of end-to-end latency to a fill colour: calm slate to amber to red. */
+/**
+ * Share of end-to-end latency to the colour of the node's share bar and of the edges around it,
+ * from the theme's variables (app/globals.css) so that a light theme recolours it too.
+ */
 export function shareColour(share: number): string {
-  if (share >= 0.5) return 'rgba(239, 90, 90, 0.22)';
-  if (share >= 0.25) return 'rgba(224, 165, 38, 0.18)';
-  if (share >= 0.1) return 'rgba(224, 165, 38, 0.08)';
-  return 'rgba(255, 255, 255, 0.02)';
+  if (share >= 0.5) return 'var(--color-crit)';
+  if (share >= 0.25) return 'var(--color-warn)';
+  return 'var(--color-muted)';
 }

@@ -1,12 +1,129 @@
 import dagre from '@dagrejs/dagre';
-import type { StageSnapshot } from '@/lib/contracts/snapshot';
+import type { SourceName, StageSnapshot } from '@/lib/contracts/snapshot';
+import { nodeContentOf, type NodeContent } from './node-content';
 
 /**
- * Positions for the topology: the request path left to right in configuration order, stores
- * hanging off the stage before them. dagre does the placement.
+ * Positions for the topology: the request path in configuration order (left to right on a wide
+ * screen, top to bottom on a narrow one), stores hanging off the stage before them. dagre does the
+ * placement; each node's height comes from what it shows, so long labels wrap instead of being cut
+ * and tall nodes never overlap their neighbours.
  */
-export const nodeWidth = 230;
-export const nodeHeight = 132;
+export type Direction = 'LR' | 'TB';
+
+/** Below this canvas width (px) the graph runs top to bottom: phones, split screens. */
+export const narrowBelowPx = 768;
+
+export function directionFor(canvasWidthPx: number): Direction {
+  return canvasWidthPx < narrowBelowPx ? 'TB' : 'LR';
+}
+
+/**
+ * The node's box model and type scale in px. stage-node.tsx draws with these numbers (inline
+ * styles), so the heights computed here are the heights drawn. Character widths are generous
+ * averages for DejaVu Sans, the widest of the common fallbacks (bold ~0.62 em, regular ~0.56 em):
+ * an estimate that errs towards too many lines leaves a little air, too few would overlap.
+ */
+export const nodeWidth = 260;
+export const nodeBox = { borderPx: 2, padXPx: 12, padYPx: 10 } as const;
+export const contentWidthPx = nodeWidth - 2 * nodeBox.borderPx - 2 * nodeBox.padXPx;
+export const figureGapPx = 8;
+export const type = {
+  badge: { sizePx: 11, linePx: 16, blockPx: 18, gapAfterPx: 6 },
+  label: { sizePx: 15, linePx: 20, emPerChar: 0.66, gapAfterPx: 8 },
+  figureValue: { sizePx: 20, linePx: 24, emPerChar: 0.62 },
+  figureCaption: { sizePx: 11, linePx: 14, emPerChar: 0.6 },
+  figureRowGapPx: 6,
+  row: { sizePx: 12, linePx: 16, emPerChar: 0.6, gapBeforePx: 6 },
+  verdict: { sizePx: 12, linePx: 16, emPerChar: 0.6, gapBeforePx: 6 },
+  stale: { sizePx: 11, linePx: 15, emPerChar: 0.6, padYPx: 2, gapBeforePx: 6 },
+} as const;
+
+export function charsPerLine(widthPx: number, sizePx: number, emPerChar: number): number {
+  return Math.max(1, Math.floor(widthPx / (sizePx * emPerChar)));
+}
+
+/**
+ * Lines a text takes when wrapped greedily at word boundaries to `perLine` characters; a word
+ * longer than a line is broken (the node wraps with overflow-wrap: anywhere, never cuts).
+ */
+export function wrappedLines(text: string, perLine: number): number {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  if (words.length === 0) return 1;
+  let lines = 1;
+  let used = 0;
+  for (const word of words) {
+    const need = used === 0 ? word.length : used + 1 + word.length;
+    if (need <= perLine) {
+      used = need;
+      continue;
+    }
+    if (used > 0) lines += 1;
+    lines += Math.ceil(word.length / perLine) - 1;
+    used = word.length % perLine || perLine;
+  }
+  return lines;
+}
+
+const columnWidthPx = (contentWidthPx - figureGapPx) / 2;
+
+function figureRowsPx(content: NodeContent): number {
+  // Figures fill a two-column grid in order; a span-2 figure starts a row of its own.
+  const rows: number[] = [];
+  let column = 0;
+  for (const f of content.figures) {
+    const width = f.span === 2 ? contentWidthPx : columnWidthPx;
+    const h =
+      wrappedLines(f.value, charsPerLine(width, type.figureValue.sizePx, type.figureValue.emPerChar)) *
+        type.figureValue.linePx +
+      wrappedLines(f.caption, charsPerLine(width, type.figureCaption.sizePx, type.figureCaption.emPerChar)) *
+        type.figureCaption.linePx;
+    if (f.span === 2 || column === 0) {
+      rows.push(h);
+      column = f.span === 2 ? 0 : 1;
+    } else {
+      rows[rows.length - 1] = Math.max(rows[rows.length - 1]!, h);
+      column = 0;
+    }
+  }
+  return rows.reduce((a, b) => a + b, 0) + Math.max(0, rows.length - 1) * type.figureRowGapPx;
+}
+
+export function staleText(stale: SourceName[]): string {
+  return `stale: ${stale.join(', ')} not answering`;
+}
+
+/** The node's height in px for what it shows: label wrapped to the node's width, figures, rows, verdict, stale marker. */
+export function nodeHeightOfContent(content: NodeContent): number {
+  let h = 2 * nodeBox.borderPx + 2 * nodeBox.padYPx;
+  h += type.badge.blockPx + type.badge.gapAfterPx;
+  h +=
+    wrappedLines(content.label, charsPerLine(contentWidthPx, type.label.sizePx, type.label.emPerChar)) *
+      type.label.linePx +
+    type.label.gapAfterPx;
+  h += figureRowsPx(content);
+  const rowChars = charsPerLine(contentWidthPx, type.row.sizePx, type.row.emPerChar);
+  if (content.rows.length > 0) h += type.row.gapBeforePx;
+  for (const r of content.rows) h += wrappedLines(`${r.caption}  ${r.value}`, rowChars) * type.row.linePx;
+  if (content.verdict)
+    h +=
+      type.verdict.gapBeforePx +
+      wrappedLines(content.verdict.text, charsPerLine(contentWidthPx, type.verdict.sizePx, type.verdict.emPerChar)) *
+        type.verdict.linePx;
+  if (content.stale.length > 0)
+    h +=
+      type.stale.gapBeforePx +
+      2 * type.stale.padYPx +
+      wrappedLines(
+        staleText(content.stale),
+        charsPerLine(contentWidthPx - 8, type.stale.sizePx, type.stale.emPerChar),
+      ) *
+        type.stale.linePx;
+  return Math.ceil(h);
+}
+
+export function nodeHeightOf(stage: StageSnapshot, stale: SourceName[] = []): number {
+  return nodeHeightOfContent(nodeContentOf(stage, stale));
+}
 
 export interface LaidOutEdge {
   id: string;
@@ -24,21 +141,86 @@ export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): Lai
   return edges;
 }
 
-export function layoutStages(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): {
+export interface LayoutInput {
+  id: string;
+  kind: StageSnapshot['kind'];
+  /** px, from nodeHeightOf (or the browser's measure when that is larger). */
+  height: number;
+}
+
+export interface Layout {
+  direction: Direction;
   positions: Record<string, { x: number; y: number }>;
+  heights: Record<string, number>;
   edges: LaidOutEdge[];
-} {
+  /** The whole graph's extent in px at zoom 1. */
+  size: { width: number; height: number };
+}
+
+export function layoutStages(stages: LayoutInput[], direction: Direction = 'LR'): Layout {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 36, marginx: 6, marginy: 6 });
+  // Across ranks there is room for an edge's throughput label; within a rank, air between boxes.
+  g.setGraph({
+    rankdir: direction,
+    nodesep: direction === 'LR' ? 28 : 36,
+    ranksep: direction === 'LR' ? 56 : 44,
+    marginx: 8,
+    marginy: 8,
+  });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const s of stages) g.setNode(s.id, { width: nodeWidth, height: nodeHeight });
+  for (const s of stages) g.setNode(s.id, { width: nodeWidth, height: s.height });
   const edges = pipelineEdges(stages);
   for (const e of edges) g.setEdge(e.source, e.target);
   dagre.layout(g);
   const positions: Record<string, { x: number; y: number }> = {};
+  const heights: Record<string, number> = {};
   for (const s of stages) {
     const n = g.node(s.id);
-    positions[s.id] = { x: n.x - nodeWidth / 2, y: n.y - nodeHeight / 2 };
+    positions[s.id] = { x: n.x - nodeWidth / 2, y: n.y - s.height / 2 };
+    heights[s.id] = s.height;
   }
-  return { positions, edges };
+  const graph = g.graph();
+  return {
+    direction,
+    positions,
+    heights,
+    edges,
+    size: { width: graph.width ?? 0, height: graph.height ?? 0 },
+  };
+}
+
+/** The canvas's height bounds in px: never a sliver, never more than a laptop screen can spare. */
+export const canvasHeightPx = { min: 320, max: 720 } as const;
+/** Below this zoom a node's figures stop being readable; fitView goes no further out. */
+export const readableZoom = 0.5;
+
+/**
+ * The canvas height for a graph: its height at the zoom that fits its width (never below the
+ * readable zoom, never above 1), plus a margin, within the bounds.
+ */
+export function canvasHeightFor(graph: { width: number; height: number }, canvasWidthPx: number): number {
+  const zoom = Math.min(1, Math.max(readableZoom, graph.width > 0 ? (canvasWidthPx - 32) / graph.width : 1));
+  const wanted = Math.ceil(graph.height * zoom + 48);
+  return Math.min(canvasHeightPx.max, Math.max(canvasHeightPx.min, wanted));
+}
+
+/**
+ * What fitView should frame: every stage when the whole graph fits at a readable zoom; otherwise
+ * the stretch of the path around the bottleneck (or the start of the pipeline without one), so a
+ * long pipeline opens where latency accumulates, readable, with the minimap for the rest.
+ */
+export function fitTargets(
+  layout: Layout,
+  order: string[],
+  canvas: { width: number; height: number },
+  focusId: string | null,
+  around = 2,
+): string[] | null {
+  const { width, height } = layout.size;
+  if (width === 0 || height === 0) return null;
+  const zoom = Math.min(canvas.width / width, canvas.height / height);
+  if (zoom >= readableZoom) return null;
+  const centre = Math.max(0, focusId ? order.indexOf(focusId) : 0);
+  const from = Math.max(0, Math.min(centre - around, order.length - (2 * around + 1)));
+  return order.slice(from, from + 2 * around + 1);
 }

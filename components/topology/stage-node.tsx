@@ -1,125 +1,191 @@
 'use client';
 
+import type { CSSProperties, KeyboardEvent } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { SourceName, StageSnapshot } from '@/lib/contracts/snapshot';
-import { count, ms, rate, shareColour } from './format';
+import { shareColour } from './format';
+import { contentWidthPx, figureGapPx, nodeBox, nodeWidth, staleText, type, type Direction } from './layout';
+import { nodeAriaLabel, nodeContentOf, type Figure } from './node-content';
 
-export type StageNodeData = { stage: StageSnapshot; bottleneck: boolean; stale: SourceName[]; selected: boolean };
+export type StageNodeData = {
+  stage: StageSnapshot;
+  bottleneck: boolean;
+  stale: SourceName[];
+  selected: boolean;
+  direction: Direction;
+  /** px, the height the layout reserved (nodeHeightOf): the node is at least this tall. */
+  heightPx: number;
+  /** Enter or Space on the node: the same as a click. */
+  onActivate: (id: string) => void;
+  /** The node took keyboard focus: bring it into view. */
+  onFocusStage: (id: string) => void;
+};
 export type StageNodeType = Node<StageNodeData, 'stage'>;
 
-const kindLabel = { service: 'service', queue: 'queue', workers: 'workers', store: 'store' } as const;
+const wrap: CSSProperties = { overflowWrap: 'anywhere' };
+const toneClass = { crit: 'text-crit', warn: 'text-warn' } as const;
 
-function Row({ label, value, testId }: { label: string; value: string; testId?: string }) {
+function FigureCell({ figure }: { figure: Figure }) {
   return (
-    <div className="flex justify-between gap-2">
-      <span className="text-muted">{label}</span>
-      <span className="font-mono" data-testid={testId}>
-        {value}
-      </span>
+    <div style={{ gridColumn: figure.span === 2 ? 'span 2' : undefined, minWidth: 0 }}>
+      <div
+        className={`font-mono font-semibold ${figure.tone ? toneClass[figure.tone] : 'text-ink'}`}
+        style={{ ...wrap, fontSize: type.figureValue.sizePx, lineHeight: `${type.figureValue.linePx}px` }}
+        data-testid={figure.testId}
+      >
+        {figure.value}
+      </div>
+      <div
+        className="text-muted"
+        style={{ ...wrap, fontSize: type.figureCaption.sizePx, lineHeight: `${type.figureCaption.linePx}px` }}
+      >
+        {figure.caption}
+      </div>
     </div>
   );
 }
 
-/** Saturated or starved consumers, load shed at the limit, dead letters flowing, publishers held back. */
-function needsAttention(v: NonNullable<NonNullable<StageSnapshot['queue']>['verdict']>): boolean {
-  return (
-    v.saturation === 'saturated' ||
-    v.saturation === 'no-consumers' ||
-    v.limit?.shedding === true ||
-    (v.deadLetter?.perSec ?? 0) > 0 ||
-    (v.publishers !== undefined && (v.publishers.alarm !== null || v.publishers.blocked + v.publishers.flow > 0))
-  );
-}
-
 export function StageNode({ data }: NodeProps<StageNodeType>) {
-  const { stage, bottleneck, stale, selected } = data;
-  const border = bottleneck
-    ? 'border-crit shadow-[0_0_18px_rgba(239,90,90,0.45)]'
+  const { stage, bottleneck, stale, selected, direction, heightPx, onActivate, onFocusStage } = data;
+  const content = nodeContentOf(stage, stale);
+  const borderColour = bottleneck
+    ? 'var(--color-crit)'
     : stage.status === 'warn'
-      ? 'border-warn'
-      : 'border-edge';
+      ? 'var(--color-warn)'
+      : 'var(--color-edge)';
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    e.stopPropagation();
+    onActivate(stage.id);
+  };
   return (
     <div
-      className={`w-[230px] rounded-lg border-2 px-3 py-2 text-xs ${border} ${selected ? 'ring-2 ring-sky-400' : ''}`}
+      role="button"
+      tabIndex={0}
+      aria-label={nodeAriaLabel(stage, bottleneck)}
+      aria-pressed={selected}
+      onKeyDown={onKeyDown}
+      onFocus={() => onFocusStage(stage.id)}
+      className={`relative cursor-pointer rounded-lg text-ink outline-none focus-visible:outline-3 focus-visible:outline-solid focus-visible:outline-offset-4 focus-visible:outline-ink ${selected ? 'ring-3 ring-ink ring-offset-2 ring-offset-surface' : ''}`}
       style={{
-        background: `linear-gradient(${shareColour(stage.share)}, ${shareColour(stage.share)}), var(--color-panel)`,
+        width: nodeWidth,
+        minHeight: heightPx,
+        border: `${nodeBox.borderPx}px solid ${borderColour}`,
+        padding: `${nodeBox.padYPx}px ${nodeBox.padXPx}px`,
+        background: 'var(--color-panel)',
+        boxShadow: bottleneck ? '0 0 20px color-mix(in srgb, var(--color-crit) 50%, transparent)' : undefined,
       }}
       data-testid={`stage-node-${stage.id}`}
       data-status={stage.status}
       data-bottleneck={bottleneck}
     >
-      <Handle type="target" position={Position.Left} className="!bg-edge" />
-      <div className="mb-1 flex items-center justify-between">
-        <span className="truncate text-sm font-semibold text-ink">{stage.label}</span>
-        <span className="rounded bg-edge px-1 text-[10px] uppercase tracking-wide text-muted">
-          {kindLabel[stage.kind]}
-        </span>
+      <Handle
+        type="target"
+        position={direction === 'LR' ? Position.Left : Position.Top}
+        style={{ background: 'var(--color-muted)', border: 'none' }}
+      />
+      {/* The share of end-to-end latency as a bar across the top: the long ones are the hot path. */}
+      <div className="absolute inset-x-0 top-0 h-1.5 overflow-hidden rounded-t-md" aria-hidden>
+        <div
+          className="h-full"
+          style={{ width: `${Math.min(100, Math.round(stage.share * 100))}%`, background: shareColour(stage.share) }}
+        />
       </div>
-      {stage.queue && (
-        <>
-          <Row
-            label="ready / consumers"
-            value={`${count(stage.queue.ready)} / ${count(stage.queue.consumers)}`}
-            testId={`stage-${stage.id}-ready`}
-          />
-          <Row label="in → out" value={`${rate(stage.queue.publishRate)} → ${rate(stage.queue.deliverRate)}`} />
-          <Row label="wait" value={ms(stage.waitMs)} />
-          {stage.queue.verdict?.limit && (
-            <Row
-              label="limit"
-              value={`${stage.queue.verdict.limit.fullPct}% · ${stage.queue.verdict.limit.overflow}`}
-              testId={`stage-${stage.id}-limit`}
-            />
-          )}
-          {stage.queue.verdict && (
-            <p
-              className={`mt-1 leading-snug ${needsAttention(stage.queue.verdict) ? 'text-warn' : 'text-muted'}`}
-              data-testid={`stage-${stage.id}-verdict`}
-              data-saturation={stage.queue.verdict.saturation}
-              data-shedding={stage.queue.verdict.limit?.shedding ?? false}
-            >
-              {stage.queue.verdict.summary}
-            </p>
-          )}
-        </>
-      )}
-      {stage.workers && (
-        <Row
-          label="running / desired"
-          value={`${stage.workers.running} / ${stage.workers.desired}`}
-          testId={`stage-${stage.id}-workers`}
-        />
-      )}
-      {stage.workers?.autoscaler && (
-        <Row
-          label="autoscaler"
-          value={
-            stage.workers.autoscaler.enabled
-              ? `on, ${stage.workers.autoscaler.min ?? 0}–${stage.workers.autoscaler.max}`
-              : 'policy off'
-          }
-          testId={`stage-${stage.id}-autoscaler`}
-        />
-      )}
-      {stage.latency && (
-        <Row
-          label="p50 · p90 · p99"
-          value={`${ms(stage.latency.p50Ms)} · ${ms(stage.latency.p90Ms)} · ${ms(stage.latency.p99Ms)}`}
-        />
-      )}
-      {stage.gpu && <Row label="GPU" value={`${stage.gpu.utilPct}%`} />}
-      <div className="mt-1 flex items-center justify-between">
-        <span className="text-muted">share of latency</span>
-        <span className={`font-mono ${stage.share >= 0.5 ? 'text-crit' : stage.share >= 0.25 ? 'text-warn' : ''}`}>
-          {Math.round(stage.share * 100)}%
+      <div
+        className="flex items-center justify-between gap-2"
+        style={{ height: type.badge.blockPx, marginBottom: type.badge.gapAfterPx }}
+      >
+        {/* Ink on the node's own background: the theme's body-text pair, AA at any size. */}
+        <span
+          className="rounded border border-edge px-1 font-semibold uppercase tracking-wide text-ink"
+          style={{ fontSize: type.badge.sizePx, lineHeight: `${type.badge.linePx}px` }}
+          data-testid={`stage-${stage.id}-kind`}
+        >
+          {content.kind}
         </span>
+        {bottleneck && (
+          <span
+            className="font-semibold uppercase tracking-wide text-crit"
+            style={{ fontSize: type.badge.sizePx, lineHeight: `${type.badge.linePx}px` }}
+          >
+            bottleneck
+          </span>
+        )}
       </div>
-      {stale.length > 0 && (
-        <div className="mt-1 rounded bg-warn/15 px-1 text-[10px] text-warn" data-testid={`stage-${stage.id}-stale`}>
-          stale: {stale.join(', ')} not answering
+      <div
+        className="font-semibold text-ink"
+        style={{
+          ...wrap,
+          fontSize: type.label.sizePx,
+          lineHeight: `${type.label.linePx}px`,
+          marginBottom: type.label.gapAfterPx,
+        }}
+        data-testid={`stage-${stage.id}-label`}
+      >
+        {content.label}
+      </div>
+      <div
+        style={{
+          display: 'grid',
+          gridTemplateColumns: `repeat(2, ${(contentWidthPx - figureGapPx) / 2}px)`,
+          columnGap: figureGapPx,
+          rowGap: type.figureRowGapPx,
+        }}
+      >
+        {content.figures.map((f) => (
+          <FigureCell key={f.caption} figure={f} />
+        ))}
+      </div>
+      {content.rows.length > 0 && (
+        <div style={{ marginTop: type.row.gapBeforePx, fontSize: type.row.sizePx, lineHeight: `${type.row.linePx}px` }}>
+          {content.rows.map((r) => (
+            <div key={r.caption} className="flex flex-wrap justify-between gap-x-2">
+              <span className="text-muted">{r.caption}</span>
+              <span className="font-mono" style={wrap} data-testid={r.testId}>
+                {r.value}
+              </span>
+            </div>
+          ))}
         </div>
       )}
-      <Handle type="source" position={Position.Right} className="!bg-edge" />
+      {content.verdict && stage.queue?.verdict && (
+        <p
+          className={content.verdict.attention ? 'text-warn' : 'text-muted'}
+          style={{
+            ...wrap,
+            marginTop: type.verdict.gapBeforePx,
+            fontSize: type.verdict.sizePx,
+            lineHeight: `${type.verdict.linePx}px`,
+          }}
+          data-testid={`stage-${stage.id}-verdict`}
+          data-saturation={stage.queue.verdict.saturation}
+          data-shedding={stage.queue.verdict.limit?.shedding ?? false}
+        >
+          {content.verdict.text}
+        </p>
+      )}
+      {stale.length > 0 && (
+        <div
+          className="rounded text-warn"
+          style={{
+            ...wrap,
+            marginTop: type.stale.gapBeforePx,
+            padding: `${type.stale.padYPx}px 4px`,
+            fontSize: type.stale.sizePx,
+            lineHeight: `${type.stale.linePx}px`,
+            background: 'color-mix(in srgb, var(--color-warn) 15%, transparent)',
+          }}
+          data-testid={`stage-${stage.id}-stale`}
+        >
+          {staleText(stale)}
+        </div>
+      )}
+      <Handle
+        type="source"
+        position={direction === 'LR' ? Position.Right : Position.Bottom}
+        style={{ background: 'var(--color-muted)', border: 'none' }}
+      />
     </div>
   );
 }
