@@ -137,7 +137,7 @@ function limitsOf(input: RecommendInput, to: number, perConsumerPerSec: number, 
     const projectedPct = Math.round(Math.min(100, (d.gpu.utilPct * outPerSec) / d.ratePerSec));
     if (projectedPct > gpuFullPct)
       notes.push(
-        `${d.gpu.label}: its GPUs would run at about ${projectedPct}% at ${formatRate(outPerSec)} (now ${Math.round(d.gpu.utilPct)}%), past their room.`,
+        `${d.gpu.label}: their GPUs would run at about ${projectedPct}% at ${formatRate(outPerSec)} (now ${Math.round(d.gpu.utilPct)}%), past their room.`,
       );
   }
   const gpu = input.gpu?.utilPct ?? input.gpuUtilPct;
@@ -150,7 +150,8 @@ function limitsOf(input: RecommendInput, to: number, perConsumerPerSec: number, 
           `GPUs are at ${Math.round(gpu)}%: packing more workers per GPU adds this capacity without more GPUs, if memory allows (GPU memory not measured).`,
         );
       else notes.push(`GPUs are at ${Math.round(gpu)}%: ${room}.`);
-    } else if (gpu > gpuFullPct) notes.push(`GPUs are at ${Math.round(gpu)}%: each new worker needs GPU room of its own.`);
+    } else if (gpu > gpuFullPct)
+      notes.push(`GPUs are at ${Math.round(gpu)}%: each new worker needs GPU room of its own.`);
   }
   return notes;
 }

@@ -59,7 +59,9 @@ export const LatencySpecSchema = z.union([
  */
 export const GpuMemorySpecSchema = z
   .strictObject({
-    usedQuery: z.string().min(1),
+    usedQuery: z
+      .string({ error: 'required: PromQL for memory used, one series per GPU (e.g. DCGM_FI_DEV_FB_USED)' })
+      .min(1),
     freeQuery: z.string().min(1).optional(),
     totalQuery: z.string().min(1).optional(),
     unit: z.enum(['MiB', 'bytes'], { error: "'MiB' (dcgm-exporter) or 'bytes' (nvidia_gpu_exporter)" }).default('MiB'),
