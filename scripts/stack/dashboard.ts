@@ -44,6 +44,8 @@ pipeline:
       consumesFrom: request-queue
       latency: { histogram: demo_inference_duration_seconds, window: 30s }
       gpuUtilQuery: avg(DCGM_FI_DEV_GPU_UTIL)
+      # One series per GPU, as dcgm-exporter publishes them (MiB): warroom pairs and sums them.
+      gpuMemory: { usedQuery: DCGM_FI_DEV_FB_USED, freeQuery: DCGM_FI_DEV_FB_FREE }
       nomad: { job: ml-inference, group: worker }
     - id: reply-queue
       kind: queue
