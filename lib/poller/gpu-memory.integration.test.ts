@@ -31,7 +31,7 @@ pipeline:
 polling: { prometheusMs: 1000, nomadMs: 1000 }
 sources:
   prometheus: { url: ${prometheusUrl(layout)} }
-  nomad: { url: 'http://127.0.0.1:${layout.ports.nomad}', token: \${NOMAD_TOKEN}, namespace: default }
+  nomad: { url: 'http://127.0.0.1:${layout.ports.nomad}', token: '\${NOMAD_TOKEN}', namespace: default }
 `;
   const poller = new Poller(
     parseConfig(yaml, 'gpu-memory.yaml', { NOMAD_TOKEN: stackSecrets(layout).nomadToken }),
