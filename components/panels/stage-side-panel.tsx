@@ -8,6 +8,7 @@ import { count, ms, rate } from '../topology/format';
 import { ScaleButton } from '@/components/actions/scale-dialog';
 import type { Viewer } from '@/lib/contracts/viewer';
 import { getJson } from '../live/api-client';
+import { formatGiB } from '@/lib/format/numbers';
 
 const colours = ['#7cc4fa', '#e0a526', '#ef5a5a', '#3fb27f'];
 
@@ -53,6 +54,37 @@ function Chart({ title, lines }: { title: string; lines: SeriesLine[] }) {
         </LineChart>
       </ResponsiveContainer>
     </div>
+  );
+}
+
+type StageGpu = NonNullable<Snapshot['stages'][number]['gpu']>;
+
+/** Utilisation, memory per GPU ("5.1 / 24 GiB") and per worker, and the packing room, or that memory is not measured. */
+function GpuRows({ gpu }: { gpu: StageGpu }) {
+  const m = gpu.memory;
+  return (
+    <>
+      <dt className="text-muted">GPU utilisation</dt>
+      <dd className="font-mono">{Math.round(gpu.utilPct)}%</dd>
+      <dt className="text-muted">GPU memory</dt>
+      <dd className="font-mono" data-testid="gpu-memory">
+        {m
+          ? `${formatGiB(m.usedMiB / m.gpus)} / ${formatGiB(m.totalMiB / m.gpus)} GiB${m.gpus > 1 ? ` per GPU (${m.gpus} GPUs)` : ''}`
+          : 'not measured'}
+      </dd>
+      {m?.perWorkerMiB != null && (
+        <>
+          <dt className="text-muted">GPU memory per worker</dt>
+          <dd className="font-mono">{formatGiB(m.perWorkerMiB)} GiB</dd>
+        </>
+      )}
+      {gpu.room && (
+        <>
+          <dt className="text-muted">packing room</dt>
+          <dd data-testid="gpu-room">{gpu.room.summary}</dd>
+        </>
+      )}
+    </>
   );
 }
 
@@ -109,6 +141,7 @@ export function StageSidePanel({
             <dd className="font-mono">{rate(stage.queue.growthPerSec)}</dd>
           </>
         )}
+        {stage.gpu && <GpuRows gpu={stage.gpu} />}
         {stage.workers && (
           <>
             <dt className="text-muted">Nomad</dt>

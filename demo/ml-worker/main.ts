@@ -50,8 +50,11 @@ const gpuLabels = {
   simulated: 'true',
 };
 const gpuLabelNames = Object.keys(gpuLabels);
+/** An A10G's 24 GB as the driver reports it, and a 5 GiB model (weights, CUDA context) per worker. */
 const fbTotalMiB = 23_028;
-const modelFootprintMiB = 2_900;
+const modelFootprintMiB = 5_120;
+/** Activations while an inference runs, in proportion to the share of time the worker is busy. */
+const activationsMiB = 600;
 new Gauge({
   name: 'DCGM_FI_DEV_GPU_UTIL',
   help: 'GPU utilization (in %), simulated from the worker busy fraction',
@@ -67,7 +70,7 @@ new Gauge({
   labelNames: gpuLabelNames,
   registers: [registry],
   collect() {
-    this.set(gpuLabels, modelFootprintMiB + Math.round(busy.busyFraction(Date.now()) * 600));
+    this.set(gpuLabels, modelFootprintMiB + Math.round(busy.busyFraction(Date.now()) * activationsMiB));
   },
 });
 new Gauge({
@@ -76,7 +79,7 @@ new Gauge({
   labelNames: gpuLabelNames,
   registers: [registry],
   collect() {
-    this.set(gpuLabels, fbTotalMiB - modelFootprintMiB - Math.round(busy.busyFraction(Date.now()) * 600));
+    this.set(gpuLabels, fbTotalMiB - modelFootprintMiB - Math.round(busy.busyFraction(Date.now()) * activationsMiB));
   },
 });
 new Gauge({

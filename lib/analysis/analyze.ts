@@ -1,4 +1,4 @@
-import { attributeLatency, buildStages } from './build-stages';
+import { attributeLatency, buildStages, gpuContextOf } from './build-stages';
 import { findBottleneck } from './find-bottleneck';
 import { findInsights, flagUnmonitored } from './find-insights';
 import { downstreamOf } from './downstream';
@@ -15,6 +15,7 @@ export function analyze(obs: Observations): Snapshot {
   const { stages, queues } = buildStages(obs);
   const attribution = attributeLatency(obs, stages);
   const bottleneck = findBottleneck(obs, stages, queues);
+  const stageOf = (id: string) => stages.find((s) => s.id === id);
   if (bottleneck?.queueStageId) {
     const q = queues.get(bottleneck.queueStageId)!;
     const recommendation = recommendScale({
@@ -24,7 +25,8 @@ export function analyze(obs: Observations): Snapshot {
       arrivals: obs.queues[bottleneck.queueStageId]?.arrivals,
       nowMs: obs.nowMs,
       gpuUtilPct: obs.gpuUtilPct[bottleneck.stageId] ?? null,
-      downstream: downstreamOf(obs, bottleneck.stageId, queues),
+      gpu: stageOf(bottleneck.stageId) ? gpuContextOf(obs, stageOf(bottleneck.stageId)!, queues) : null,
+      downstream: downstreamOf(obs, bottleneck.stageId, queues, stages),
     });
     if (recommendation) bottleneck.recommendation = recommendation;
   }

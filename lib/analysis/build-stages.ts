@@ -3,6 +3,7 @@ import { estimateQueueWaitMs } from './estimate-queue-wait';
 import type { Observations } from './types';
 import { queueVerdict, type QueueVerdictInput } from './queue-verdict';
 import type { StageSnapshot } from '../contracts/snapshot';
+import { gpuRoom, type GpuContext } from './gpu-room';
 
 /**
  * Steps 1-3 of the analysis: attach to each configured stage its queue state (lag-free AMQP
@@ -100,7 +101,61 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
     if (gpu !== undefined && gpu !== null) stage.gpu = { utilPct: Math.round(gpu * 10) / 10 };
     return stage;
   });
+  for (const stage of stages) attachGpuRoom(obs, stage, queues);
   return { stages, queues };
+}
+
+/** A GPU stage's utilisation, memory (when measured) and how many more workers its GPUs take. */
+export function gpuContextOf(
+  obs: Observations,
+  stage: StageSnapshot,
+  queues: Map<string, QueueDerived>,
+): GpuContext | null {
+  if (!stage.gpu) return null;
+  const memory = obs.gpuMemory?.[stage.id] ?? null;
+  const room = gpuRoom({
+    utilPct: stage.gpu.utilPct,
+    memory,
+    running: stage.workers?.running ?? null,
+    busy: workersBusyShare(stage, queues),
+  });
+  return { label: stage.label, utilPct: stage.gpu.utilPct, memory, room };
+}
+
+function attachGpuRoom(obs: Observations, stage: StageSnapshot, queues: Map<string, QueueDerived>): void {
+  const gpu = gpuContextOf(obs, stage, queues);
+  if (!gpu || !stage.gpu) return;
+  const { memory, room } = gpu;
+  if (memory)
+    stage.gpu.memory = {
+      usedMiB: Math.round(memory.usedMiB),
+      totalMiB: Math.round(memory.totalMiB),
+      gpus: memory.gpus,
+      perGpuTotalMiB: Math.round(memory.smallestGpuMiB),
+      perWorkerMiB: room.perWorkerMiB,
+    };
+  if (stage.workers?.running)
+    stage.gpu.room = {
+      workersPerGpu: room.workersPerGpu,
+      byUtilisation: room.byUtilisation,
+      byMemory: room.byMemory,
+      perGpu: room.perGpu,
+      binding: room.binding,
+      memoryMeasured: room.memoryMeasured,
+      summary: room.summary,
+    };
+}
+
+/**
+ * The share of time a worker stage's workers are busy, 0..1: what its queue delivers times their
+ * median service time, over the running workers (Little's law). Null without the three.
+ */
+export function workersBusyShare(stage: StageSnapshot, queues: Map<string, QueueDerived>): number | null {
+  const source = stage.consumesFrom ? queues.get(stage.consumesFrom) : undefined;
+  const serviceMs = stage.latency?.p50Ms;
+  const running = stage.workers?.running;
+  if (!source?.drainPerSec || !serviceMs || !running) return null;
+  return Math.min(1, (source.drainPerSec * serviceMs) / 1000 / running);
 }
 
 function limitOf(stats: Observations['queues'][string]['stats']): QueueVerdictInput['limit'] {

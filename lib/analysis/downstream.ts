@@ -1,4 +1,5 @@
-import type { QueueDerived } from './build-stages';
+import { gpuContextOf, type QueueDerived } from './build-stages';
+import type { StageSnapshot } from '../contracts/snapshot';
 import type { Downstream } from './recommend-scale';
 import type { Observations } from './types';
 
@@ -6,12 +7,14 @@ import type { Observations } from './types';
  * Where a worker group's output goes: the first queue stage after it in request order (not the
  * one it consumes from), with what that queue's consumers can drain at most. Their capacity is
  * known from their median service time, or from the drain rate while they are saturated (an idle
- * group's drain rate is its arrival rate, not its capacity). Null when nothing follows.
+ * group's drain rate is its arrival rate, not its capacity), and, for a GPU group, its GPUs' room
+ * (from `stages`, the snapshot's stages so far). Null when nothing follows.
  */
 export function downstreamOf(
   obs: Observations,
   groupStageId: string,
   queues: Map<string, QueueDerived>,
+  stages: StageSnapshot[] = [],
 ): Downstream | null {
   const index = obs.stages.findIndex((s) => s.id === groupStageId);
   const group = obs.stages[index];
@@ -22,6 +25,7 @@ export function downstreamOf(
   const consumerStage = obs.stages.find((s) => s.kind === 'workers' && s.consumesFrom === next.id);
   const workers = consumerStage ? obs.workers[consumerStage.id] : undefined;
   const p50Ms = consumerStage ? (obs.latencies[consumerStage.id]?.p50Ms ?? null) : null;
+  const consumerSnapshot = consumerStage ? stages.find((s) => s.id === consumerStage.id) : undefined;
   const consumers = workers?.running ?? q?.consumers ?? 0;
   let perConsumerPerSec: number | null = p50Ms && p50Ms > 0 ? 1000 / p50Ms : null;
   const saturated = q !== undefined && q.ready > q.depthThreshold && (q.growthPerSec ?? 0) > 0;
@@ -32,5 +36,7 @@ export function downstreamOf(
     capacityPerSec: perConsumerPerSec !== null && consumers > 0 ? perConsumerPerSec * consumers : null,
     workers: workers ? { job: workers.job, group: workers.group, desired: workers.desired } : null,
     perConsumerPerSec,
+    gpu: consumerSnapshot ? gpuContextOf(obs, consumerSnapshot, queues) : null,
+    ratePerSec: q?.drainPerSec ?? null,
   };
 }

@@ -1,6 +1,7 @@
-import type { QueueDerived } from './build-stages';
+import { workersBusyShare, type QueueDerived } from './build-stages';
+import { gpuRoom, memoryPhrase } from './gpu-room';
 import { isGrowing } from './find-bottleneck';
-import { formatCount, formatDuration, formatRate, plural } from '../format/numbers';
+import { formatCount, formatDuration, formatGiB, formatRate, plural } from '../format/numbers';
 import type { Bottleneck, Insight, StageSnapshot, UnmonitoredQueue } from '../contracts/snapshot';
 import type { Observations } from './types';
 
@@ -11,8 +12,6 @@ import type { Observations } from './types';
  */
 export const gpuUnderusedBelowPct = 35;
 export const gpuWorkersBusyAtLeast = 0.5;
-/** What a GPU can reach when packed with workers (the source documents saw ~80% with four). */
-const packedGpuTargetPct = 80;
 
 export function findInsights(
   obs: Observations,
@@ -46,24 +45,44 @@ export function findInsights(
         });
       }
     }
-    const gpu = stage.gpu?.utilPct;
-    const source = stage.consumesFrom ? queues.get(stage.consumesFrom) : undefined;
-    const serviceMs = stage.latency?.p50Ms;
-    const running = stage.workers?.running;
-    if (gpu !== undefined && source?.drainPerSec && serviceMs && running) {
-      const busy = Math.min(1, (source.drainPerSec * serviceMs) / 1000 / running);
-      if (gpu < gpuUnderusedBelowPct && busy >= gpuWorkersBusyAtLeast) {
-        const perWorkerPct = gpu / busy;
-        const pack = Math.max(2, Math.floor(packedGpuTargetPct / Math.max(perWorkerPct, 1)));
-        insights.push({
-          kind: 'gpu-underused',
-          stageId: stage.id,
-          message: `${stage.label}: GPUs at ${Math.round(gpu)}% while the workers are ${Math.round(busy * 100)}% busy: one worker per GPU leaves most of each GPU idle; packing ${pack} workers per GPU would serve this load on about 1/${pack} of the GPUs.`,
-        });
-      }
-    }
+    const gpuInsight = gpuUnderused(obs, stage, queues);
+    if (gpuInsight) insights.push(gpuInsight);
   }
   return insights;
+}
+
+/**
+ * GPUs mostly idle while their workers are busy: pack more workers per GPU, up to what both
+ * utilisation and memory allow. When memory is what stops it, say packing would not fit; when
+ * memory is not measured, say so rather than assume it has room.
+ */
+function gpuUnderused(obs: Observations, stage: StageSnapshot, queues: Map<string, QueueDerived>): Insight | null {
+  const gpu = stage.gpu?.utilPct;
+  const running = stage.workers?.running;
+  const busy = workersBusyShare(stage, queues);
+  if (gpu === undefined || !running || busy === null) return null;
+  if (gpu >= gpuUnderusedBelowPct || busy < gpuWorkersBusyAtLeast) return null;
+  const memory = obs.gpuMemory?.[stage.id] ?? null;
+  const room = gpuRoom({ utilPct: gpu, memory, running, busy });
+  const now = room.workersPerGpu ?? 1;
+  const head = `${stage.label}: GPUs at ${Math.round(gpu)}% while the workers are ${Math.round(busy * 100)}% busy`;
+  const insight = (message: string): Insight => ({ kind: 'gpu-underused', stageId: stage.id, message });
+  if (room.perGpu === null || room.perGpu <= now) {
+    if (room.binding !== 'memory' || !memory) return null;
+    return insight(
+      `${head}, but GPU memory is ${memoryPhrase(memory)}, ${formatGiB(room.perWorkerMiB!)} GiB per worker: packing would not fit (memory allows ${room.byMemory} per GPU).`,
+    );
+  }
+  const pack = room.perGpu;
+  const nowText = now === 1 ? 'one worker per GPU' : `${Math.round(now * 10) / 10} workers per GPU`;
+  const share = now === 1 ? `1/${pack}` : `${Math.round((now / pack) * 100)}%`;
+  const limits = memory
+    ? ` (memory allows ${room.byMemory}, utilisation ${room.byUtilisation}: ${formatGiB(room.perWorkerMiB!)} GiB per worker on ${formatGiB(memory.smallestGpuMiB)} GiB GPUs)`
+    : '';
+  const caveat = memory ? '' : `; GPU memory not measured: check that ${pack} workers' models fit on one GPU`;
+  return insight(
+    `${head}: ${nowText} leaves most of each GPU idle; packing ${pack} workers per GPU${limits} would serve this load on about ${share} of the GPUs${caveat}.`,
+  );
 }
 
 /** Queues nobody configured, flagged when they have messages and no consumer, or keep growing. */

@@ -1,4 +1,4 @@
-import type { Observations, StageSpec } from './types';
+import type { GpuMemoryObservation, Observations, StageSpec } from './types';
 
 /**
  * Observations of the demo pipeline in the shapes the poller produces, for the analysis' tests.
@@ -45,6 +45,20 @@ export const demoStages: StageSpec[] = [
 
 const nowMs = Date.parse('2026-11-22T09:42:00Z');
 
+/**
+ * What the demo's ML workers export (demo/ml-worker/main.ts): one simulated 24 GB card each
+ * (23,028 MiB, as an A10G reports), holding a 5 GiB model plus up to 600 MiB while busy.
+ */
+export function demoGpuMemory(workers: number, busyShare: number): GpuMemoryObservation {
+  const cardMiB = 23_028;
+  return {
+    usedMiB: workers * (5_120 + Math.round(busyShare * 600)),
+    totalMiB: workers * cardMiB,
+    gpus: workers,
+    smallestGpuMiB: cardMiB,
+  };
+}
+
 export interface QueueNumbers {
   ready: number;
   consumers: number;
@@ -83,6 +97,8 @@ export function demoObservations(input: {
   replyP50Ms?: number;
   replyP90Ms?: number;
   gpuPct?: number | null;
+  /** The ML workers' GPU memory; absent: not measured. */
+  gpuMemory?: GpuMemoryObservation | null;
   mlWorkers?: number;
   replyConsumers?: number;
 }): Observations {
@@ -108,6 +124,7 @@ export function demoObservations(input: {
       },
     },
     gpuUtilPct: { 'ml-workers': input.gpuPct ?? null },
+    gpuMemory: { 'ml-workers': input.gpuMemory ?? null },
     workers: {
       'ml-workers': {
         job: 'ml-inference',
@@ -158,6 +175,7 @@ export const scenarioObservations = {
     inferenceP50Ms: 1200,
     inferenceP90Ms: 1450,
     gpuPct: 22,
+    gpuMemory: demoGpuMemory(10, 1),
   }),
   gpuUnderused: demoObservations({
     e2eP90Ms: 1800,
@@ -166,5 +184,6 @@ export const scenarioObservations = {
     inferenceP50Ms: 1100,
     inferenceP90Ms: 1400,
     gpuPct: 16,
+    gpuMemory: demoGpuMemory(10, 0.77),
   }),
 };

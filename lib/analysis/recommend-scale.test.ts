@@ -10,7 +10,8 @@ import {
   targetUtilisation,
   type RecommendInput,
 } from './recommend-scale';
-import type { WorkersObservation } from './types';
+import type { GpuMemoryObservation, WorkersObservation } from './types';
+import { gpuRoom, type GpuContext } from './gpu-room';
 
 const nowMs = 1_000_000_000;
 const replyQueue: QueueDerived = {
@@ -114,6 +115,89 @@ describe('recommendScale: a fix that holds', () => {
     expect(recommendScale({ ...base, gpuUtilPct: 18 })!.notes![0]).toContain('GPUs are at 18%: packing more workers');
     expect(recommendScale({ ...base, gpuUtilPct: 95 })!.notes![0]).toContain('GPUs are at 95%');
     expect(recommendScale({ ...base, gpuUtilPct: 60 })!.notes).toBeUndefined();
+  });
+
+  describe('GPU memory in the notes', () => {
+    const ml = { ...replyConsumers, job: 'ml', group: 'worker', desired: 4, running: 4 };
+    const mlQueue: QueueDerived = {
+      ...replyQueue,
+      stageId: 'request-queue',
+      consumers: 4,
+      drainPerSec: 4,
+      arrivalPerSec: 6,
+    };
+    const gpuOf = (utilPct: number, memory: GpuMemoryObservation | null, running = 4): GpuContext => ({
+      label: 'ML workers',
+      utilPct,
+      memory,
+      room: gpuRoom({ utilPct, memory, running, busy: 1 }),
+    });
+    const card = (gpus: number, workerMiB: number): GpuMemoryObservation => ({
+      usedMiB: gpus * workerMiB,
+      totalMiB: gpus * 24_576,
+      gpus,
+      smallestGpuMiB: 24_576,
+    });
+
+    it.each([
+      // The group's own GPUs at 20%: 4 per GPU by utilisation, 4 cards.
+      ['memory has room for all the new workers', card(4, 5_120), 'GPUs are at 20%: the current GPUs take all'],
+      [
+        'memory 78% used: packing would not fit',
+        card(4, 19_200),
+        'GPUs are at 20%: GPU memory is 78% used (18.8 / 24 GiB per GPU): packing would not fit, each new worker needs a GPU of its own.',
+      ],
+      [
+        'memory not measured',
+        null,
+        'GPUs are at 20%: packing more workers per GPU adds this capacity without more GPUs, if memory allows (GPU memory not measured).',
+      ],
+    ] as const)('the group itself: %s', (_name, memory, note) => {
+      const r = recommendScale({ ...base, queue: mlQueue, workers: ml, gpuUtilPct: 20, gpu: gpuOf(20, memory) })!;
+      expect(r.to).toBeGreaterThan(4);
+      expect(r.notes!.some((n) => n.startsWith(note))).toBe(true);
+    });
+
+    const upstream = (gpu: GpuContext, ratePerSec: number | null = 8) =>
+      recommendScale({
+        ...base,
+        arrivals: rising(13, 0),
+        downstream: {
+          label: 'ML request queue',
+          capacityPerSec: 8,
+          perConsumerPerSec: 2,
+          workers: { job: 'ml', group: 'worker', desired: 4 },
+          gpu,
+          ratePerSec,
+        },
+      })!;
+
+    it('a stage upstream: the ML workers would need more workers, and whether their GPUs take them', () => {
+      // 6/s of pre-processing workers pushes 13/s at ML workers that drain 8/s: ceil(13/2/0.7) = 10.
+      expect(upstream(gpuOf(20, card(4, 19_200))).notes![0]).toBe(
+        'ML request queue would then receive about 13/s but drains at most 8/s: scale worker too, from 4 to about 10; for ML workers, GPU memory is 78% used (18.8 / 24 GiB per GPU): packing would not fit, each new worker needs a GPU of its own.',
+      );
+      expect(upstream(gpuOf(20, card(4, 5_120))).notes![0]).toContain(
+        'for ML workers, the current GPUs take all 6 by packing (memory allows 4 per GPU)',
+      );
+      expect(upstream(gpuOf(20, null)).notes![0]).toContain('for ML workers, GPU memory not measured');
+    });
+
+    it("a stage upstream within the ML workers' capacity: their GPUs would run past their room", () => {
+      const r = recommendScale({
+        ...base,
+        arrivals: rising(13, 0),
+        downstream: {
+          label: 'ML request queue',
+          capacityPerSec: 40,
+          perConsumerPerSec: 10,
+          workers: { job: 'ml', group: 'worker', desired: 4 },
+          gpu: gpuOf(70, card(4, 5_120)),
+          ratePerSec: 8,
+        },
+      })!;
+      expect(r.notes).toEqual(['ML workers: their GPUs would run at about 100% at 13/s (now 70%), past their room.']);
+    });
   });
 
   it('property: any numbers give a bounded, finite count that covers the projected rate unless Nomad caps it', () => {

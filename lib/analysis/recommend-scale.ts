@@ -5,6 +5,7 @@ import type { LatencyObservation, WorkersObservation } from './types';
 import type { Recommendation } from '../contracts/snapshot';
 import { formatRate } from '../format/numbers';
 import { gpuUnderusedBelowPct } from './find-insights';
+import { gpuRoomForNewWorkers, type GpuContext } from './gpu-room';
 
 /**
  * Step 6: how many consumers make a fix that holds. The count is sized for where traffic is
@@ -36,6 +37,10 @@ export interface Downstream {
   workers?: { job: string; group: string; desired: number } | null;
   /** Messages per second per consumer there, for sizing it too. */
   perConsumerPerSec: number | null;
+  /** Its consumer group's GPUs, when it has any: more workers there need room on them. */
+  gpu?: GpuContext | null;
+  /** What it drains now, per second, to project its GPUs' utilisation at the new rate. */
+  ratePerSec?: number | null;
 }
 
 export interface RecommendInput {
@@ -46,6 +51,8 @@ export interface RecommendInput {
   arrivals?: Array<{ atMs: number; perSec: number }>;
   nowMs: number;
   gpuUtilPct?: number | null;
+  /** The scaled group's own GPUs (utilisation, memory, room), when it has any. */
+  gpu?: GpuContext | null;
   downstream?: Downstream | null;
 }
 
@@ -108,6 +115,9 @@ export function recommendScale(input: RecommendInput): Recommendation | undefine
   return rec;
 }
 
+/** GPUs above this are taken to have no utilisation room for another worker. */
+export const gpuFullPct = 85;
+
 /** What else limits the fix: the stage downstream and the GPUs of the group itself. */
 function limitsOf(input: RecommendInput, to: number, perConsumerPerSec: number, projectedPerSec: number): string[] {
   const notes: string[] = [];
@@ -118,14 +128,30 @@ function limitsOf(input: RecommendInput, to: number, perConsumerPerSec: number, 
     if (d.workers && d.perConsumerPerSec) {
       const needed = Math.ceil(outPerSec / d.perConsumerPerSec / targetUtilisation);
       line += `: scale ${d.workers.group} too, from ${d.workers.desired} to about ${needed}`;
+      const room = d.gpu ? gpuRoomForNewWorkers(d.gpu, needed - d.workers.desired) : null;
+      if (room) line += `; for ${d.gpu!.label}, ${room}`;
     }
     notes.push(`${line}.`);
+  } else if (d?.gpu && d.ratePerSec && d.ratePerSec > 0 && outPerSec > d.ratePerSec) {
+    // Within its capacity the downstream GPU group takes the new rate, but its GPUs run hotter.
+    const projectedPct = Math.round(Math.min(100, (d.gpu.utilPct * outPerSec) / d.ratePerSec));
+    if (projectedPct > gpuFullPct)
+      notes.push(
+        `${d.gpu.label}: their GPUs would run at about ${projectedPct}% at ${formatRate(outPerSec)} (now ${Math.round(d.gpu.utilPct)}%), past their room.`,
+      );
   }
-  const gpu = input.gpuUtilPct;
+  const gpu = input.gpu?.utilPct ?? input.gpuUtilPct;
+  const added = to - (input.workers?.desired ?? to);
   if (gpu !== undefined && gpu !== null) {
-    if (gpu < gpuUnderusedBelowPct)
-      notes.push(`GPUs are at ${Math.round(gpu)}%: packing more workers per GPU adds this capacity without more GPUs.`);
-    else if (gpu > 85) notes.push(`GPUs are at ${Math.round(gpu)}%: each new worker needs GPU room of its own.`);
+    if (gpu < gpuUnderusedBelowPct) {
+      const room = input.gpu ? gpuRoomForNewWorkers(input.gpu, added) : null;
+      if (room === null || room === 'GPU memory not measured')
+        notes.push(
+          `GPUs are at ${Math.round(gpu)}%: packing more workers per GPU adds this capacity without more GPUs, if memory allows (GPU memory not measured).`,
+        );
+      else notes.push(`GPUs are at ${Math.round(gpu)}%: ${room}.`);
+    } else if (gpu > gpuFullPct)
+      notes.push(`GPUs are at ${Math.round(gpu)}%: each new worker needs GPU room of its own.`);
   }
   return notes;
 }

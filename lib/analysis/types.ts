@@ -80,6 +80,17 @@ export interface WorkersObservation {
   startupSec?: number | null;
 }
 
+/**
+ * A worker stage's GPU memory, summed over its GPUs (one series per GPU), in MiB. `smallestGpuMiB`:
+ * the smallest card's total, which bounds how many workers fit on every GPU.
+ */
+export interface GpuMemoryObservation {
+  usedMiB: number;
+  totalMiB: number;
+  gpus: number;
+  smallestGpuMiB: number;
+}
+
 export interface Observations {
   nowMs: number;
   pipeline: string;
@@ -88,6 +99,8 @@ export interface Observations {
   queues: Record<string, QueueObservation>;
   latencies: Record<string, LatencyObservation>;
   gpuUtilPct: Record<string, number | null>;
+  /** Per worker stage with gpuMemory configured; null (or absent) while unknown. */
+  gpuMemory?: Record<string, GpuMemoryObservation | null>;
   workers: Record<string, WorkersObservation>;
   endToEnd: { pMs: number | null; quantile: number; sloMs: number };
   unmonitored: UnmonitoredQueue[];

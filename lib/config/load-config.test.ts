@@ -78,6 +78,71 @@ describe('parseConfig', () => {
     expect(config.sources.nomad).toMatchObject({ token: 'tok', namespace: 'default' });
   });
 
+  describe('gpuMemory on a worker stage', () => {
+    const withStage = (stage: string) =>
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: q, kind: queue, queue: {name: q}}, ${stage}]}\nsources: {}`;
+    const util = 'gpuUtilQuery: avg(DCGM_FI_DEV_GPU_UTIL)';
+
+    it("takes dcgm-exporter's used and free in MiB (the default) and nvidia_gpu_exporter's used and total in bytes", () => {
+      const dcgm = parseConfig(
+        withStage(
+          `{id: w, kind: workers, consumesFrom: q, ${util}, gpuMemory: {usedQuery: 'DCGM_FI_DEV_FB_USED{job="ml"}', freeQuery: 'DCGM_FI_DEV_FB_FREE{job="ml"}'}}`,
+        ),
+        'w.yaml',
+        {},
+      );
+      expect(dcgm.pipeline.stages[1]!.gpuMemory).toEqual({
+        usedQuery: 'DCGM_FI_DEV_FB_USED{job="ml"}',
+        freeQuery: 'DCGM_FI_DEV_FB_FREE{job="ml"}',
+        unit: 'MiB',
+      });
+      const smi = parseConfig(
+        withStage(
+          `{id: w, kind: workers, ${util}, gpuMemory: {usedQuery: nvidia_smi_memory_used_bytes, totalQuery: nvidia_smi_memory_total_bytes, unit: bytes}}`,
+        ),
+        'w.yaml',
+        {},
+      );
+      expect(smi.pipeline.stages[1]!.gpuMemory).toMatchObject({
+        totalQuery: 'nvidia_smi_memory_total_bytes',
+        unit: 'bytes',
+      });
+    });
+
+    it.each([
+      [
+        `{id: w, kind: workers, ${util}, gpuMemory: {usedQuery: u}}`,
+        /pipeline\.stages\.1\.gpuMemory\.freeQuery: required: freeQuery/,
+      ],
+      [
+        `{id: w, kind: workers, ${util}, gpuMemory: {usedQuery: u, freeQuery: f, totalQuery: t}}`,
+        /pipeline\.stages\.1\.gpuMemory\.totalQuery: give freeQuery or totalQuery, not both/,
+      ],
+      [
+        `{id: w, kind: workers, ${util}, gpuMemory: {freeQuery: f}}`,
+        /pipeline\.stages\.1\.gpuMemory\.usedQuery: required: PromQL for memory used/,
+      ],
+      [
+        `{id: w, kind: workers, ${util}, gpuMemory: {usedQuery: u, freeQuery: f, unit: GB}}`,
+        /pipeline\.stages\.1\.gpuMemory\.unit: 'MiB' \(dcgm-exporter\) or 'bytes'/,
+      ],
+      [
+        `{id: w, kind: workers, ${util}, gpuMemory: {usedQuery: u, freeQuery: f, usedMiB: 3}}`,
+        /pipeline\.stages\.1\.gpuMemory: Unrecognized key: "usedMiB"/,
+      ],
+      [
+        `{id: w, kind: workers, gpuMemory: {usedQuery: u, freeQuery: f}}`,
+        /pipeline\.stages\.1\.gpuMemory: gpuMemory needs gpuUtilQuery/,
+      ],
+      [
+        `{id: s, kind: service, ${util}, gpuMemory: {usedQuery: u, freeQuery: f}}`,
+        /pipeline\.stages\.1\.gpuMemory: gpuMemory is for a workers stage/,
+      ],
+    ])('refuses %s, naming the key', (stage, message) => {
+      expect(() => parseConfig(withStage(stage), 'w.yaml', {})).toThrow(message);
+    });
+  });
+
   it.each([
     ['broken: [yaml', {}, /w\.yaml: not valid YAML at line 1/],
     [valid, { NOMAD_TOKEN: 't' }, /w\.yaml: sources\.rabbitmq\.password: environment variable RABBIT_PW is not set/],

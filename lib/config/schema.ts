@@ -50,6 +50,33 @@ export const LatencySpecSchema = z.union([
   }),
 ]);
 
+/**
+ * A worker stage's GPU memory, as the exporters publish it: `usedQuery` and one of `freeQuery`
+ * (NVIDIA's dcgm-exporter: DCGM_FI_DEV_FB_USED and DCGM_FI_DEV_FB_FREE, in MiB) or `totalQuery`
+ * (nvidia_gpu_exporter: nvidia_smi_memory_used_bytes and nvidia_smi_memory_total_bytes, in
+ * bytes). Each query returns one series per GPU, not aggregated: warroom pairs used with free or
+ * total by their labels, counts the GPUs and sums.
+ */
+export const GpuMemorySpecSchema = z
+  .strictObject({
+    usedQuery: z
+      .string({ error: 'required: PromQL for memory used, one series per GPU (e.g. DCGM_FI_DEV_FB_USED)' })
+      .min(1),
+    freeQuery: z.string().min(1).optional(),
+    totalQuery: z.string().min(1).optional(),
+    unit: z.enum(['MiB', 'bytes'], { error: "'MiB' (dcgm-exporter) or 'bytes' (nvidia_gpu_exporter)" }).default('MiB'),
+  })
+  .superRefine((m, ctx) => {
+    if (!m.freeQuery === !m.totalQuery)
+      ctx.addIssue({
+        code: 'custom',
+        path: [m.freeQuery ? 'totalQuery' : 'freeQuery'],
+        message: m.freeQuery
+          ? 'give freeQuery or totalQuery, not both'
+          : 'required: freeQuery (e.g. DCGM_FI_DEV_FB_FREE) or totalQuery (e.g. nvidia_smi_memory_total_bytes)',
+      });
+  });
+
 const stageId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
 
 export const StageSchema = z.strictObject({
@@ -67,6 +94,8 @@ export const StageSchema = z.strictObject({
   consumesFrom: stageId.optional(),
   latency: LatencySpecSchema.optional(),
   gpuUtilQuery: z.string().min(1).optional(),
+  /** A workers stage's GPU memory (needs gpuUtilQuery: packing room is the lower of the two). */
+  gpuMemory: GpuMemorySpecSchema.optional(),
   nomad: z.strictObject({ job: z.string().min(1), group: z.string().min(1) }).optional(),
 });
 
@@ -200,6 +229,18 @@ export const PipelineSchema = z
       ids.add(s.id);
       if (s.kind === 'queue' && !s.queue)
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'queue'], message: 'a queue stage needs queue.name' });
+      if (s.gpuMemory && s.kind !== 'workers')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'gpuMemory'],
+          message: 'gpuMemory is for a workers stage (memory per worker needs its worker count)',
+        });
+      else if (s.gpuMemory && !s.gpuUtilQuery)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'gpuMemory'],
+          message: 'gpuMemory needs gpuUtilQuery on the same stage (packing room is the lower of the two)',
+        });
     });
     p.stages.forEach((s, i) => {
       if (!s.consumesFrom) return;
@@ -266,6 +307,7 @@ export type WarroomConfig = z.infer<typeof ConfigSchema>;
 export type PipelineConfig = z.infer<typeof PipelineSchema>;
 export type StageConfig = z.infer<typeof StageSchema>;
 export type LatencySpec = z.infer<typeof LatencySpecSchema>;
+export type GpuMemorySpec = z.infer<typeof GpuMemorySpecSchema>;
 export type ScaleTarget = z.infer<typeof ScaleTargetSchema>;
 export type UserConfig = z.infer<typeof UserSchema>;
 export type SourceKind = keyof WarroomConfig['sources'];

@@ -190,7 +190,19 @@ const stage: StageSnapshot = {
   },
   latency: { p50Ms: 80, p90Ms: 140, p99Ms: 300 },
   workers: { job: 'ml', group: 'workers', desired: 4, running: 3 },
-  gpu: { utilPct: 16 },
+  gpu: {
+    utilPct: 16,
+    memory: { usedMiB: 15_360, totalMiB: 73_728, gpus: 3, perGpuTotalMiB: 24_576, perWorkerMiB: 5_120 },
+    room: {
+      workersPerGpu: 1,
+      byUtilisation: 5,
+      byMemory: 4,
+      perGpu: 4,
+      binding: 'memory',
+      memoryMeasured: true,
+      summary: 'fits 4 workers per GPU: utilisation allows 5, memory 4 (5 GiB per worker of 24 GiB); memory binds',
+    },
+  },
   waitMs: 4000,
   contributionMs: 4200,
   share: 0.8,
@@ -290,8 +302,24 @@ const timelineEntry: TimelineEntry = {
 describe('response contracts name every field, with what may be missing or null', () => {
   it('snapshot', () => {
     pinsFields(StageSnapshot, stage, {
-      optional: ['consumesFrom', 'queue', 'queue.headAgeMs', 'latency', 'workers', 'gpu', 'waitMs'],
+      optional: [
+        'consumesFrom',
+        'queue',
+        'queue.headAgeMs',
+        'latency',
+        'workers',
+        'gpu',
+        'gpu.memory',
+        'gpu.room',
+        'waitMs',
+      ],
       nullable: [
+        'gpu.memory.perWorkerMiB',
+        'gpu.room.workersPerGpu',
+        'gpu.room.byUtilisation',
+        'gpu.room.byMemory',
+        'gpu.room.perGpu',
+        'gpu.room.binding',
         'queue.publishRate',
         'queue.deliverRate',
         'queue.growthPerSec',

@@ -126,7 +126,42 @@ export const StageSnapshot = z.object({
       autoscaler: z.object({ enabled: z.boolean(), min: z.number().nullable(), max: z.number() }).optional(),
     })
     .optional(),
-  gpu: z.object({ utilPct: z.number() }).optional(),
+  /**
+   * The stage's GPUs: utilisation (mean over them), and, when a memory query measures it, memory
+   * summed over the GPUs in MiB with the per-worker share (used over the running workers), and how
+   * many workers fit per GPU (lib/analysis/gpu-room.ts). `memory` and `room` are absent when not
+   * measured, and in snapshots stored before they existed.
+   */
+  gpu: z
+    .object({
+      utilPct: z.number(),
+      memory: z
+        .object({
+          usedMiB: z.number(),
+          totalMiB: z.number(),
+          gpus: z.number(),
+          /** The smallest GPU's memory: what bounds the workers per GPU. */
+          perGpuTotalMiB: z.number(),
+          /** Used over the running workers; null without a worker count. */
+          perWorkerMiB: z.number().nullable(),
+        })
+        .optional(),
+      room: z
+        .object({
+          /** Running workers over GPUs; null when the GPUs are not counted (one each is assumed). */
+          workersPerGpu: z.number().nullable(),
+          /** Most workers per GPU at the packed utilisation target; by the memory they take. */
+          byUtilisation: z.number().nullable(),
+          byMemory: z.number().nullable(),
+          /** The lower of the two known: what packing may go up to. */
+          perGpu: z.number().nullable(),
+          binding: z.enum(['utilisation', 'memory']).nullable(),
+          memoryMeasured: z.boolean(),
+          summary: z.string(),
+        })
+        .optional(),
+    })
+    .optional(),
   waitMs: z.number().optional(),
   /** This stage's part of the end-to-end latency, in ms and as a share 0..1. */
   contributionMs: z.number(),

@@ -30,3 +30,9 @@ export function formatSpan(ms: number): string {
   const h = Math.floor(m / 60);
   return `${h} h ${m % 60} min`;
 }
+
+/** MiB (as GPU exporters count memory) in GiB with one decimal, whole GiB without: "5.1", "24". */
+export function formatGiB(mib: number): string {
+  const gib = Math.round((mib / 1024) * 10) / 10;
+  return Number.isInteger(gib) ? String(gib) : gib.toFixed(1);
+}

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { analyze } from '../analysis/analyze';
 import type {
+  GpuMemoryObservation,
   LatencyObservation,
   Observations,
   QueueObservation,
@@ -20,6 +21,7 @@ import {
 import { autoscalerOf, createNomadClient, type NomadClient } from '../sources/nomad/client';
 import { createPrometheusClient, type PrometheusClient } from '../sources/prometheus/client';
 import { latencyQuery } from './latency-queries';
+import { readGpuMemory } from './gpu-memory';
 import type { PublisherPressure, QueueStats } from '../sources/rabbitmq/types';
 import { SourceHealth } from './source-health';
 import { UnmonitoredSweep } from './unmonitored-sweep';
@@ -48,6 +50,7 @@ export class Poller extends EventEmitter {
   private readonly queues: Record<string, QueueObservation> = {};
   private readonly latencies: Record<string, LatencyObservation> = {};
   private readonly gpu: Record<string, number | null> = {};
+  private readonly gpuMemory: Record<string, GpuMemoryObservation | null> = {};
   private readonly workers: Record<string, WorkersObservation> = {};
   private readonly startups = new StartupTracker();
   private endToEndMs: number | null = null;
@@ -317,6 +320,21 @@ export class Poller extends EventEmitter {
       const v = r.value[0]?.value ?? null;
       return v === null || !Number.isFinite(v) ? null : v;
     };
+    // GPU memory is read beside the rest and never fails the cycle: a bad or empty memory query
+    // leaves memory unknown (the packing advice then says it is not measured), and Prometheus
+    // counts as answering when the other queries do. Unknown rather than stale: last cycle's
+    // memory is no ground for packing advice.
+    const memory = Promise.all(
+      this.config.pipeline.stages
+        .filter((s) => s.gpuMemory)
+        .map(async (s) => {
+          const r = await readGpuMemory(prom, s.gpuMemory!).catch((err: Error) => ({
+            ok: false as const,
+            error: err.message,
+          }));
+          this.gpuMemory[s.id] = r.ok ? r.value : null;
+        }),
+    );
     try {
       const e2eSec = e2e.latency ? await first(latencyQuery(e2e.latency, e2e.quantile)) : null;
       this.endToEndMs = e2eSec === null ? null : e2eSec * 1000;
@@ -337,6 +355,7 @@ export class Poller extends EventEmitter {
     } catch (err) {
       this.health.failed('prometheus', (err as Error).message);
     }
+    await memory;
   }
 
   private async pollNomad(): Promise<void> {
@@ -392,6 +411,7 @@ export class Poller extends EventEmitter {
       queues: this.queues,
       latencies: this.latencies,
       gpuUtilPct: this.gpu,
+      gpuMemory: this.gpuMemory,
       workers: this.workers,
       endToEnd: {
         pMs: this.endToEndMs,

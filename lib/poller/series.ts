@@ -49,6 +49,18 @@ function queriesFor(
   }
   if (spec?.gpuUtilQuery)
     out.push({ key: 'gpu', label: 'GPU utilisation', unit: 'pct', query: spec.gpuUtilQuery, scale: 1 });
+  const m = spec?.gpuMemory;
+  if (m) {
+    // Used over total across the GPUs; the unit cancels out.
+    const total = m.totalQuery ? `sum(${m.totalQuery})` : `(sum(${m.usedQuery}) + sum(${m.freeQuery}))`;
+    out.push({
+      key: 'gpuMemory',
+      label: 'GPU memory used',
+      unit: 'pct',
+      query: `100 * sum(${m.usedQuery}) / ${total}`,
+      scale: 1,
+    });
+  }
   return out;
 }
 

@@ -44,6 +44,12 @@ pipeline:
       consumesFrom: request-queue
       latency: { histogram: demo_inference_duration_seconds, window: 30s }
       gpuUtilQuery: avg(DCGM_FI_DEV_GPU_UTIL)
+      # One series per GPU, as dcgm-exporter publishes them (MiB): warroom pairs and sums them.
+      # last_over_time keeps only GPUs scraped in the last 10 s: a stack restarted within Prometheus'
+      # 5-minute lookback would otherwise count the previous run's workers' GPUs too.
+      gpuMemory:
+        usedQuery: last_over_time(DCGM_FI_DEV_FB_USED[10s])
+        freeQuery: last_over_time(DCGM_FI_DEV_FB_FREE[10s])
       nomad: { job: ml-inference, group: worker }
     - id: reply-queue
       kind: queue
