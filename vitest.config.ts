@@ -7,11 +7,11 @@ const alias = {
 };
 
 /**
- * Three projects, run one after the other by scripts/run-tests.ts:
+ * Two projects, run one after the other by scripts/run-tests.ts:
  *  - unit: pure code, no servers, beside the code as *.test.ts;
- *  - integration: *.integration.test.ts against the real local stack and demo pipeline;
- *  - e2e: e2e/*.e2e.ts driving Debian's Chromium through playwright-core.
- * The integration and e2e projects share one stack, so their files run one at a time.
+ *  - integration: *.integration.test.ts against the real local stack and demo pipeline, whose
+ *    files share it and so run one at a time.
+ * The end-to-end tests (e2e/*.e2e.ts) run on Playwright Test: playwright.config.ts.
  */
 export default defineConfig({
   resolve: { alias },
@@ -35,17 +35,6 @@ export default defineConfig({
           globalSetup: ['scripts/testing/stack-global-setup.ts'],
           fileParallelism: false,
           testTimeout: 240_000,
-          hookTimeout: 180_000,
-        },
-      },
-      {
-        resolve: { alias },
-        test: {
-          name: 'e2e',
-          include: ['e2e/**/*.e2e.ts'],
-          globalSetup: ['scripts/testing/stack-global-setup.ts', 'scripts/testing/dashboard-global-setup.ts'],
-          fileParallelism: false,
-          testTimeout: 120_000,
           hookTimeout: 180_000,
         },
       },

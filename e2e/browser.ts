@@ -1,39 +1,46 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { launchChromium } from '../scripts/testing/chromium';
-import { resetPipelineAround } from '../scripts/testing/pipeline-hooks';
-import { dashboardUrl, stackSecrets, type StackLayout } from '../scripts/stack';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { stackLayout, stackSecrets, type StackLayout } from '../scripts/stack';
 import { demoUsers } from '../scripts/stack/dashboard';
 import { repoRoot } from '../scripts/stack/paths';
+import { resetPipeline } from '../scripts/testing/demo-client';
 
-export { launchChromium };
+/** The reset and the waits for a healthy pipeline take longer than a test's 120 s on a loaded machine. */
+const pipelineHookTimeoutMs = 180_000;
 
 /**
- * The preamble of the tests that drive the demo pipeline: reset it and launch Chromium before the
- * file, close Chromium and reset it again after. `before`/`after` run inside, between the reset
- * and the browser. Returns the browser (once the hooks have run).
+ * For a file that changes the demo pipeline (scenario, worker counts): reset it before the file's
+ * tests and again after, so the next file starts from the default (the Playwright twin of
+ * scripts/testing/pipeline-hooks.ts). `before` runs after the first reset, `after` before the
+ * last. Call it at the top of the file (or of its describe); Playwright runs the hooks again on
+ * the fresh worker it starts after a failed test.
  */
-export function pipelineBrowser(
+export function resetPipelineAround(
   layout: StackLayout,
   hooks: { before?: () => Promise<void>; after?: () => Promise<void> } = {},
-): () => Browser {
-  let browser: Browser | undefined;
-  resetPipelineAround(layout);
-  beforeAll(async () => {
-    await hooks.before?.();
-    browser = await launchChromium();
+): void {
+  const { before, after } = hooks;
+  test.beforeAll('reset the demo pipeline', async () => {
+    test.setTimeout(pipelineHookTimeoutMs);
+    await resetPipeline(layout);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await hooks.after?.();
+  if (before)
+    test.beforeAll('prepare the pipeline', async () => {
+      test.setTimeout(pipelineHookTimeoutMs);
+      await before();
+    });
+  // Playwright runs afterAll hooks in the order they are declared.
+  if (after)
+    test.afterAll('tidy the pipeline', async () => {
+      test.setTimeout(pipelineHookTimeoutMs);
+      await after();
+    });
+  test.afterAll('reset the demo pipeline', async () => {
+    test.setTimeout(pipelineHookTimeoutMs);
+    await resetPipeline(layout);
   });
-  return () => {
-    if (!browser) throw new Error('Chromium is not launched yet: call the returned function inside a test');
-    return browser;
-  };
 }
 
 /** The ready count shown on the reply queue's node ("1,234 / 3" -> 1234). */
@@ -41,26 +48,33 @@ export async function replyQueueReady(page: Page): Promise<number> {
   return Number((await page.getByTestId('stage-reply-queue-ready').textContent())!.split('/')[0]!.replace(/,/g, ''));
 }
 
-/** Screenshots go under the ignored state folder, one per test, for a person to look at. */
+/**
+ * Screenshots a person looks at after a green run go under the ignored state folder, one per
+ * name (a failing test's own screenshot and trace are Playwright's, in its results folder).
+ */
 export function screenshotPath(name: string): string {
   const dir = path.join(repoRoot, '.warroom', 'test', 'screenshots');
   mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.png`);
 }
 
-/** A fresh browser context signed in through the sign-in page as the demo user of `role`. */
-export async function signInPage(
-  browser: Browser,
-  layout: StackLayout,
-  role: keyof typeof demoUsers,
-  context: BrowserContextOptions = { viewport: { width: 1440, height: 1000 } },
-): Promise<Page> {
-  const page = await (await browser.newContext(context)).newPage();
-  await page.goto(`${dashboardUrl(layout)}/sign-in`);
+/** Signs `page` in through the sign-in page as the demo user of `role`, and waits until it shows. */
+export async function signIn(page: Page, role: keyof typeof demoUsers): Promise<void> {
+  await page.goto('/sign-in');
   await page.getByTestId('sign-in-name').fill(demoUsers[role]);
-  await page.getByTestId('sign-in-password').fill(stackSecrets(layout).users[role]);
+  await page.getByTestId('sign-in-password').fill(stackSecrets(stackLayout('test')).users[role]);
   await page.getByTestId('sign-in-submit').click();
-  await expect.poll(() => page.getByTestId('current-user').getAttribute('data-role'), { timeout: 15_000 }).toBe(role);
+  await expect(page.getByTestId('current-user')).toHaveAttribute('data-role', role, { timeout: 15_000 });
+}
+
+/**
+ * A second (third...) user beside the test's `page`: a fresh context of the project's size and
+ * options (Playwright Test gives `browser.newContext()` the project's `use`), signed in as `role`.
+ * Its trace and failure screenshot are kept with the test's.
+ */
+export async function signInPage(browser: Browser, role: keyof typeof demoUsers): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, role);
   return page;
 }
 

@@ -1,9 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { dashboardUrl, setScenario, stackLayout } from '../scripts/stack';
+import { expect, test, type Page } from '@playwright/test';
+import { setScenario, stackLayout } from '../scripts/stack';
 import { closeActiveIncidents } from '../scripts/testing/dashboard-client';
 import { topology, waitFor } from '../scripts/testing/demo-client';
-import { pipelineBrowser, replyQueueReady, screenshotPath, signInPage } from './browser';
+import { replyQueueReady, resetPipelineAround, screenshotPath, signIn, signInPage } from './browser';
 
 /**
  * The incident, end to end in Chromium on the demo: warroom suggests it when the reply queue
@@ -14,7 +13,7 @@ import { pipelineBrowser, replyQueueReady, screenshotPath, signInPage } from './
 const layout = stackLayout('test');
 // Earlier tests' slow requests leave the 30 s latency window; start from a healthy pipeline with
 // no incident open, so the suggestion this test follows is its own.
-const browser = pipelineBrowser(layout, {
+resetPipelineAround(layout, {
   before: async () => {
     await waitFor(
       () => topology(layout),
@@ -29,29 +28,28 @@ const browser = pipelineBrowser(layout, {
 
 const kinds = (page: Page) =>
   page.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind ?? ''));
+const timelineEvents = (page: Page, kind: string) =>
+  page.locator(`[data-testid="timeline-event"][data-kind="${kind}"]`);
 
-describe('an incident in Chromium', () => {
-  it('suggested, taken, fixed and resolved; the timeline tells it; the worst moment replays for a viewer', async () => {
+test.describe('an incident in Chromium', () => {
+  test('suggested, taken, fixed and resolved; the timeline tells it; the worst moment replays for a viewer', async ({
+    page,
+    browser,
+    request,
+  }) => {
     await setScenario(layout, 'reply-starvation');
-    const page = await signInPage(browser(), layout, 'operator');
+    await signIn(page, 'operator');
     // The live page offers warroom's suggestion as soon as the bottleneck appears.
-    await expect
-      .poll(
-        () =>
-          page
-            .getByTestId('active-incident')
-            .getAttribute('data-status')
-            .catch(() => null),
-        { timeout: 90_000, interval: 500 },
-      )
-      .toBe('suggested');
+    await expect(page.getByTestId('active-incident')).toHaveAttribute('data-status', 'suggested', {
+      timeout: 90_000,
+    });
     await page.getByTestId('active-incident-link').click();
     await page.waitForURL(/\/incidents\/\d+$/);
     const incidentUrl = page.url();
     const id = Number(new URL(incidentUrl).pathname.split('/').pop());
 
     // Someone else follows the same incident page.
-    const watcher = await signInPage(browser(), layout, 'viewer');
+    const watcher = await signInPage(browser, 'viewer');
     // React's own errors (a hydration mismatch: minified errors 418, 423, 425) fail the test.
     const reactErrors: string[] = [];
     const isReact = (text: string) => /hydrat|Minified React error #(418|423|425)/i.test(text);
@@ -60,24 +58,18 @@ describe('an incident in Chromium', () => {
       p.on('console', (msg) => msg.type() === 'error' && isReact(msg.text()) && reactErrors.push(msg.text()));
     }
     await watcher.goto(incidentUrl);
-    expect(await watcher.getByTestId('incident-status').textContent()).toBe('Suggested');
+    await expect(watcher.getByTestId('incident-status')).toHaveText('Suggested');
 
     await page.getByTestId('move-investigating').click();
     await page.getByTestId('move-reason').fill('reply queue growing while the ML workers idle');
     await page.getByTestId('move-confirm').click();
-    await expect
-      .poll(() => page.getByTestId('incident-status').textContent(), { timeout: 10_000 })
-      .toBe('Investigating');
-    expect(await page.getByTestId('incident-owner').textContent()).toBe('olivia in charge');
-    await expect
-      .poll(() => watcher.getByTestId('incident-status').textContent(), { timeout: 10_000 })
-      .toBe('Investigating');
+    await expect(page.getByTestId('incident-status')).toHaveText('Investigating', { timeout: 10_000 });
+    await expect(page.getByTestId('incident-owner')).toHaveText('olivia in charge');
+    await expect(watcher.getByTestId('incident-status')).toHaveText('Investigating', { timeout: 10_000 });
 
     await page.getByTestId('note-input').fill('ML inference p90 normal; only the reply queue grows');
     await page.getByTestId('note-submit').click();
-    await expect
-      .poll(() => watcher.locator('[data-testid="timeline-event"][data-kind="note"]').count(), { timeout: 10_000 })
-      .toBe(1);
+    await expect(timelineEvents(watcher, 'note')).toHaveCount(1, { timeout: 10_000 });
 
     // Let the backlog build, then fix it from the banner on the incident page.
     await waitFor(
@@ -87,26 +79,21 @@ describe('an incident in Chromium', () => {
       'a deep reply queue',
     );
     const button = page.getByTestId('scale-button-reply-consumer');
-    await expect.poll(() => button.isEnabled().catch(() => false), { timeout: 30_000, interval: 500 }).toBe(true);
+    await expect(button).toBeEnabled({ timeout: 30_000 });
     await button.click();
-    await expect
-      .poll(() => page.getByTestId('scale-preview-counts').textContent(), { timeout: 15_000 })
-      .toMatch(/^3 → \d+$/);
-    const to = Number((await page.getByTestId('scale-preview-counts').textContent())!.split('→')[1]);
+    const counts = page.getByTestId('scale-preview-counts');
+    await expect(counts).toHaveText(/^3 → \d+$/, { timeout: 15_000 });
+    const to = Number((await counts.textContent())!.split('→')[1]);
     await page.getByTestId('scale-reason').fill('incident: 3 reply consumers cannot keep up');
     if (await page.getByTestId('scale-confirm').count()) await page.getByTestId('scale-confirm').fill('reply-consumer');
     await page.getByTestId('scale-submit').click();
-    await expect
-      .poll(() => page.getByTestId('scale-result').textContent(), { timeout: 20_000 })
-      .toContain(`Scaled from 3 to ${to}`);
+    await expect(page.getByTestId('scale-result')).toContainText(`Scaled from 3 to ${to}`, { timeout: 20_000 });
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.getByTestId('scale-dialog').count(), { timeout: 5000 }).toBe(0);
+    await expect(page.getByTestId('scale-dialog')).toHaveCount(0);
     await setScenario(layout, 'steady');
 
     // Recovery reaches the open pages' timelines without a reload.
-    await expect
-      .poll(async () => (await kinds(watcher)).includes('bottleneck-cleared'), { timeout: 90_000, interval: 1000 })
-      .toBe(true);
+    await expect(timelineEvents(watcher, 'bottleneck-cleared').first()).toBeAttached({ timeout: 90_000 });
     await waitFor(
       () => topology(layout),
       (s) => s.bottleneck === null && s.endToEnd.pMs !== null && s.endToEnd.pMs < s.endToEnd.sloMs,
@@ -118,8 +105,8 @@ describe('an incident in Chromium', () => {
     await page.getByTestId('move-resolved').click();
     await page.getByTestId('move-reason').fill(`reply consumers 3 -> ${to}; p90 back under 3 s`);
     await page.getByTestId('move-confirm').click();
-    await expect.poll(() => page.getByTestId('incident-status').textContent(), { timeout: 10_000 }).toBe('Resolved');
-    await expect.poll(() => watcher.getByTestId('incident-status').textContent(), { timeout: 10_000 }).toBe('Resolved');
+    await expect(page.getByTestId('incident-status')).toHaveText('Resolved', { timeout: 10_000 });
+    await expect(watcher.getByTestId('incident-status')).toHaveText('Resolved', { timeout: 10_000 });
 
     expect(reactErrors.join('\n')).toBe('');
     const story = await kinds(page);
@@ -137,11 +124,8 @@ describe('an incident in Chromium', () => {
     // (The timeline opens two minutes before the incident, so earlier tests' events may lead in.)
     expect(story.lastIndexOf('bottleneck-appeared')).toBeLessThan(story.lastIndexOf('action'));
     expect(story.lastIndexOf('action')).toBeLessThan(story.lastIndexOf('bottleneck-cleared'));
-    const action = page
-      .locator('[data-testid="timeline-event"][data-kind="action"]')
-      .filter({ hasText: 'incident: 3 reply consumers' })
-      .last();
-    expect(await action.textContent()).toContain(
+    const action = timelineEvents(page, 'action').filter({ hasText: 'incident: 3 reply consumers' }).last();
+    await expect(action).toContainText(
       `olivia (operator) scaled api/reply-consumer 3 -> ${to}. Reason: incident: 3 reply consumers cannot keep up`,
     );
     await page.screenshot({ path: screenshotPath('incident-resolved'), fullPage: true });
@@ -149,32 +133,31 @@ describe('an incident in Chromium', () => {
     // The worst moment, copied as a link.
     await page.getByTestId('worst-moment').click();
     await page.waitForURL(/\?at=/);
-    await expect.poll(() => page.getByTestId('replay-banner').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect(page.getByTestId('replay-banner')).toBeVisible({ timeout: 15_000 });
     await page.getByTestId('copy-link').click();
     const link = (await page.getByTestId('copied-link').textContent())!;
     expect(link).toMatch(new RegExp(`/incidents/${id}\\?at=`));
     await page.context().close();
     await watcher.context().close();
 
-    const viewer = await signInPage(browser(), layout, 'viewer');
+    // A viewer in a fresh browser context, with neither page's state.
+    const viewer = await signInPage(browser, 'viewer');
     await viewer.goto(link);
-    await expect.poll(() => viewer.getByTestId('replay-banner').isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await viewer.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
-    expect(await viewer.getByTestId('stage-node-reply-queue').getAttribute('data-bottleneck')).toBe('true');
+    await expect(viewer.getByTestId('replay-banner')).toBeVisible({ timeout: 15_000 });
+    await expect(viewer.getByTestId('bottleneck-banner')).toHaveAttribute('data-stage', 'reply-consumers');
+    await expect(viewer.getByTestId('stage-node-reply-queue')).toHaveAttribute('data-bottleneck', 'true');
     const at = new URL(link).searchParams.get('at')!;
-    const stored = (await (
-      await fetch(`${dashboardUrl(layout)}/api/topology?at=${encodeURIComponent(at)}`)
-    ).json()) as { stages: Array<{ id: string; queue?: { ready: number; consumers: number } }> };
+    const stored = (await (await request.get(`/api/topology?at=${encodeURIComponent(at)}`)).json()) as {
+      stages: Array<{ id: string; queue?: { ready: number; consumers: number } }>;
+    };
     const worstQueue = stored.stages.find((s) => s.id === 'reply-queue')!.queue!;
     const readyThen = await replyQueueReady(viewer);
-    expect(readyThen).toBe(stored.stages.find((s) => s.id === 'reply-queue')!.queue!.ready);
+    expect(readyThen).toBe(worstQueue.ready);
     // The worst moment is the stored one with the deepest reply queue: past its threshold of 50.
     expect(readyThen).toBeGreaterThan(50);
-    const detail = (await (await fetch(`${dashboardUrl(layout)}/api/incidents/${id}`)).json()) as {
-      worst: { at: string };
-    };
+    const detail = (await (await request.get(`/api/incidents/${id}`)).json()) as { worst: { at: string } };
     expect(at).toBe(detail.worst.at);
-    expect(await viewer.locator('[data-testid="timeline-event"][data-current="true"]').count()).toBe(1);
+    await expect(viewer.locator('[data-testid="timeline-event"][data-current="true"]')).toHaveCount(1);
     expect((await topology(layout)).bottleneck).toBeNull();
     await viewer.screenshot({ path: screenshotPath('incident-worst-moment'), fullPage: true });
 
@@ -188,6 +171,5 @@ describe('an incident in Chromium', () => {
     expect(md).toMatch(new RegExp(`> Reply queue: [\\d,]+ ready, ${worstQueue.consumers} consumers? drain`));
     expect(md).toContain(`reply consumers 3 -> ${to}; p90 back under 3 s`);
     expect(md).toContain(`/incidents/${id}?at=`);
-    await viewer.context().close();
   });
 });

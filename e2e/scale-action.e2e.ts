@@ -1,31 +1,30 @@
-import { describe, expect, it } from 'vitest';
-import { dashboardUrl, setScenario, stackLayout } from '../scripts/stack';
+import { expect, test } from '@playwright/test';
+import { setScenario, stackLayout } from '../scripts/stack';
 import { loadgenStats, nomadFetch, waitFor } from '../scripts/testing/demo-client';
 import { JobScaleStatusSchema } from '../lib/sources/nomad/schemas';
-import { pipelineBrowser, screenshotPath, signInPage } from './browser';
+import { resetPipelineAround, screenshotPath, signIn } from './browser';
 
 const layout = stackLayout('test');
-const browser = pipelineBrowser(layout);
+resetPipelineAround(layout);
 
-describe('one-click fix in Chromium', () => {
-  it('an operator scales the reply consumers from the banner; latency recovers; the audit page shows who and why', async () => {
+test.describe('one-click fix in Chromium', () => {
+  test('an operator scales the reply consumers from the banner; latency recovers; the audit page shows who and why', async ({
+    page,
+  }) => {
     await setScenario(layout, 'reply-starvation');
-    const page = await signInPage(browser(), layout, 'operator');
+    await signIn(page, 'operator');
     const button = page.getByTestId('scale-button-reply-consumer');
-    await expect.poll(() => button.isEnabled().catch(() => false), { timeout: 90_000, interval: 500 }).toBe(true);
+    await expect(button).toBeEnabled({ timeout: 90_000 });
     await button.click();
-    await expect
-      .poll(() => page.getByTestId('scale-preview-counts').textContent(), { timeout: 15_000 })
-      .toMatch(/^3 → \d+$/);
-    const to = Number((await page.getByTestId('scale-preview-counts').textContent())!.split('→')[1]);
+    const counts = page.getByTestId('scale-preview-counts');
+    await expect(counts).toHaveText(/^3 → \d+$/, { timeout: 15_000 });
+    const to = Number((await counts.textContent())!.split('→')[1]);
     expect(to).toBeGreaterThan(3);
     await page.getByTestId('scale-reason').fill('reply queue starving: 3 consumers cannot keep up');
     if (await page.getByTestId('scale-confirm').count()) await page.getByTestId('scale-confirm').fill('reply-consumer');
     await page.screenshot({ path: screenshotPath('scale-dialog'), fullPage: true });
     await page.getByTestId('scale-submit').click();
-    await expect
-      .poll(() => page.getByTestId('scale-result').textContent(), { timeout: 20_000 })
-      .toContain(`Scaled from 3 to ${to}`);
+    await expect(page.getByTestId('scale-result')).toContainText(`Scaled from 3 to ${to}`, { timeout: 20_000 });
 
     const scaled = await waitFor(
       async () =>
@@ -44,25 +43,20 @@ describe('one-click fix in Chromium', () => {
       'client p90 back under 3 s',
     );
 
-    await page.goto(`${dashboardUrl(layout)}/audit`);
+    await page.goto('/audit');
     const row = page.getByTestId('audit-row').first();
-    expect(await row.getAttribute('data-outcome')).toBe('succeeded');
-    expect(await row.getByTestId('audit-actor').textContent()).toContain('olivia');
-    expect(await row.getByTestId('audit-reason').textContent()).toBe(
-      'reply queue starving: 3 consumers cannot keep up',
-    );
+    await expect(row).toHaveAttribute('data-outcome', 'succeeded');
+    await expect(row.getByTestId('audit-actor')).toContainText('olivia');
+    await expect(row.getByTestId('audit-reason')).toHaveText('reply queue starving: 3 consumers cannot keep up');
     await page.screenshot({ path: screenshotPath('audit-log'), fullPage: true });
-    await page.context().close();
   });
 
-  it('a viewer sees the Scale button disabled, with the reason', async () => {
-    const page = await signInPage(browser(), layout, 'viewer');
+  test('a viewer sees the Scale button disabled, with the reason', async ({ page }) => {
+    await signIn(page, 'viewer');
     await page.getByTestId('stage-node-reply-consumers').click();
-    const button = page.getByTestId('scale-button-reply-consumer');
-    await expect.poll(() => button.isDisabled(), { timeout: 15_000 }).toBe(true);
-    expect(await page.getByTestId('scale-disabled-reason').first().textContent()).toBe(
+    await expect(page.getByTestId('scale-button-reply-consumer')).toBeDisabled({ timeout: 15_000 });
+    await expect(page.getByTestId('scale-disabled-reason').first()).toHaveText(
       'victor is a viewer: scaling needs the operator role',
     );
-    await page.context().close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstLine, summarize, vitestCounts, type StepResult } from './run-tests-summary';
+import { firstLine, playwrightCounts, summarize, vitestCounts, type StepResult } from './run-tests-summary';
 
 const tiers = ['unit tests', 'integration tests', 'end-to-end tests (Chromium)'];
 const unit: StepResult = {
@@ -101,6 +101,32 @@ describe('summarize', () => {
     expect(summary.lines.at(-1)).toBe('tests: 173 passed, 0 failed, 0 skipped');
   });
 
+  it("prints where a tier's report is under its line, the totals line staying last", () => {
+    const report = '/repo/.warroom/test/playwright/report/index.html';
+    const summary = summarize({
+      steps: [
+        unit,
+        {
+          name: 'end-to-end tests (Chromium)',
+          status: 'failed',
+          seconds: 300,
+          counts: { passed: 9, failed: 1, skipped: 0 },
+          report,
+        },
+      ],
+      tiers: ['unit tests', 'end-to-end tests (Chromium)'],
+      tookSeconds: 345,
+    });
+    expect(summary.failed).toBe(true);
+    expect(summary.lines).toEqual([
+      'ok   unit tests (40 s, 171 passed, 0 failed)',
+      'FAIL end-to-end tests (Chromium) (300 s, 9 passed, 1 failed)',
+      `     report: ${report}`,
+      'npm test took 345 s',
+      'tests: 180 passed, 1 failed, 0 skipped',
+    ]);
+  });
+
   it('adds a tier that has no step at all as not run, so it cannot drop out of the summary', () => {
     const summary = summarize({ steps: [unit], tiers: ['unit tests', 'integration tests'], tookSeconds: 41 });
     expect(summary.failed).toBe(true);
@@ -124,5 +150,46 @@ describe('vitestCounts', () => {
     expect(vitestCounts(null, 1)).toEqual({ passed: 0, failed: 1, skipped: 0 });
     expect(vitestCounts(null, null)).toEqual({ passed: 0, failed: 1, skipped: 0 });
     expect(vitestCounts(null, 0)).toEqual({ passed: 0, failed: 0, skipped: 0 });
+  });
+});
+
+describe('playwrightCounts', () => {
+  const stats = (expected: number, unexpected: number, flaky: number, skipped: number) => ({
+    expected,
+    unexpected,
+    flaky,
+    skipped,
+  });
+
+  it.each([
+    { name: 'all passed', stats: stats(9, 0, 0, 0), exit: 0, counts: { passed: 9, failed: 0, skipped: 0 } },
+    { name: 'one failed', stats: stats(8, 1, 0, 0), exit: 1, counts: { passed: 8, failed: 1, skipped: 0 } },
+    {
+      name: 'flaky ones passed on a retry, skipped ones kept apart',
+      stats: stats(6, 0, 2, 1),
+      exit: 0,
+      counts: { passed: 8, failed: 0, skipped: 1 },
+    },
+    {
+      name: 'a non-zero exit with nothing failed (interrupted) is one failure',
+      stats: stats(3, 0, 0, 6),
+      exit: 130,
+      counts: { passed: 3, failed: 1, skipped: 6 },
+    },
+  ])("reads the JSON report's stats: $name", ({ stats, exit, counts }) => {
+    expect(playwrightCounts({ stats, errors: [] }, exit)).toEqual(counts);
+  });
+
+  it('counts each error outside a test (a global setup that threw, a file that did not load) as a failure', () => {
+    const report = { stats: stats(0, 0, 0, 0), errors: [{ message: 'globalSetup: rabbitmq did not start' }] };
+    expect(playwrightCounts(report, 1)).toEqual({ passed: 0, failed: 1, skipped: 0 });
+    const twoFiles = { stats: stats(4, 1, 0, 0), errors: [{ message: 'a' }, { message: 'b' }] };
+    expect(playwrightCounts(twoFiles, 1)).toEqual({ passed: 4, failed: 3, skipped: 0 });
+  });
+
+  it('counts a run that crashed without writing a report as one failed test', () => {
+    expect(playwrightCounts(null, 1)).toEqual({ passed: 0, failed: 1, skipped: 0 });
+    expect(playwrightCounts(null, null)).toEqual({ passed: 0, failed: 1, skipped: 0 });
+    expect(playwrightCounts(null, 0)).toEqual({ passed: 0, failed: 0, skipped: 0 });
   });
 });

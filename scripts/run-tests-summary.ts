@@ -1,8 +1,9 @@
 /**
  * The accounting behind `npm test`'s summary (scripts/run-tests.ts), kept pure so it is tested
  * without running anything. A run is a list of steps: setup steps (the stack, the build) and test
- * tiers (one vitest project each). A tier that never ran because a step before it failed counts
- * as failed, with the reason on its line: a summary of only the tiers that ran reads as green.
+ * tiers (a vitest project each, and the end-to-end tier on Playwright Test). A tier that never ran
+ * because a step before it failed counts as failed, with the reason on its line: a summary of only
+ * the tiers that ran reads as green.
  */
 export interface TestCounts {
   passed: number;
@@ -11,7 +12,15 @@ export interface TestCounts {
 }
 
 export type StepResult =
-  | { name: string; status: 'ok' | 'failed'; seconds: number; counts?: TestCounts; reason?: string }
+  | {
+      name: string;
+      status: 'ok' | 'failed';
+      seconds: number;
+      counts?: TestCounts;
+      reason?: string;
+      /** Where a person reads the tier's report (Playwright's HTML report), printed under its line. */
+      report?: string;
+    }
   | { name: string; status: 'not run'; reason: string };
 
 export interface Summary {
@@ -34,6 +43,26 @@ interface VitestReport {
 export function vitestCounts(report: VitestReport | null, exitStatus: number | null): TestCounts {
   if (report) return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests };
   return { passed: 0, failed: exitStatus === 0 ? 0 : 1, skipped: 0 };
+}
+
+/** What Playwright's JSON reporter writes that the counts need (its `stats`, and errors outside tests). */
+export interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  errors?: unknown[];
+}
+
+/**
+ * The end-to-end tier's counts from Playwright's JSON report (null when it wrote none). Expected
+ * results passed; flaky ones passed on a retry, so they pass too; unexpected ones failed. An error
+ * outside any test (a global setup that threw, a test file that did not load) counts as a failed
+ * test, and so does a run that exited non-zero with nothing failed in it (interrupted, or no
+ * report at all): the totals cannot say "0 failed" for a tier that failed.
+ */
+export function playwrightCounts(report: PlaywrightReport | null, exitStatus: number | null): TestCounts {
+  if (!report) return { passed: 0, failed: exitStatus === 0 ? 0 : 1, skipped: 0 };
+  const { expected, unexpected, flaky, skipped } = report.stats;
+  const failed = unexpected + (report.errors?.length ?? 0);
+  return { passed: expected + flaky, failed: failed === 0 && exitStatus !== 0 ? 1 : failed, skipped };
 }
 
 /**
@@ -65,6 +94,7 @@ export function summarize(input: { steps: StepResult[]; tiers: string[]; tookSec
     const counts = step.counts ? `, ${step.counts.passed} passed, ${step.counts.failed} failed` : '';
     const reason = step.reason ? `: ${firstLine(step.reason)}` : '';
     lines.push(`${step.status === 'ok' ? 'ok  ' : 'FAIL'} ${step.name} (${step.seconds} s${counts})${reason}`);
+    if (step.report) lines.push(`     report: ${step.report}`);
     if (step.counts) {
       totals.passed += step.counts.passed;
       totals.failed += step.counts.failed;

@@ -11,24 +11,35 @@ import {
   stopPipeline,
   stopStack,
 } from './stack';
-import { firstLine, summarize, vitestCounts, type StepResult, type TestCounts } from './run-tests-summary';
+import {
+  firstLine,
+  playwrightCounts,
+  summarize,
+  vitestCounts,
+  type StepResult,
+  type TestCounts,
+} from './run-tests-summary';
+import { e2eOutput } from './testing/e2e-paths';
 
 /**
  * `npm test`: unit tests, then the local stack and demo pipeline once for the integration and
- * end-to-end tests, then the dashboard build and the e2e tests in Chromium. Everything started
- * here is stopped at the end, pass or fail; the exit code is non-zero on any failure, and a tier
- * that could not run (the stack or the build failed) is a failure too (see run-tests-summary.ts).
+ * end-to-end tests, then the dashboard build and the e2e tests in Chromium (on Playwright Test:
+ * playwright.config.ts). Everything started here is stopped at the end, pass or fail; the exit
+ * code is non-zero on any failure, and a tier that could not run (the stack or the build failed)
+ * is a failure too (see run-tests-summary.ts).
  */
 const startedMs = Date.now();
 const layout = stackLayout('test');
 const tiers = { unit: 'unit tests', integration: 'integration tests', e2e: 'end-to-end tests (Chromium)' };
 const steps: StepResult[] = [];
 
+type StepOutcome = { ok: boolean; counts?: TestCounts; reason?: string; report?: string };
+
 /** Runs one step, recording how it went; returns the reason it failed, or null. */
-async function step(name: string, run: () => Promise<{ ok: boolean; counts?: TestCounts } | void>) {
+async function step(name: string, run: () => Promise<StepOutcome | void>) {
   const t0 = Date.now();
   console.log(`\n=== ${name}`);
-  let outcome: { ok: boolean; counts?: TestCounts; reason?: string };
+  let outcome: StepOutcome;
   try {
     outcome = (await run()) ?? { ok: true };
   } catch (err) {
@@ -36,7 +47,8 @@ async function step(name: string, run: () => Promise<{ ok: boolean; counts?: Tes
     outcome = { ok: false, reason: (err as Error).message };
   }
   const seconds = Math.round((Date.now() - t0) / 1000);
-  steps.push({ name, status: outcome.ok ? 'ok' : 'failed', seconds, counts: outcome.counts, reason: outcome.reason });
+  const { counts, reason, report } = outcome;
+  steps.push({ name, status: outcome.ok ? 'ok' : 'failed', seconds, counts, reason, report });
   return outcome.ok ? null : firstLine(outcome.reason ?? '') || 'failed';
 }
 
@@ -59,6 +71,27 @@ async function vitest(project: string): Promise<{ ok: boolean; counts: TestCount
   );
   const json = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
   return { ok: res.status === 0, counts: vitestCounts(json, res.status) };
+}
+
+/**
+ * The e2e tier on Playwright Test; its counts come from the JSON report playwright.config.ts
+ * writes, and the summary names the HTML report (with each failure's trace and screenshots).
+ */
+async function playwright(): Promise<StepOutcome> {
+  // A report left by an earlier run must not be read (or named) as this one's.
+  rmSync(e2eOutput.jsonReport, { force: true });
+  rmSync(e2eOutput.htmlReport, { recursive: true, force: true });
+  const res = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test'], {
+    stdio: 'inherit',
+    env: { ...process.env, WARROOM_SKIP_BUILD: '1' },
+  });
+  const json = existsSync(e2eOutput.jsonReport) ? JSON.parse(readFileSync(e2eOutput.jsonReport, 'utf8')) : null;
+  const html = path.join(e2eOutput.htmlReport, 'index.html');
+  return {
+    ok: res.status === 0,
+    counts: playwrightCounts(json, res.status),
+    report: existsSync(html) ? path.relative(process.cwd(), html) : undefined,
+  };
 }
 
 await step(tiers.unit, () => vitest('unit'));
@@ -92,11 +125,11 @@ for (const [name, label, run] of setup) {
     break;
   }
 }
-for (const [tier, project] of [
-  [tiers.integration, 'integration'],
-  [tiers.e2e, 'e2e'],
+for (const [tier, run] of [
+  [tiers.integration, () => vitest('integration')],
+  [tiers.e2e, playwright],
 ] as const) {
-  if (blockedBy === null) await step(tier, () => vitest(project));
+  if (blockedBy === null) await step(tier, run);
   else steps.push({ name: tier, status: 'not run', reason: blockedBy });
 }
 await step('everything stopped', async () => {
