@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useUiStore } from '../live/ui-store';
 import { sendJson } from '../live/api-client';
 import type { ScaleOutcome, ScalePreview } from '@/lib/contracts/scale';
@@ -52,6 +52,25 @@ export function ScaleButton({
       )}
     </>
   );
+}
+
+/** Tab and Shift+Tab wrap round the dialog's enabled controls instead of leaving it. */
+function keepFocusInside(e: ReactKeyboardEvent<HTMLDialogElement>) {
+  if (e.key !== 'Tab') return;
+  const focusable = [
+    ...e.currentTarget.querySelectorAll<HTMLElement>('button, input, textarea, select, a[href], [tabindex]'),
+  ].filter((el) => !el.hasAttribute('disabled') && el.tabIndex >= 0);
+  const first = focusable[0];
+  const last = focusable.at(-1);
+  if (!first || !last) return;
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (active === last || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    first.focus();
+  }
 }
 
 export function ScaleDialog({
@@ -146,11 +165,13 @@ export function ScaleDialog({
     (!needsConfirm || confirm === group) &&
     !busy;
   return (
-    // A native modal <dialog>: the page behind it is inert, so Tab stays inside; Escape is handled
-    // above (the native cancel is refused so that React alone decides when it closes).
+    // A native modal <dialog>: the page behind it is inert. Tab past the last control would go on
+    // to the browser's own UI, so it wraps round to the first (and Shift+Tab the other way). Escape
+    // is handled above: the native cancel is refused so that React alone decides when it closes.
     <dialog
       ref={dialogRef}
       onCancel={(e) => e.preventDefault()}
+      onKeyDown={keepFocusInside}
       aria-labelledby="scale-dialog-title"
       className="m-auto max-h-[calc(100dvh-1rem)] w-[calc(100%-1rem)] max-w-lg overflow-y-auto rounded-lg border border-edge bg-panel p-0 text-ink backdrop:bg-black/60"
       data-testid="scale-dialog"
