@@ -3,10 +3,8 @@
 import { useEffect, type ReactNode } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { Snapshot } from '@/lib/contracts/snapshot';
-import { ScaleDialog } from '@/components/actions/scale-dialog';
 import type { Viewer } from '@/lib/contracts/viewer';
 import { CopyMomentLink, ReplayBanner } from './panels/replay';
-import { TimelinePanel } from './panels/timeline-panel';
 import { ActiveIncidentBar } from './incidents/active-incident-bar';
 import { useSnapshot } from './live/use-snapshot';
 import { useUiStore } from './live/ui-store';
@@ -15,13 +13,27 @@ import { InsightsList } from './panels/insights-list';
 import { PanelBoundary } from './panels/panel-boundary';
 import { SourceStatus } from './panels/source-status';
 import dynamic from 'next/dynamic';
-import { UnmonitoredQueues } from './panels/unmonitored-queues';
-import { TopologyCanvas } from './topology/topology-canvas';
+import { TopologyView } from './topology/topology-view';
+import type { Layout } from './topology/layout';
 
 // The charts (recharts) load only when a stage is selected, keeping them out of the first load.
 const StageSidePanel = dynamic(() => import('./panels/stage-side-panel').then((m) => m.StageSidePanel), {
   ssr: false,
   loading: () => <div className="h-40 animate-pulse rounded-lg border border-edge bg-panel" />,
+});
+
+// Opened by a Scale button: loaded then.
+const ScaleDialog = dynamic(() => import('@/components/actions/scale-dialog').then((m) => m.ScaleDialog), {
+  ssr: false,
+});
+
+// Below the fold, after the page: the last hour's timeline and the queues outside the pipeline.
+const TimelinePanel = dynamic(() => import('./panels/timeline-panel').then((m) => m.TimelinePanel), {
+  ssr: false,
+  loading: () => <div className="h-24 animate-pulse rounded-lg border border-edge bg-panel" />,
+});
+const UnmonitoredQueues = dynamic(() => import('./panels/unmonitored-queues').then((m) => m.UnmonitoredQueues), {
+  ssr: false,
 });
 
 // The capacity form validates with the capacity contract's schema (zod): loaded after the page, so
@@ -47,8 +59,11 @@ export function LiveDashboard({
   replay,
   liveHref = '/',
   timeline,
+  firstLayout = null,
 }: {
   initial: Snapshot;
+  /** The server's layout of `initial`, drawn until the interactive canvas has loaded. */
+  firstLayout?: Layout | null;
   viewer: Viewer | null;
   replay?: { at: string; storedAt: string };
   liveHref?: string;
@@ -93,7 +108,7 @@ export function LiveDashboard({
       <div className="space-y-4">
         <PanelBoundary name="topology">
           <section className="rounded-lg border border-edge bg-panel">
-            <TopologyCanvas snapshot={snapshot} selectedStageId={selected} onSelect={choose} />
+            <TopologyView snapshot={snapshot} firstLayout={firstLayout} selectedStageId={selected} onSelect={choose} />
           </section>
         </PanelBoundary>
         {selected && (

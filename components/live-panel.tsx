@@ -4,6 +4,18 @@ import type { Viewer } from '@/lib/contracts/viewer';
 import type { LiveView } from '@/lib/contracts/views';
 import { LiveDashboard } from './live-dashboard';
 import { Panel } from './panel';
+import type { Snapshot } from '@/lib/contracts/snapshot';
+import { nodeHeightOf } from './topology/layout';
+import { layoutStages } from './topology/place';
+import { staleSources } from './topology/format';
+
+/** The first snapshot's graph laid out here, on the server, so the page arrives with it drawn. */
+function firstLayoutOf(snapshot: Snapshot) {
+  return layoutStages(
+    snapshot.stages.map((s) => ({ id: s.id, kind: s.kind, height: nodeHeightOf(s, staleSources(s, snapshot)) })),
+    'LR',
+  );
+}
 
 /**
  * Server side of the live view: the first snapshot comes with the page, the rest over SSE. A
@@ -49,6 +61,7 @@ export async function LivePanel({
       return (
         <LiveDashboard
           initial={live.snapshot}
+          firstLayout={firstLayoutOf(live.snapshot)}
           viewer={viewer}
           replay={live.snapshot.replay}
           liveHref={basePath}
@@ -56,6 +69,14 @@ export async function LivePanel({
         />
       );
     case 'live':
-      return <LiveDashboard initial={live.snapshot} viewer={viewer} liveHref={basePath} timeline={timeline} />;
+      return (
+        <LiveDashboard
+          initial={live.snapshot}
+          firstLayout={firstLayoutOf(live.snapshot)}
+          viewer={viewer}
+          liveHref={basePath}
+          timeline={timeline}
+        />
+      );
   }
 }

@@ -1,7 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { dashboardUrl, setScenario, stackLayout } from '../scripts/stack';
-import { pipelineBrowser, screenshotPath } from './browser';
+import { expect, test } from '@playwright/test';
+import { setScenario, stackLayout } from '../scripts/stack';
+import { resetPipelineAround, screenshotPath } from './browser';
 
 /**
  * GPU memory on the page: the demo's ML workers export dcgm-exporter's FB_USED/FB_FREE (a 5 GiB
@@ -9,29 +8,26 @@ import { pipelineBrowser, screenshotPath } from './browser';
  * with the packing room, and the GPU insight's packing advice names what memory allows.
  */
 const layout = stackLayout('test');
-const browser = pipelineBrowser(layout);
-let page: Page;
+resetPipelineAround(layout);
 
-beforeAll(async () => {
-  page = await browser().newPage({ viewport: { width: 1440, height: 1000 } });
-});
-
-describe('GPU memory in Chromium', () => {
-  it('the ML workers side panel shows memory per GPU and per worker, and the insight is capped by it', async () => {
+test.describe('GPU memory in Chromium', () => {
+  test('the ML workers side panel shows memory per GPU and per worker, and the insight is capped by it', async ({
+    page,
+  }) => {
     await setScenario(layout, 'gpu-underused');
-    await page.goto(`${dashboardUrl(layout)}/?stage=ml-workers`);
-    const memory = page.getByTestId('gpu-memory');
-    await expect
-      .poll(() => memory.textContent(), { timeout: 30_000 })
-      .toMatch(/^5(\.\d)? \/ 22\.5 GiB per GPU \(\d+ GPUs\)$/);
+    await page.goto('/?stage=ml-workers');
+    await expect(page.getByTestId('gpu-memory')).toHaveText(/^5(\.\d)? \/ 22\.5 GiB per GPU \(\d+ GPUs\)$/, {
+      timeout: 30_000,
+    });
     // While Nomad's running count catches up with the GPUs Prometheus sees (just after a start or a
     // scale), the share per worker is off; once they agree it is the model's 5 GiB and a little.
-    await expect
-      .poll(() => page.getByTestId('gpu-room').textContent(), { timeout: 60_000, interval: 1000 })
-      .toMatch(/memory \d+ \(5(\.\d)? GiB per worker of 22\.5 GiB\)/);
-    await expect
-      .poll(() => page.getByTestId('insight-gpu-underused').first().textContent(), { timeout: 120_000, interval: 1000 })
-      .toMatch(/packing \d+ workers per GPU \(memory allows \d+, utilisation \d+|packing would not fit/);
+    await expect(page.getByTestId('gpu-room')).toHaveText(/memory \d+ \(5(\.\d)? GiB per worker of 22\.5 GiB\)/, {
+      timeout: 60_000,
+    });
+    await expect(page.getByTestId('insight-gpu-underused').first()).toHaveText(
+      /packing \d+ workers per GPU \(memory allows \d+, utilisation \d+|packing would not fit/,
+      { timeout: 120_000 },
+    );
     await page.screenshot({ path: screenshotPath('gpu-memory'), fullPage: true });
   });
 });

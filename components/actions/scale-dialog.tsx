@@ -1,58 +1,15 @@
 'use client';
 
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import { useUiStore } from '../live/ui-store';
 import { sendJson } from '../live/api-client';
 import type { ScaleOutcome, ScalePreview } from '@/lib/contracts/scale';
-import type { Viewer } from '@/lib/contracts/viewer';
 import { randomKey } from '@/lib/format/random-key';
 
 /**
- * Scale a worker group: the button (disabled, with the reason, when the role forbids it), then a
- * dialog with the preview, a required reason, the typed confirmation for large changes, and the
+ * Scale a worker group (opened by scale-button.tsx): a dialog with the preview, a required reason, the typed confirmation for large changes, and the
  * result with an Undo that goes through the same guard.
  */
 const post = <T,>(url: string, body: unknown) => sendJson<T>('POST', url, body);
-
-export function ScaleButton({
-  job,
-  group,
-  suggested,
-  viewer,
-  label,
-}: {
-  job: string;
-  group: string;
-  suggested: number;
-  viewer: Viewer | null;
-  label?: string;
-}) {
-  const openScale = useUiStore((s) => s.openScale);
-  const denied =
-    !viewer || !viewer.signedIn
-      ? 'sign in as an operator to scale'
-      : viewer.role === 'viewer'
-        ? `${viewer.name} is a viewer: scaling needs the operator role`
-        : null;
-  return (
-    <>
-      <button
-        className="rounded bg-red-700 px-3 py-1 text-sm font-semibold text-white hover:bg-red-600 disabled:cursor-not-allowed disabled:bg-edge disabled:text-muted"
-        disabled={denied !== null}
-        title={denied ?? ''}
-        onClick={() => openScale({ job, group, suggested })}
-        data-testid={`scale-button-${group}`}
-      >
-        {label ?? `Scale ${group}`}
-      </button>
-      {denied && (
-        <span className="ml-2 text-xs text-muted" data-testid="scale-disabled-reason">
-          {denied}
-        </span>
-      )}
-    </>
-  );
-}
 
 /** Tab and Shift+Tab wrap round the dialog's enabled controls instead of leaving it. */
 function keepFocusInside(e: ReactKeyboardEvent<HTMLDialogElement>) {

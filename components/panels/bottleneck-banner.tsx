@@ -1,6 +1,6 @@
 import type { Recommendation, Snapshot } from '@/lib/contracts/snapshot';
 import { isSloBreached as breached } from '@/lib/contracts/slo';
-import { ScaleButton } from '@/components/actions/scale-dialog';
+import { ScaleButton } from '@/components/actions/scale-button';
 import type { Viewer } from '@/lib/contracts/viewer';
 import { ms } from '../topology/format';
 

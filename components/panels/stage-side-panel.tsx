@@ -5,7 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { Snapshot } from '@/lib/contracts/snapshot';
 import type { StageSeries, SeriesLine } from '@/lib/contracts/series';
 import { count, ms, rate } from '../topology/format';
-import { ScaleButton } from '@/components/actions/scale-dialog';
+import { ScaleButton } from '@/components/actions/scale-button';
 import type { Viewer } from '@/lib/contracts/viewer';
 import { getJson } from '../live/api-client';
 import { formatGiB } from '@/lib/format/numbers';

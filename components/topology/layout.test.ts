@@ -8,7 +8,6 @@ import {
   contentWidthPx,
   directionFor,
   fitTargets,
-  layoutStages,
   narrowBelowPx,
   nodeHeightOf,
   nodeWidth,
@@ -18,6 +17,7 @@ import {
   type Direction,
   type LayoutInput,
 } from './layout';
+import { layoutStages } from './place';
 import { nodeAriaLabel, nodeContentOf } from './node-content';
 
 const kinds = ['service', 'queue', 'workers', 'store'] as const;

@@ -1,4 +1,3 @@
-import dagre from '@dagrejs/dagre';
 import type { SourceName, StageSnapshot } from '@/lib/contracts/snapshot';
 import { nodeContentOf, type NodeContent } from './node-content';
 
@@ -155,38 +154,6 @@ export interface Layout {
   edges: LaidOutEdge[];
   /** The whole graph's extent in px at zoom 1. */
   size: { width: number; height: number };
-}
-
-export function layoutStages(stages: LayoutInput[], direction: Direction = 'LR'): Layout {
-  const g = new dagre.graphlib.Graph();
-  // Across ranks there is room for an edge's throughput label; within a rank, air between boxes.
-  g.setGraph({
-    rankdir: direction,
-    nodesep: direction === 'LR' ? 28 : 36,
-    ranksep: direction === 'LR' ? 56 : 44,
-    marginx: 8,
-    marginy: 8,
-  });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const s of stages) g.setNode(s.id, { width: nodeWidth, height: s.height });
-  const edges = pipelineEdges(stages);
-  for (const e of edges) g.setEdge(e.source, e.target);
-  dagre.layout(g);
-  const positions: Record<string, { x: number; y: number }> = {};
-  const heights: Record<string, number> = {};
-  for (const s of stages) {
-    const n = g.node(s.id);
-    positions[s.id] = { x: n.x - nodeWidth / 2, y: n.y - s.height / 2 };
-    heights[s.id] = s.height;
-  }
-  const graph = g.graph();
-  return {
-    direction,
-    positions,
-    heights,
-    edges,
-    size: { width: graph.width ?? 0, height: graph.height ?? 0 },
-  };
 }
 
 /** The canvas's height bounds in px: never a sliver, never more than a laptop screen can spare. */

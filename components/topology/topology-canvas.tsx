@@ -13,15 +13,8 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Snapshot } from '@/lib/contracts/snapshot';
-import {
-  canvasHeightFor,
-  directionFor,
-  fitTargets,
-  layoutStages,
-  nodeHeightOf,
-  nodeWidth,
-  readableZoom,
-} from './layout';
+import { canvasHeightFor, directionFor, fitTargets, nodeHeightOf, nodeWidth, readableZoom } from './layout';
+import { layoutStages } from './place';
 import { edgeEmphasis, emphasisColour, stageEmphasis } from './emphasis';
 import { rate, staleSources } from './format';
 import { StageNode, type StageNodeType } from './stage-node';
