@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent }
 import { sendJson } from '../live/api-client';
 import type { ScaleOutcome, ScalePreview } from '@/lib/contracts/scale';
 import { randomKey } from '@/lib/format/random-key';
+import { ScaleChecking } from './scale-checking';
 
 /**
  * Scale a worker group (opened by scale-button.tsx): a dialog with the preview, a required reason, the typed confirmation for large changes, and the
@@ -142,15 +143,19 @@ export function ScaleDialog({
         </h2>
         {result?.ok ? (
           <div className="space-y-2" data-testid="scale-result">
-            <p className="text-ok">
-              Scaled from {result.value.from} to {result.value.to}
-              {result.value.repeated ? ' (this request had already been carried out)' : ''}
-              {result.value.autoscalerPausedUntil
-                ? `, the autoscaler policy paused until ${result.value.autoscalerPausedUntil.slice(11, 16)} UTC`
-                : ''}
-              . Nomad evaluation <span className="font-mono">{result.value.evalId.slice(0, 8)}</span>, audit #
-              {result.value.auditId}.
-            </p>
+            {result.value.checking ? (
+              <ScaleChecking auditId={result.value.auditId} job={job} group={group} message={result.value.checking} />
+            ) : (
+              <p className="text-ok">
+                Scaled from {result.value.from} to {result.value.to}
+                {result.value.repeated ? ' (this request had already been carried out)' : ''}
+                {result.value.autoscalerPausedUntil
+                  ? `, the autoscaler policy paused until ${result.value.autoscalerPausedUntil.slice(11, 16)} UTC`
+                  : ''}
+                . Nomad evaluation <span className="font-mono">{result.value.evalId.slice(0, 8)}</span>, audit #
+                {result.value.auditId}.
+              </p>
+            )}
             <div className="flex gap-2">
               <button
                 className="rounded border border-edge px-3 py-1 hover:bg-edge"

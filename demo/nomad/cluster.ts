@@ -323,8 +323,13 @@ export class Cluster extends EventEmitter {
         deployment.jobCreateIndex === job.createIndex
       )
         throw new NomadError(400, 'job scaling blocked due to active deployment');
-      // The index is enforced only when asked (EnforceIndex); a JobModifyIndex alone is ignored.
-      if (request.enforceIndex && request.jobModifyIndex !== job.jobModifyIndex) {
+      // The index is enforced only when asked (EnforceIndex); a JobModifyIndex alone is ignored,
+      // and so is EnforceIndex with an index of zero (JobScaleRequest's documented rule).
+      if (
+        request.enforceIndex &&
+        (request.jobModifyIndex ?? 0) !== 0 &&
+        request.jobModifyIndex !== job.jobModifyIndex
+      ) {
         throw new NomadError(
           500,
           `${enforceIndexPrefix} ${request.jobModifyIndex ?? 0}: job exists with conflicting job modify index: ${job.jobModifyIndex}`,

@@ -94,10 +94,11 @@ function blockUntil(cluster: Cluster, index: number, waitMs: number): Promise<vo
 
 /**
  * Faults a test can ask for (POST /_standin/faults, outside Nomad's /v1 API, so no client of the
- * real API can reach it): the next scale request answered only after `delayMs`, applied or not.
+ * real API can reach it): the next scale request answered only after `delayMs`, applied or not;
+ * `late` applies it only then (a leader slow to commit), after a client would have given up.
  */
 export interface StandinFaults {
-  scale: { delayMs: number; apply: boolean } | null;
+  scale: { delayMs: number; apply: boolean; late: boolean } | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -212,6 +213,7 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
           await sleep(fault.delayMs);
           throw new NomadError(500, 'rpc error: EOF');
         }
+        if (fault?.late) await sleep(fault.delayMs);
         const result = cluster.scale(ns, id!, {
           count: body.Count ?? null,
           group: body.Target.Group,
@@ -221,7 +223,7 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
           enforceIndex: body.EnforceIndex === true,
           jobModifyIndex: body.JobModifyIndex,
         });
-        if (fault) await sleep(fault.delayMs);
+        if (fault && !fault.late) await sleep(fault.delayMs);
         return writeResponse(result);
       },
     },
@@ -301,11 +303,15 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
       }
       if (pathname === '/_standin/faults' && method === 'POST') {
         authorise(req, 'default', 'submit-job');
-        const asked = (await readJson(req)) as { scale?: { delayMs?: unknown; apply?: unknown } };
+        const asked = (await readJson(req)) as { scale?: { delayMs?: unknown; apply?: unknown; late?: unknown } };
         const delayMs = Number(asked.scale?.delayMs);
         faults.scale =
           asked.scale && Number.isFinite(delayMs) && delayMs >= 0
-            ? { delayMs: Math.min(delayMs, 60_000), apply: asked.scale.apply !== false }
+            ? {
+                delayMs: Math.min(delayMs, 60_000),
+                apply: asked.scale.apply !== false,
+                late: asked.scale.late === true,
+              }
             : null;
         return send(200, faults);
       }

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../lib/auth/authenticate';
-import { executeScale, previewScale, restoreDuePauses, type ScaleDeps } from '../../lib/actions/scale';
+import {
+  executeScale,
+  previewScale,
+  restoreDuePauses,
+  settleUnansweredScales,
+  unansweredScaleSettleMs,
+  type ScaleDeps,
+} from '../../lib/actions/scale';
 import { parseConfig } from '../../lib/config/load-config';
 import { createNomadClient, type NomadClient } from '../../lib/sources/nomad/client';
 import { DeploymentSchema, JobSchema, ScaleResponseSchema } from '../../lib/sources/nomad/schemas';
@@ -193,6 +200,15 @@ describe('the job modify index, enforced', () => {
       new RegExp(`^Enforcing job modify index ${stale}: job exists with conflicting job modify index: \\d+$`),
     );
     expect(desired()).toBe(5);
+    // JobScaleRequest: "If the index is zero, EnforceIndex is ignored."
+    const zero = await nomadPost('/v1/job/api/scale', {
+      Count: 6,
+      Target: { Group: 'reply-consumer' },
+      JobModifyIndex: 0,
+      EnforceIndex: true,
+    });
+    expect(zero.status).toBe(200);
+    expect(desired()).toBe(6);
   });
 });
 
@@ -400,16 +416,89 @@ describe('an answer that never comes', () => {
     expect(row!.evalId).toMatch(/^[0-9a-f-]{36}$/);
   }, 20_000);
 
-  it('is read back: not applied, the scale failed and says nothing changed', async () => {
+  it('applied only after the read back: unknown and checking (pending), then settled as a success by a later read', async () => {
+    await standIn();
+    // Nomad commits the scale 12 s after the request: after the client's 5 s and the read back.
+    expect((await nomadPost('/_standin/faults', { scale: { delayMs: 12_000, late: true } })).status).toBe(200);
+    const input = scaleInput(14);
+    const deps = depsFor();
+    const result = await executeScale(deps, ada, input);
+    expect(result).toMatchObject({ ok: true, value: { from: 3, to: 14, evalId: '' } });
+    expect(result.ok && result.value.checking).toMatch(
+      /did not answer in time.*checking whether the scale was applied/,
+    );
+    expect(desired()).toBe(3);
+    expect(await rowOf(input.idempotencyKey)).toMatchObject({ outcome: 'pending' });
+    // A double submit meanwhile does nothing twice.
+    expect(await executeScale(deps, ada, input)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    // The sender's own follow-up reads Nomad every 2 s and settles it once the scale shows.
+    await expect
+      .poll(async () => (await rowOf(input.idempotencyKey))?.outcome, { timeout: 20_000, interval: 500 })
+      .toBe('succeeded');
+    expect(desired()).toBe(14);
+    const row = await rowOf(input.idempotencyKey);
+    expect(row).toMatchObject({ from: 3, to: 14 });
+    expect(row!.evalId).toMatch(/^[0-9a-f-]{36}$/);
+  }, 40_000);
+
+  it('never applied: unknown and checking at first, failed only once a minute has passed with nothing in Nomad', async () => {
     await standIn();
     expect((await nomadPost('/_standin/faults', { scale: { delayMs: 6500, apply: false } })).status).toBe(200);
     const input = scaleInput(12);
-    const result = await executeScale(depsFor(), ada, input);
-    expect(result).toMatchObject({
-      ok: false,
-      error: { code: 'upstream', message: expect.stringMatching(/timed out .*shows no scale from this request/) },
+    const deps = depsFor();
+    const result = await executeScale(deps, ada, input);
+    expect(result).toMatchObject({ ok: true, value: { from: 3, to: 12, evalId: '' } });
+    expect(result.ok && result.value.checking).toMatch(/did not answer in time/);
+    expect(desired()).toBe(3);
+    const row = (await rowOf(input.idempotencyKey))!;
+    expect(row.outcome).toBe('pending');
+    // Within the minute, a read that shows nothing settles nothing.
+    expect(await settleUnansweredScales(deps, new Date(Date.parse(row.createdAt) + 30_000))).toBe(0);
+    expect((await rowOf(input.idempotencyKey))!.outcome).toBe('pending');
+    // After it (the leader's upkeep), the row says what happened, and that a retry is safe.
+    const later = new Date(Date.parse(row.createdAt) + unansweredScaleSettleMs + 1000);
+    expect(await settleUnansweredScales(deps, later)).toBe(1);
+    expect(await rowOf(input.idempotencyKey)).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/shows no scale from this request: it was not applied \(a retry is safe/),
     });
     expect(desired()).toBe(3);
-    expect(await rowOf(input.idempotencyKey)).toMatchObject({ outcome: 'failed' });
-  }, 20_000);
+    // Settled rows are left alone.
+    expect(await settleUnansweredScales(deps, later)).toBe(0);
+  }, 30_000);
+});
+
+describe('a deployment that starts after the preview', () => {
+  it('is refused by Nomad itself (job scaling blocked due to active deployment), said as what it is', async () => {
+    await standIn();
+    const deps = depsFor();
+    const preview = await previewScale(deps, ada, { ...target, count: 6 });
+    expect(preview).toMatchObject({ ok: true, value: { blocked: null } });
+    const index = preview.ok ? preview.value.jobModifyIndex : -1;
+    // Between warroom's read and Nomad's check, a rollout begins: only Nomad can refuse it now.
+    let started = false;
+    const racing = depsFor({
+      nomad: (c) => ({
+        ...c,
+        scale: async (job, body) => {
+          if (!started) {
+            started = true;
+            await redeploy();
+          }
+          return c.scale(job, { ...body, JobModifyIndex: cluster.jobs.get('api')!.jobModifyIndex });
+        },
+      }),
+    });
+    const input = scaleInput(6, { expectedModifyIndex: index });
+    const result = await executeScale(racing, ada, input);
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message: expect.stringMatching(/does not scale api while a deployment of it is rolling out/),
+      },
+    });
+    expect(desired()).toBe(3);
+    expect(await rowOf(input.idempotencyKey)).toMatchObject({ outcome: 'refused' });
+  });
 });

@@ -279,7 +279,7 @@ async function readBack(
   group: string,
   auditId: number,
   attempts = 3,
-): Promise<{ applied: true; evalId: string } | { applied: false } | { applied: null; error: string }> {
+): Promise<{ applied: true; evalId: string; from: number } | { applied: false } | { applied: null; error: string }> {
   let error = '';
   for (let i = 0; i < attempts; i++) {
     if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -291,7 +291,7 @@ async function readBack(
     const event = status.value.TaskGroups[group]?.Events?.find(
       (e) => String(e.Meta?.['warroom.audit_id'] ?? '') === String(auditId),
     );
-    return event ? { applied: true, evalId: event.EvalID ?? '' } : { applied: false };
+    return event ? { applied: true, evalId: event.EvalID ?? '', from: event.PreviousCount } : { applied: false };
   }
   return { applied: null, error };
 }
@@ -409,16 +409,22 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     JobModifyIndex: input.expectedModifyIndex ?? current.jobModifyIndex,
   });
   if (!scaled.ok && scaled.status === null && !/connection refused/.test(scaled.error)) {
-    // No answer: the scale may or may not have been applied. Nomad's own record says which (each
-    // scaling event carries this request's audit id); only when it cannot be read is it unknown.
+    // No answer: the scale may or may not have been applied, and may still be. Nomad's own record
+    // says which (each scaling event carries this request's audit id): read at once, and until it
+    // settles the row stays pending, "unknown, checking", never "failed" on a guess.
     const found = await readBack(deps, input.job, input.group, row.id);
     if (found.applied) return succeed(found.evalId);
-    const message =
-      found.applied === false
-        ? `${scaled.error}; read back after it, the job shows no scale from this request (a retry is safe: it is sent with the job's index, so it cannot apply twice)`
-        : `${scaled.error}; unknown whether it was applied (Nomad could not be read back: ${found.error}): check the group in Nomad before trying again`;
-    await deps.audit.complete(row.id, { outcome: 'failed', from: current.count, error: message });
-    return actionFail('upstream', message);
+    void followUnanswered(deps, row.id);
+    return actionOk<ScaleOutcome>({
+      auditId: row.id,
+      job: input.job,
+      group: input.group,
+      from: current.count,
+      to: input.count,
+      evalId: '',
+      repeated: false,
+      checking: `Nomad did not answer in time (${scaled.error}); warroom is checking whether the scale was applied (audit #${row.id} says when it knows)`,
+    });
   }
   if (!scaled.ok) {
     const refusal = nomadRefusal(deps, input.job, scaled, 'scale-job');
@@ -488,6 +494,46 @@ async function pauseAndScale(
     withGroup(read.value, input.group, { count: input.count, autoscalerEnabled: false }),
     index,
   );
+  if (!registered.ok && registered.status === null && !/connection refused/.test(registered.error)) {
+    // No answer: the registration may have landed (policy off) or may still. The pause is stored
+    // either way, so the leader enables the policy again when it is due (a no-op if it never went
+    // off): an unanswered override can never leave an autoscaler disabled for good.
+    const restoreAt = new Date((deps.nowMs?.() ?? Date.now()) + minutes * 60_000);
+    const stored = await deps.pauses
+      .record({ job: input.job, group: input.group, auditId, restoreAt })
+      .then(() => true)
+      .catch(() => false);
+    const after = await deps.nomad.job(input.job);
+    const tg = after.ok ? after.value.TaskGroups.find((g) => g.Name === input.group) : undefined;
+    if (
+      stored &&
+      after.ok &&
+      after.value.JobModifyIndex !== index &&
+      tg?.Count === input.count &&
+      tg.Scaling?.Enabled === false
+    ) {
+      await deps.audit.complete(auditId, { outcome: 'succeeded', from: current.count, evalId: null });
+      return actionOk({
+        auditId,
+        job: input.job,
+        group: input.group,
+        from: current.count,
+        to: input.count,
+        evalId: '',
+        repeated: false,
+        autoscalerPausedUntil: restoreAt.toISOString(),
+      });
+    }
+    return fail(
+      'upstream',
+      `${registered.error}; read back after it, the job does not show the change yet. ${
+        stored
+          ? `The pause is recorded anyway: the policy will be enabled again at ${restoreAt.toISOString().slice(11, 16)} UTC should the change land later`
+          : 'The pause could not be recorded either: check the group in Nomad and enable its policy if it is off'
+      }`,
+      'failed',
+    );
+  }
   if (!registered.ok) {
     const refusal = nomadRefusal(deps, input.job, registered, 'submit-job');
     if (refusal) return fail(refusal.code, refusal.message, 'refused');
@@ -590,4 +636,64 @@ export async function restoreDuePauses(deps: ScaleDeps, now = new Date(deps.nowM
     }
   }
   return restored;
+}
+
+/** How long after an unanswered scale warroom still expects Nomad to apply it. */
+export const unansweredScaleSettleMs = 60_000;
+
+/**
+ * Settles scales Nomad did not answer (audit rows still pending after their request ended): a
+ * scaling event with the row's audit id means it was applied (succeeded, with its evaluation);
+ * none `unansweredScaleSettleMs` after the request means it was not (failed, and a retry is safe:
+ * it is sent with the job's index, so it cannot apply twice). While Nomad cannot be read, the row
+ * stays pending. Each group under the same lock as its scales, so a request still in flight is
+ * never settled from outside. Returns how many rows it settled.
+ */
+export async function settleUnansweredScales(
+  deps: ScaleDeps,
+  now = new Date(deps.nowMs?.() ?? Date.now()),
+  only?: number,
+): Promise<number> {
+  let settled = 0;
+  // Only plain scales leave a scaling event with their audit id to be found by.
+  const pending = (await deps.audit.list({ outcome: 'pending', limit: 100 })).filter(
+    (r) => (only === undefined || r.id === only) && r.action === scaleActions.scale,
+  );
+  for (const candidate of pending) {
+    const settle = async () => {
+      const row = await deps.audit.byIdempotencyKey(candidate.idempotencyKey);
+      if (!row || row.outcome !== 'pending') return;
+      const found = await readBack(deps, row.job, row.group, row.id, 1);
+      if (found.applied) {
+        await deps.audit.complete(row.id, { outcome: 'succeeded', from: found.from, evalId: found.evalId });
+        settled += 1;
+      } else if (found.applied === false && now.getTime() - Date.parse(row.createdAt) >= unansweredScaleSettleMs) {
+        const waitedSec = Math.round((now.getTime() - Date.parse(row.createdAt)) / 1000);
+        await deps.audit.complete(row.id, {
+          outcome: 'failed',
+          error: `Nomad did not answer, and ${waitedSec} s later the job shows no scale from this request: it was not applied (a retry is safe: it is sent with the job's index, so it cannot apply twice)`,
+        });
+        settled += 1;
+      }
+    };
+    try {
+      await (deps.serialise ? deps.serialise(`warroom:scale:${candidate.job}/${candidate.group}`, settle) : settle());
+    } catch (err) {
+      if (!(err instanceof LockTimeout)) throw err;
+    }
+  }
+  return settled;
+}
+
+/** The process that sent an unanswered scale follows it until it settles (the leader's upkeep would too, later). */
+async function followUnanswered(deps: ScaleDeps, auditId: number, everyMs = 2000): Promise<void> {
+  const deadline = Date.now() + unansweredScaleSettleMs + 10_000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    try {
+      if ((await settleUnansweredScales(deps, undefined, auditId)) > 0) return;
+    } catch {
+      // The store away for a moment: the next round, or the leader's upkeep, settles it.
+    }
+  }
 }

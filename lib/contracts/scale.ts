@@ -88,5 +88,10 @@ export const ScaleOutcome = z.object({
   repeated: z.boolean(),
   /** When the autoscaler policy this scale paused will be enabled again. */
   autoscalerPausedUntil: z.string().optional(),
+  /**
+   * Nomad did not answer in time and no read has shown the scale yet: not failed but unknown. The
+   * audit row stays pending until a read of Nomad settles it (applied, or not within a minute).
+   */
+  checking: z.string().optional(),
 });
 export type ScaleOutcome = z.infer<typeof ScaleOutcome>;

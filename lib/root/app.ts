@@ -12,7 +12,7 @@ import { redactorFor, urlSecrets } from '../format/redact';
 import type { WarroomConfig } from '../config/schema';
 import { replayAt, type Replay } from '../history/replay';
 import type { IncidentDeps } from '../incidents/deps';
-import { restoreDuePauses, type ScaleDeps } from '../actions/scale';
+import { restoreDuePauses, settleUnansweredScales, type ScaleDeps } from '../actions/scale';
 import { autoscalerPauses } from '../store/autoscaler-pauses';
 import { createNotifier, noticeFor } from '../incidents/notify';
 import { seriesCacheFor } from '../poller/poller';
@@ -232,12 +232,14 @@ function buildPipeline(shared: Shared, config: WarroomConfig, first: boolean): A
     liveStore: async () => liveStore((await stores()).db),
     shared: Boolean(env.DATABASE_URL),
     localChanges: changes.announce,
-    // Autoscaler policies paused by a scale are enabled again when their time is up.
+    // Autoscaler policies paused by a scale are enabled again when their time is up, and scales
+    // Nomad never answered are settled from its record (the sender's own follow-up may have died).
     upkeep: async () => {
       if (!first) return;
       const deps = await scaleDeps();
       if (!deps) return;
-      if ((await restoreDuePauses(deps)) > 0) announce({ topic: 'timeline', at: new Date().toISOString() });
+      const changed = (await restoreDuePauses(deps)) + (await settleUnansweredScales(deps));
+      if (changed > 0) announce({ topic: 'timeline', at: new Date().toISOString() });
     },
   });
   announce = replica.announce;
