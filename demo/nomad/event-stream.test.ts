@@ -2,9 +2,11 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../lib/contracts/timeline';
+import { JobSchema } from '../../lib/sources/nomad/schemas';
 import {
   StreamLineSchema,
   followNomadEvents,
+  jobShape,
   timelineFromNomad,
   type StreamEvent,
 } from '../../lib/sources/nomad/events';
@@ -47,15 +49,14 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function follow(index = 0) {
+function follow(index = 0, topics = ['Deployment:api', 'Allocation:api'], seen = new Map<string, string>()) {
   const timeline: TimelineEvent[] = [];
   const raw: StreamEvent[] = [];
-  const seen = new Map<string, string>();
   const stream = followNomadEvents({
     url,
     token,
     namespace: 'default',
-    topics: ['Deployment:api', 'Allocation:api'],
+    topics,
     index,
     onEvents: (events) => {
       raw.push(...events);
@@ -123,6 +124,48 @@ describe("Nomad's event stream", () => {
         kind: 'deployment',
         message: 'Deployment of api version 1: successful (Deployment completed successfully).',
       }),
+    ]);
+  });
+
+  it('says a new version of a job was registered, and which groups changed, but not a scale (a registration too)', async () => {
+    await standIn();
+    // The job as it is when the stream starts (the replica reads it so), to compare the first registration with.
+    const api = JobSchema.parse(
+      await (await fetch(`${url}/v1/job/api`, { headers: { 'X-Nomad-Token': token } })).json(),
+    );
+    const { timeline, raw } = follow(0, ['Job:api', 'Job:other'], new Map([['job:api', jobShape(api)]]));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A scale: Nomad registers the job again (JobRegistered), with only the count and indexes changed.
+    const scaled = await fetch(`${url}/v1/job/api/scale`, {
+      method: 'POST',
+      headers: { 'X-Nomad-Token': token },
+      body: JSON.stringify({ Count: 4, Target: { Group: 'g' }, Message: 'more' }),
+    });
+    expect(scaled.status).toBe(200);
+    await waitFor(
+      async () => raw.length,
+      (n) => n >= 1,
+      5000,
+      'the scale registration on the stream',
+    );
+    expect(raw[0]).toMatchObject({ Topic: 'Job', Type: 'JobRegistered', Key: 'api' });
+    expect(timeline).toEqual([]);
+    redeploy('api');
+    redeploy('other');
+    await waitFor(
+      async () => timeline.length,
+      (n) => n >= 1,
+      5000,
+      'the new version on the timeline',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(timeline).toEqual([
+      {
+        at: 'now',
+        kind: 'job-registered',
+        stageId: 'reply-consumers',
+        message: `A new version of job api was registered (version ${cluster.jobs.get('api')!.version}): group g changed.`,
+      },
     ]);
   });
 

@@ -15,9 +15,11 @@ export const timelineEventKinds = [
   'source-down',
   'source-up',
   'workers-changed',
-  // From Nomad's event stream: a deployment's progress; an allocation failed, OOM-killed or restarting.
+  // From Nomad's event stream: a deployment's progress; an allocation failed, OOM-killed or restarting;
+  // a new version of a job registered (not a scale: counts are workers-changed) or a job stopped.
   'deployment',
   'allocation-trouble',
+  'job-registered',
   // From Alertmanager's webhook.
   'alert-firing',
   'alert-resolved',

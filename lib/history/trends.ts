@@ -19,6 +19,7 @@ export const markerKinds: readonly TimelineEventKind[] = [
   'slo-breach-began',
   'slo-breach-ended',
   'deployment',
+  'job-registered',
   // Worker counts changed by anyone (warroom's own scales are also marked from the audit log, when asked).
   'workers-changed',
 ];

@@ -9,7 +9,8 @@ import type { SeriesCache } from '../poller/series';
 import type { Lease, ReplicaMessage, Role } from '../store/lease';
 import type { LiveStore } from '../store/live';
 import { LiveFeed } from './live-feed';
-import { followNomadEvents, timelineFromNomad } from '../sources/nomad/events';
+import { followNomadEvents, jobShape, timelineFromNomad } from '../sources/nomad/events';
+import { createNomadClient } from '../sources/nomad/client';
 
 /**
  * One dashboard process among possibly several on one database. While it leads (lib/store/lease)
@@ -212,19 +213,34 @@ export class Replica {
       if (s.nomad && !stageOfJob.has(s.nomad.job)) stageOfJob.set(s.nomad.job, s.id);
     if (!nomad || stageOfJob.size === 0) return null;
     const seen = new Map<string, string>();
-    const stream = followNomadEvents({
-      url: nomad.url,
-      token: nomad.token,
-      namespace: nomad.namespace,
-      topics: [...stageOfJob.keys()].flatMap((job) => [`Deployment:${job}`, `Allocation:${job}`]),
-      index: 0,
-      onEvents: (events) => {
-        const timeline = timelineFromNomad(events, stageOfJob, seen, new Date().toISOString());
-        if (timeline.length > 0) recorder.note(timeline);
-      },
-      onError: (message) => console.error(message),
+    let stream: { stop: () => void } | null = null;
+    let stopped = false;
+    // Each job as it is now, so that the first registration seen can be told from a scale.
+    const client = createNomadClient({ url: nomad.url, token: nomad.token, namespace: nomad.namespace });
+    void Promise.all(
+      [...stageOfJob.keys()].map(async (job) => {
+        const read = await client.job(job);
+        if (read.ok) seen.set(`job:${job}`, jobShape(read.value));
+      }),
+    ).finally(() => {
+      if (stopped) return;
+      stream = followNomadEvents({
+        url: nomad.url,
+        token: nomad.token,
+        namespace: nomad.namespace,
+        topics: [...stageOfJob.keys()].flatMap((job) => [`Deployment:${job}`, `Allocation:${job}`, `Job:${job}`]),
+        index: 0,
+        onEvents: (events) => {
+          const timeline = timelineFromNomad(events, stageOfJob, seen, new Date().toISOString());
+          if (timeline.length > 0) recorder.note(timeline);
+        },
+        onError: (message) => console.error(message),
+      });
     });
-    return stream.stop;
+    return () => {
+      stopped = true;
+      stream?.stop();
+    };
   }
 
   private record(poller: Poller): { stop: () => void; started: () => boolean } {

@@ -57,6 +57,51 @@ const AllocationPayload = z.looseObject({
   }),
 });
 
+const JobPayload = z.looseObject({
+  Job: z.looseObject({
+    ID: z.string(),
+    Version: z.number().int(),
+    Stop: z.boolean().optional(),
+    TaskGroups: z.array(z.looseObject({ Name: z.string() })).nullable(),
+  }),
+});
+
+/**
+ * What a job registration changes beyond counts, per group: a scale registers the job too (and a
+ * paused or restored autoscaler policy flips Scaling.Enabled), but those are on the timeline already
+ * as worker counts and audited actions, so they are left out of the comparison.
+ */
+export function jobShape(job: { Stop?: boolean; TaskGroups: Array<Record<string, unknown>> | null }): string {
+  const groups: Record<string, string> = {};
+  for (const g of job.TaskGroups ?? []) {
+    const { Count: _count, Scaling, ...rest } = g as { Count?: unknown; Scaling?: Record<string, unknown> | null };
+    const { Enabled: _enabled, ...scaling } = Scaling ?? {};
+    groups[String(g.Name)] = JSON.stringify(withoutIndexes({ ...rest, Scaling: scaling }));
+  }
+  return JSON.stringify({ stop: job.Stop === true, groups });
+}
+
+/** Raft indexes move with every write (a scale's too): they say nothing of what changed. */
+function withoutIndexes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutIndexes);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !/Index$/.test(k))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => [k, withoutIndexes(v)]),
+  );
+}
+
+const stoppedShape = 'stopped';
+
+/** The groups whose spec differs between two shapes (added, removed or changed), by name. */
+function changedGroups(before: string, after: string): string[] {
+  const a = (JSON.parse(before) as { groups: Record<string, string> }).groups;
+  const b = (JSON.parse(after) as { groups: Record<string, string> }).groups;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((n) => a[n] !== b[n]).sort();
+}
+
 export interface EventStreamOptions {
   url: string;
   token?: string;
@@ -157,6 +202,35 @@ export function timelineFromNomad(
         stageId: stageOfJob.get(d.JobID)!,
         message: `Deployment of ${d.JobID} version ${d.JobVersion}: ${d.Status}${d.StatusDescription ? ` (${d.StatusDescription})` : ''}.`,
       });
+    } else if (e.Topic === 'Job') {
+      const p = JobPayload.safeParse(e.Payload);
+      if (!p.success || !stageOfJob.has(p.data.Job.ID)) continue;
+      const job = p.data.Job;
+      const key = `job:${job.ID}`;
+      const before = seen.get(key);
+      const stageId = stageOfJob.get(job.ID)!;
+      if (e.Type === 'JobDeregistered' || job.Stop === true) {
+        seen.set(key, stoppedShape);
+        if (before !== stoppedShape)
+          out.push({ at, kind: 'job-registered', stageId, message: `Job ${job.ID} was stopped.` });
+        continue;
+      }
+      const shape = jobShape(job);
+      seen.set(key, shape);
+      // Without a shape to compare with (one is read when the stream starts) nothing can be said.
+      if (before === undefined || before === shape) continue;
+      const groups = before === stoppedShape ? [] : changedGroups(before, shape);
+      out.push({
+        at,
+        kind: 'job-registered',
+        stageId,
+        message:
+          before === stoppedShape
+            ? `Job ${job.ID} was started again (version ${job.Version}).`
+            : `A new version of job ${job.ID} was registered (version ${job.Version})${
+                groups.length > 0 ? `: ${groups.length === 1 ? 'group' : 'groups'} ${groups.join(', ')} changed` : ''
+              }.`,
+      });
     } else if (e.Topic === 'Allocation') {
       const p = AllocationPayload.safeParse(e.Payload);
       if (!p.success || !stageOfJob.has(p.data.Allocation.JobID)) continue;
@@ -182,7 +256,10 @@ export function timelineFromNomad(
       out.push({ at, kind: 'allocation-trouble', stageId: stageOfJob.get(a.JobID)!, message });
     }
   }
-  // Bounded memory: the oldest entries go first (Map keeps insertion order).
-  while (seen.size > 5000) seen.delete(seen.keys().next().value!);
+  // Bounded memory: the oldest entries go first (Map keeps insertion order); a job's shape is kept.
+  for (const k of seen.keys()) {
+    if (seen.size <= 5000) break;
+    if (!k.startsWith('job:')) seen.delete(k);
+  }
   return out;
 }
