@@ -74,8 +74,10 @@ const JobPayload = z.looseObject({
 export function jobShape(job: { Stop?: boolean; TaskGroups: Array<Record<string, unknown>> | null }): string {
   const groups: Record<string, string> = {};
   for (const g of job.TaskGroups ?? []) {
-    const { Count: _count, Scaling, ...rest } = g as { Count?: unknown; Scaling?: Record<string, unknown> | null };
-    const { Enabled: _enabled, ...scaling } = Scaling ?? {};
+    const rest: Record<string, unknown> = { ...g };
+    delete rest.Count;
+    const scaling = { ...((g.Scaling as Record<string, unknown> | null | undefined) ?? {}) };
+    delete scaling.Enabled;
     groups[String(g.Name)] = JSON.stringify(withoutIndexes({ ...rest, Scaling: scaling }));
   }
   return JSON.stringify({ stop: job.Stop === true, groups });
