@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -152,6 +152,39 @@ export function buildDashboard(): void {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
   prepareStandalone();
+}
+
+/**
+ * The same build, started in the background so that other work (the unit tests, the stack
+ * starting) goes on meanwhile; its output goes to `logFile`, whose last lines a failure quotes.
+ */
+export function buildDashboardInBackground(logFile: string): Promise<void> {
+  rmSync(logFile, { force: true });
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    const child = spawn(process.execPath, [nextBin, 'build'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => out.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const text = Buffer.concat(out).toString('utf8');
+      writeFileSync(logFile, text);
+      if (code !== 0) {
+        reject(new Error(`next build exited with ${code}:\n${text.trim().split('\n').slice(-30).join('\n')}`));
+        return;
+      }
+      try {
+        prepareStandalone();
+        resolve();
+      } catch (err) {
+        reject(err as Error);
+      }
+    });
+  });
 }
 
 /**
