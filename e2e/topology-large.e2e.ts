@@ -264,7 +264,8 @@ for (const { name, width, height, direction } of [
       expect(ring.style).not.toBe('none');
       expect(ring.widthPx).toBeGreaterThanOrEqual(2);
       const node = page.getByTestId(focused!);
-      await expect(node).toHaveAttribute('aria-label', literally(stages.find((s) => s.id === id)!.label));
+      // The node's accessible name is its visible text: it names the stage.
+      await expect(node).toHaveAccessibleName(literally(stages.find((s) => s.id === id)!.label));
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('stage-side-panel')).toHaveAttribute('data-stage', id, { timeout: 10_000 });
       await expect(node).toHaveAttribute('aria-pressed', 'true');

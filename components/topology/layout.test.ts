@@ -18,7 +18,7 @@ import {
   type LayoutInput,
 } from './layout';
 import { layoutStages } from './place';
-import { nodeAriaLabel, nodeContentOf } from './node-content';
+import { nodeContentOf, nodeSpokenExtra } from './node-content';
 
 const kinds = ['service', 'queue', 'workers', 'store'] as const;
 
@@ -183,7 +183,9 @@ describe('what a node shows', () => {
     expect(content.label).toBe(s.label);
     expect(content.figures[0]).toMatchObject({ value: '1,234 / 3', testId: 'stage-reply-queue-ready' });
     expect(content.rows.map((r) => r.testId)).toContain('stage-reply-queue-limit');
-    expect(nodeAriaLabel(s, true)).toBe(`${s.label} (queue), ready / consumers 1,234 / 3, 0% of latency, bottleneck`);
+    expect(nodeSpokenExtra(s)).toBe('0% of latency');
+    // A service's key figure is its share already: nothing more to say.
+    expect(nodeSpokenExtra({ ...s, kind: 'service', queue: undefined, share: 0.42 })).toBe('');
   });
 });
 

@@ -109,12 +109,12 @@ export function nodeContentOf(stage: StageSnapshot, stale: SourceName[] = []): N
   };
 }
 
-/** The stage and its key figure in words, for a screen reader and for the node's accessible name. */
-export function nodeAriaLabel(stage: StageSnapshot, bottleneck: boolean): string {
-  const content = nodeContentOf(stage);
-  const key = content.figures[0]!;
-  const parts = [`${stage.label} (${stage.kind})`, `${key.caption} ${key.value}`];
-  if (key.caption !== 'share of latency') parts.push(`${Math.round(stage.share * 100)}% of latency`);
-  if (bottleneck) parts.push('bottleneck');
-  return parts.join(', ');
+/**
+ * What a screen reader hears beyond the card's visible text (which is the node's accessible name,
+ * so that the name always contains what is seen: WCAG 2.5.3): the stage's share of the latency,
+ * unless its key figure already says it.
+ */
+export function nodeSpokenExtra(stage: StageSnapshot): string {
+  const key = nodeContentOf(stage).figures[0]!;
+  return key.caption === 'share of latency' ? '' : `${Math.round(stage.share * 100)}% of latency`;
 }

@@ -5,7 +5,7 @@ import type { Node } from '@xyflow/react';
 import type { SourceName, StageSnapshot } from '@/lib/contracts/snapshot';
 import { shareColour } from './format';
 import { contentWidthPx, figureGapPx, nodeBox, nodeWidth, staleText, type, type Direction } from './layout';
-import { nodeAriaLabel, nodeContentOf, type Figure } from './node-content';
+import { nodeContentOf, nodeSpokenExtra, type Figure } from './node-content';
 
 export type StageNodeData = {
   stage: StageSnapshot;
@@ -70,7 +70,6 @@ export function StageCard({
     <div
       role="button"
       tabIndex={0}
-      aria-label={nodeAriaLabel(stage, bottleneck)}
       aria-pressed={selected}
       onKeyDown={onKeyDown}
       onFocus={() => onFocusStage(stage.id)}
@@ -184,6 +183,7 @@ export function StageCard({
           {staleText(stale)}
         </div>
       )}
+      {nodeSpokenExtra(stage) && <span className="sr-only">, {nodeSpokenExtra(stage)}</span>}
       {handles?.source}
     </div>
   );
