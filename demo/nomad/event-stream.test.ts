@@ -169,6 +169,53 @@ describe("Nomad's event stream", () => {
     ]);
   });
 
+  it('names job-level changes (Meta, datacenters), says a stop once, and nothing for a job it had no shape of', () => {
+    const jobs = new Map([['api', 'reply-consumers']]);
+    const v1 = {
+      ID: 'api',
+      Version: 1,
+      Meta: { release: 'a' },
+      SubmitTime: 1,
+      Status: 'running',
+      TaskGroups: [{ Name: 'g', Count: 3 }],
+    };
+    const event = (job: Record<string, unknown>, Type = 'JobRegistered', Index = 10): StreamEvent => ({
+      Topic: 'Job',
+      Type,
+      Key: 'api',
+      Index,
+      Payload: { Job: job },
+    });
+    const seen = new Map<string, string>();
+    // No shape to compare with: nothing said, the shape kept.
+    expect(timelineFromNomad([event(v1)], jobs, seen, 't')).toEqual([]);
+    // A scale: count, version, submit time and status move, nothing else.
+    const scaled = {
+      ...v1,
+      Version: 2,
+      SubmitTime: 2,
+      Status: 'pending',
+      JobModifyIndex: 12,
+      TaskGroups: [{ Name: 'g', Count: 9 }],
+    };
+    expect(timelineFromNomad([event(scaled)], jobs, seen, 't')).toEqual([]);
+    const meta = { ...scaled, Version: 3, Meta: { release: 'b' } };
+    expect(timelineFromNomad([event(meta)], jobs, seen, 't').map((e) => e.message)).toEqual([
+      'A new version of job api was registered (version 3): job settings changed.',
+    ]);
+    const stopped = { ...meta, Version: 4, Stop: true };
+    expect(
+      timelineFromNomad([event(stopped), event(stopped, 'JobDeregistered')], jobs, seen, 't').map((e) => e.message),
+    ).toEqual(['Job api was stopped.']);
+    expect(timelineFromNomad([event({ ...meta, Version: 5 })], jobs, seen, 't').map((e) => e.message)).toEqual([
+      'Job api was started again (version 5).',
+    ]);
+    // Another job's registration is not the pipeline's.
+    expect(
+      timelineFromNomad([{ ...event({ ...v1, ID: 'other' }), Key: 'other' }], jobs, new Map([['job:other', 'x']]), 't'),
+    ).toEqual([]);
+  });
+
   it('says an allocation failed, or was killed for memory, once each however often it is updated', async () => {
     await standIn();
     const { timeline } = follow();

@@ -217,10 +217,15 @@ export class Replica {
     let stopped = false;
     // Each job as it is now, so that the first registration seen can be told from a scale.
     const client = createNomadClient({ url: nomad.url, token: nomad.token, namespace: nomad.namespace });
+    // The stream starts after the newest of them: Nomad answers index 0 with the oldest events it
+    // still holds, which would come back as if they had just happened.
+    let fromIndex = 0;
     void Promise.all(
       [...stageOfJob.keys()].map(async (job) => {
         const read = await client.job(job);
-        if (read.ok) seen.set(`job:${job}`, jobShape(read.value));
+        if (!read.ok) return;
+        seen.set(`job:${job}`, jobShape(read.value));
+        fromIndex = Math.max(fromIndex, read.value.ModifyIndex);
       }),
     ).finally(() => {
       if (stopped) return;
@@ -229,7 +234,7 @@ export class Replica {
         token: nomad.token,
         namespace: nomad.namespace,
         topics: [...stageOfJob.keys()].flatMap((job) => [`Deployment:${job}`, `Allocation:${job}`, `Job:${job}`]),
-        index: 0,
+        index: fromIndex,
         onEvents: (events) => {
           const timeline = timelineFromNomad(events, stageOfJob, seen, new Date().toISOString());
           if (timeline.length > 0) recorder.note(timeline);

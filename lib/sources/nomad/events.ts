@@ -66,12 +66,20 @@ const JobPayload = z.looseObject({
   }),
 });
 
+const stoppedShape = 'stopped';
+
+/** Job fields that change with every registration, a scale's included: they say nothing of what changed. */
+const volatileJobFields = new Set(['Version', 'SubmitTime', 'Status', 'StatusDescription', 'Stable', 'TaskGroups']);
+
 /**
- * What a job registration changes beyond counts, per group: a scale registers the job too (and a
- * paused or restored autoscaler policy flips Scaling.Enabled), but those are on the timeline already
- * as worker counts and audited actions, so they are left out of the comparison.
+ * What a job registration changes beyond counts: a scale registers the job too (and a paused or
+ * restored autoscaler policy flips Scaling.Enabled), but those are on the timeline already as
+ * worker counts and audited actions, so they are left out, with Raft indexes and the fields every
+ * registration moves. The rest of the job (Meta, Datacenters, constraints...) and each group's
+ * spec are compared, groups by name, so that what changed can be named.
  */
 export function jobShape(job: { Stop?: boolean; TaskGroups: Array<Record<string, unknown>> | null }): string {
+  if (job.Stop === true) return stoppedShape;
   const groups: Record<string, string> = {};
   for (const g of job.TaskGroups ?? []) {
     const rest: Record<string, unknown> = { ...g };
@@ -80,7 +88,8 @@ export function jobShape(job: { Stop?: boolean; TaskGroups: Array<Record<string,
     delete scaling.Enabled;
     groups[String(g.Name)] = JSON.stringify(withoutIndexes({ ...rest, Scaling: scaling }));
   }
-  return JSON.stringify({ stop: job.Stop === true, groups });
+  const jobLevel = Object.fromEntries(Object.entries(job).filter(([k]) => !volatileJobFields.has(k)));
+  return JSON.stringify({ job: JSON.stringify(withoutIndexes(jobLevel)), groups });
 }
 
 /** Raft indexes move with every write (a scale's too): they say nothing of what changed. */
@@ -95,13 +104,15 @@ function withoutIndexes(value: unknown): unknown {
   );
 }
 
-const stoppedShape = 'stopped';
-
-/** The groups whose spec differs between two shapes (added, removed or changed), by name. */
-function changedGroups(before: string, after: string): string[] {
-  const a = (JSON.parse(before) as { groups: Record<string, string> }).groups;
-  const b = (JSON.parse(after) as { groups: Record<string, string> }).groups;
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((n) => a[n] !== b[n]).sort();
+/** What differs between two shapes: the groups added, removed or changed, by name, and "job settings". */
+function changedParts(before: string, after: string): string[] {
+  const a = JSON.parse(before) as { job: string; groups: Record<string, string> };
+  const b = JSON.parse(after) as { job: string; groups: Record<string, string> };
+  const groups = [...new Set([...Object.keys(a.groups), ...Object.keys(b.groups)])]
+    .filter((n) => a.groups[n] !== b.groups[n])
+    .sort()
+    .map((n) => `group ${n}`);
+  return a.job === b.job ? groups : ['job settings', ...groups];
 }
 
 export interface EventStreamOptions {
@@ -211,28 +222,18 @@ export function timelineFromNomad(
       const key = `job:${job.ID}`;
       const before = seen.get(key);
       const stageId = stageOfJob.get(job.ID)!;
-      if (e.Type === 'JobDeregistered' || job.Stop === true) {
-        seen.set(key, stoppedShape);
-        if (before !== stoppedShape)
-          out.push({ at, kind: 'job-registered', stageId, message: `Job ${job.ID} was stopped.` });
-        continue;
-      }
-      const shape = jobShape(job);
+      const shape = e.Type === 'JobDeregistered' ? stoppedShape : jobShape(job);
       seen.set(key, shape);
       // Without a shape to compare with (one is read when the stream starts) nothing can be said.
       if (before === undefined || before === shape) continue;
-      const groups = before === stoppedShape ? [] : changedGroups(before, shape);
-      out.push({
-        at,
-        kind: 'job-registered',
-        stageId,
-        message:
-          before === stoppedShape
-            ? `Job ${job.ID} was started again (version ${job.Version}).`
-            : `A new version of job ${job.ID} was registered (version ${job.Version})${
-                groups.length > 0 ? `: ${groups.length === 1 ? 'group' : 'groups'} ${groups.join(', ')} changed` : ''
-              }.`,
-      });
+      let message: string;
+      if (shape === stoppedShape) message = `Job ${job.ID} was stopped.`;
+      else if (before === stoppedShape) message = `Job ${job.ID} was started again (version ${job.Version}).`;
+      else {
+        const parts = changedParts(before, shape);
+        message = `A new version of job ${job.ID} was registered (version ${job.Version})${parts.length > 0 ? `: ${parts.join(', ')} changed` : ''}.`;
+      }
+      out.push({ at, kind: 'job-registered', stageId, message });
     } else if (e.Topic === 'Allocation') {
       const p = AllocationPayload.safeParse(e.Payload);
       if (!p.success || !stageOfJob.has(p.data.Allocation.JobID)) continue;
