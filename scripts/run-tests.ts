@@ -147,6 +147,8 @@ for (const [tier, run] of [
   else steps.push({ name: tier, status: 'not run', reason: blockedBy });
 }
 await step('everything stopped', async () => {
+  // A setup step that failed early leaves the build running: let it end rather than orphan it.
+  await built.catch(() => undefined);
   await stopDashboard(layout);
   await stopPipeline(layout);
   await stopStack('test');

@@ -452,6 +452,11 @@ describe('an answer that never comes', () => {
     expect(desired()).toBe(3);
     const row = (await rowOf(input.idempotencyKey))!;
     expect(row.outcome).toBe('pending');
+    // Meanwhile no other scale of the group goes out: this one may still land.
+    expect(await executeScale(deps, ada, scaleInput(5))).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/still being checked/) },
+    });
     // Within the minute, a read that shows nothing settles nothing.
     expect(await settleUnansweredScales(deps, new Date(Date.parse(row.createdAt) + 30_000))).toBe(0);
     expect((await rowOf(input.idempotencyKey))!.outcome).toBe('pending');

@@ -279,7 +279,11 @@ async function readBack(
   group: string,
   auditId: number,
   attempts = 3,
-): Promise<{ applied: true; evalId: string; from: number } | { applied: false } | { applied: null; error: string }> {
+): Promise<
+  | { applied: true; evalId: string; from: number }
+  | { applied: false; count: number | null }
+  | { applied: null; error: string }
+> {
   let error = '';
   for (let i = 0; i < attempts; i++) {
     if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -291,7 +295,9 @@ async function readBack(
     const event = status.value.TaskGroups[group]?.Events?.find(
       (e) => String(e.Meta?.['warroom.audit_id'] ?? '') === String(auditId),
     );
-    return event ? { applied: true, evalId: event.EvalID ?? '', from: event.PreviousCount } : { applied: false };
+    return event
+      ? { applied: true, evalId: event.EvalID ?? '', from: event.PreviousCount }
+      : { applied: false, count: status.value.TaskGroups[group]?.Desired ?? null };
   }
   return { applied: null, error };
 }
@@ -342,6 +348,16 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
   const previous = await deps.audit.byIdempotencyKey(input.idempotencyKey);
   if (previous) return repeatOf(previous);
   if (early.blocked) return actionFail(early.blocked.code, early.blocked.message);
+  // A scale of this group Nomad did not answer may still land: none other until it is settled.
+  const nowMs = deps.nowMs?.() ?? Date.now();
+  const checking = (await deps.audit.list({ job: input.job, group: input.group, outcome: 'pending', limit: 5 })).find(
+    (r) => r.action === scaleActions.scale && nowMs - Date.parse(r.createdAt) < unansweredScaleSettleMs + 15_000,
+  );
+  if (checking)
+    return actionFail(
+      'conflict',
+      `a scale of ${input.job}/${input.group} (audit #${checking.id}) went unanswered by Nomad and is still being checked; try again once it is settled (within a minute)`,
+    );
 
   const row = await deps.audit.begin({
     actor: user.name,
@@ -640,13 +656,16 @@ export async function restoreDuePauses(deps: ScaleDeps, now = new Date(deps.nowM
 
 /** How long after an unanswered scale warroom still expects Nomad to apply it. */
 export const unansweredScaleSettleMs = 60_000;
+/** How long a scale nobody can read back stays pending before it is given up as unknown. */
+export const unreadableScaleGiveUpMs = 10 * 60_000;
 
 /**
  * Settles scales Nomad did not answer (audit rows still pending after their request ended): a
  * scaling event with the row's audit id means it was applied (succeeded, with its evaluation);
  * none `unansweredScaleSettleMs` after the request means it was not (failed, and a retry is safe:
- * it is sent with the job's index, so it cannot apply twice). While Nomad cannot be read, the row
- * stays pending. Each group under the same lock as its scales, so a request still in flight is
+ * it is sent with the job's index, so it cannot apply twice), unless the group is at the count it
+ * asked for. While Nomad cannot be read the row stays pending, for `unreadableScaleGiveUpMs` at
+ * most (then failed, as unknown). Each group under the same lock as its scales, so a request still in flight is
  * never settled from outside. Returns how many rows it settled.
  */
 export async function settleUnansweredScales(
@@ -667,11 +686,28 @@ export async function settleUnansweredScales(
       if (found.applied) {
         await deps.audit.complete(row.id, { outcome: 'succeeded', from: found.from, evalId: found.evalId });
         settled += 1;
-      } else if (found.applied === false && now.getTime() - Date.parse(row.createdAt) >= unansweredScaleSettleMs) {
-        const waitedSec = Math.round((now.getTime() - Date.parse(row.createdAt)) / 1000);
+        return;
+      }
+      const waitedMs = now.getTime() - Date.parse(row.createdAt);
+      const waited = `${Math.round(waitedMs / 1000)} s`;
+      if (found.applied === false && waitedMs >= unansweredScaleSettleMs) {
+        // No event of this request, but the group at the count it asked for: what it asked for
+        // holds (Nomad writes the count and the event apart, and keeps only the last 20 events).
+        if (found.count === row.to)
+          await deps.audit.complete(row.id, {
+            outcome: 'succeeded',
+            error: `no answer from Nomad was recorded; ${waited} later the group is at ${row.to} as asked, though no scaling event of this request was found`,
+          });
+        else
+          await deps.audit.complete(row.id, {
+            outcome: 'failed',
+            error: `no answer from Nomad was recorded, and ${waited} later the job shows no scale from this request: it was not applied (a retry is safe: it is sent with the job's index, so it cannot apply twice)`,
+          });
+        settled += 1;
+      } else if (found.applied === null && waitedMs >= unreadableScaleGiveUpMs) {
         await deps.audit.complete(row.id, {
           outcome: 'failed',
-          error: `Nomad did not answer, and ${waitedSec} s later the job shows no scale from this request: it was not applied (a retry is safe: it is sent with the job's index, so it cannot apply twice)`,
+          error: `unknown whether it was applied: Nomad did not answer, and could not be read for ${waited} after (${found.error}); check the group in Nomad`,
         });
         settled += 1;
       }
@@ -689,9 +725,12 @@ export async function settleUnansweredScales(
 async function followUnanswered(deps: ScaleDeps, auditId: number, everyMs = 2000): Promise<void> {
   const deadline = Date.now() + unansweredScaleSettleMs + 10_000;
   while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    // Unref'd: a process on its way out does not wait for this.
+    await new Promise((resolve) => setTimeout(resolve, everyMs).unref());
     try {
       if ((await settleUnansweredScales(deps, undefined, auditId)) > 0) return;
+      // Settled by someone else (the leader's upkeep, another replica).
+      if (!(await deps.audit.list({ outcome: 'pending', limit: 100 })).some((r) => r.id === auditId)) return;
     } catch {
       // The store away for a moment: the next round, or the leader's upkeep, settles it.
     }
