@@ -179,6 +179,11 @@ for (const { name, width, height, direction } of [
         page.locator('[data-testid^="stage-node-"]'),
         `${stages.length} stage nodes on the ${name}`,
       ).toHaveCount(stages.length, { timeout: 60_000 });
+      // The server's static first view comes first; what is measured here is the interactive
+      // canvas that replaces it once React Flow has loaded.
+      await expect(page.locator('[data-testid="topology-canvas"]:not([data-static])')).toBeVisible({
+        timeout: 60_000,
+      });
     });
     test.afterAll(async () => {
       await page?.context().close();
