@@ -107,6 +107,7 @@ describe('enumerations', () => {
       'workers-changed',
       'deployment',
       'allocation-trouble',
+      'job-registered',
       'alert-firing',
       'alert-resolved',
     ]);
