@@ -12,7 +12,12 @@ import { staleSources } from './topology/format';
 /** The first snapshot's graph laid out here, on the server, so the page arrives with it drawn. */
 function firstLayoutOf(snapshot: Snapshot) {
   return layoutStages(
-    snapshot.stages.map((s) => ({ id: s.id, kind: s.kind, height: nodeHeightOf(s, staleSources(s, snapshot)) })),
+    snapshot.stages.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      after: s.after,
+      height: nodeHeightOf(s, staleSources(s, snapshot)),
+    })),
     'LR',
   );
 }

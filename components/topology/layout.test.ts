@@ -246,6 +246,33 @@ describe('layoutStages', () => {
     ]);
     expect(edges.map((e) => e.id)).toEqual(['api->db', 'api->q']);
   });
+
+  it('draws request types as branches that join again, and lays them out side by side', () => {
+    const stages = [
+      { id: 'api', kind: 'service' as const },
+      { id: 'face-q', kind: 'queue' as const },
+      { id: 'face', kind: 'workers' as const },
+      { id: 'ocr-q', kind: 'queue' as const, after: ['api'] },
+      { id: 'ocr', kind: 'workers' as const },
+      { id: 'replies', kind: 'queue' as const, after: ['face', 'ocr'] },
+    ];
+    expect(pipelineEdges(stages).map((e) => e.id)).toEqual([
+      'api->face-q',
+      'face-q->face',
+      'api->ocr-q',
+      'ocr-q->ocr',
+      'face->replies',
+      'ocr->replies',
+    ]);
+    const layout = layoutStages(
+      stages.map((s) => ({ ...s, height: 120 })),
+      'LR',
+    );
+    // The two branches share ranks (same x), one above the other, and the join comes after both.
+    expect(layout.positions['face-q']!.x).toBe(layout.positions['ocr-q']!.x);
+    expect(layout.positions['face-q']!.y).not.toBe(layout.positions['ocr-q']!.y);
+    expect(layout.positions.replies!.x).toBeGreaterThan(layout.positions.face!.x);
+  });
 });
 
 describe('canvas', () => {

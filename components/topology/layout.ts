@@ -130,11 +130,16 @@ export interface LaidOutEdge {
   target: string;
 }
 
-export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): LaidOutEdge[] {
+/**
+ * The edges a request follows: from each stage's `after` (request types branching and joining),
+ * or else from the stage listed before it that is not a store (a store hangs off the path).
+ */
+export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind' | 'after'>[]): LaidOutEdge[] {
   const edges: LaidOutEdge[] = [];
   let previous: string | null = null;
   for (const stage of stages) {
-    if (previous) edges.push({ id: `${previous}->${stage.id}`, source: previous, target: stage.id });
+    const sources = stage.after ?? (previous ? [previous] : []);
+    for (const source of sources) edges.push({ id: `${source}->${stage.id}`, source, target: stage.id });
     if (stage.kind !== 'store') previous = stage.id;
   }
   return edges;
@@ -143,6 +148,7 @@ export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind'>[]): Lai
 export interface LayoutInput {
   id: string;
   kind: StageSnapshot['kind'];
+  after?: string[];
   /** px, from nodeHeightOf (or the browser's measure when that is larger). */
   height: number;
 }

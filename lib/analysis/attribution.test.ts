@@ -25,6 +25,8 @@ const pipelineArb = fc
         deliver: fc.option(fc.double({ min: 0, max: 500, noNaN: true })),
         growthPerSec: fc.double({ min: -20, max: 50, noNaN: true }),
         atQuantileMs: fc.option(fc.integer({ min: 0, max: 120_000 })),
+        // Request types: the stages a request comes from, when not the one before (earlier ones).
+        after: fc.option(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { freq: 3 }),
       }),
       { minLength: 1, maxLength: 12 },
     ),
@@ -64,6 +66,7 @@ const pipelineArb = fc
         lastQueue = id;
       }
       if (s.kind === 'workers' && lastQueue) spec.consumesFrom = lastQueue;
+      if (s.after !== null && i > 0) spec.after = [...new Set(s.after.map((n) => `s${n % i}`))];
       if (s.atQuantileMs !== null && s.kind !== 'queue')
         obs.latencies[id] = { p50Ms: null, p90Ms: null, p99Ms: null, atQuantileMs: s.atQuantileMs };
       specs.push(spec);
@@ -71,13 +74,33 @@ const pipelineArb = fc
     return obs;
   });
 
+/** Every way through the stages (sources to sinks), found here independently of stage-graph.ts. */
+function waysThrough(specs: StageSpec[]): string[][] {
+  const preds = (i: number) => specs[i]!.after ?? (i > 0 ? [specs[i - 1]!.id] : []);
+  const next = (id: string) => specs.filter((_, j) => preds(j).includes(id)).map((t) => t.id);
+  const out: string[][] = [];
+  const walk = (id: string, path: string[]) => {
+    const nexts = next(id);
+    if (nexts.length === 0) out.push([...path, id]);
+    for (const n of nexts) walk(n, [...path, id]);
+  };
+  specs.forEach((sp, i) => {
+    if (preds(i).length === 0) walk(sp.id, []);
+  });
+  return out;
+}
+
 describe('latency attribution', () => {
-  it('is a consistent decomposition of the end-to-end figure, measured or estimated, for any pipeline', () => {
+  it('is a consistent decomposition of the end-to-end figure along every way through any pipeline, measured or estimated', () => {
     fc.assert(
       fc.property(pipelineArb, (obs) => {
         const s = analyze(obs);
         const e = s.endToEnd;
-        const sum = s.stages.reduce((a, st) => a + st.contributionMs, 0);
+        const byId = new Map(s.stages.map((st) => [st.id, st]));
+        const ways = waysThrough(obs.stages);
+        const along = (way: string[], f: (id: string) => number) => way.reduce((a, id) => a + f(id), 0);
+        // A request takes one way: the slowest way's contributions are what is explained.
+        const sum = Math.max(...ways.map((w) => along(w, (id) => byId.get(id)!.contributionMs)));
         expect(e.explainedMs).toBe(sum);
         expect(e.stagesSumMs).toBeGreaterThanOrEqual(sum);
         for (const st of s.stages) {
@@ -85,12 +108,12 @@ describe('latency attribution', () => {
           expect(st.share).toBeGreaterThanOrEqual(0);
           expect(st.share).toBeLessThanOrEqual(1);
         }
-        // Rounded to 0.001 each, the shares add up to at most a whole.
-        expect(s.stages.reduce((a, st) => a + st.share, 0)).toBeLessThanOrEqual(1 + 0.0005 * s.stages.length);
+        // Rounded to 0.001 each, the shares along any way add up to at most a whole.
+        for (const w of ways) expect(along(w, (id) => byId.get(id)!.share)).toBeLessThanOrEqual(1 + 0.0005 * w.length);
         if (obs.endToEnd.pMs !== null) {
           expect(e.estimated).toBe(false);
           expect(e.pMs).toBe(obs.endToEnd.pMs);
-          expect(sum).toBeLessThanOrEqual(e.pMs!);
+          for (const w of ways) expect(along(w, (id) => byId.get(id)!.contributionMs)).toBeLessThanOrEqual(e.pMs!);
           expect(e.unexplainedMs).toBe(e.pMs! - sum);
           // Fitted only when the parts overlapped; otherwise each stage keeps its own figure.
           if (e.stagesSumMs! <= e.pMs!) expect(sum).toBe(e.stagesSumMs);
@@ -102,5 +125,46 @@ describe('latency attribution', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('holds two request types against the slower one: the parts of the faster branch are not added to it', () => {
+    const idle = { ready: 0, consumers: 2, publish: 5, deliver: 5, growthPerSec: 0 };
+    const obs = demoObservations({ e2eP90Ms: null, requestQueue: idle, replyQueue: idle });
+    // api -> face queue -> face workers -> replies, and api -> ocr queue -> ocr workers -> replies.
+    const spec = (id: string, kind: StageSpec['kind'], extra: Partial<StageSpec> = {}): StageSpec => ({
+      id,
+      kind,
+      label: id,
+      hasLatency: kind === 'workers',
+      hasGpu: false,
+      ...extra,
+    });
+    const stages = [
+      spec('api', 'service'),
+      spec('face-queue', 'queue', { queue: { name: 'face', vhost: '/', depthThreshold: 50 } }),
+      spec('face', 'workers', { consumesFrom: 'face-queue' }),
+      spec('ocr-queue', 'queue', { queue: { name: 'ocr', vhost: '/', depthThreshold: 50 }, after: ['api'] }),
+      spec('ocr', 'workers', { consumesFrom: 'ocr-queue' }),
+      spec('reply-queue', 'queue', {
+        queue: { name: 'replies', vhost: '/', depthThreshold: 50 },
+        after: ['face', 'ocr'],
+      }),
+    ];
+    const s = analyze({
+      ...obs,
+      stages,
+      queues: { 'face-queue': queue(idle), 'ocr-queue': queue(idle), 'reply-queue': queue(idle) },
+      latencies: {
+        face: { p50Ms: null, p90Ms: null, p99Ms: null, atQuantileMs: 800 },
+        ocr: { p50Ms: null, p90Ms: null, p99Ms: null, atQuantileMs: 2500 },
+      },
+      workers: {},
+      gpuUtilPct: {},
+    });
+    expect(s.stages.find((st) => st.id === 'ocr-queue')!.after).toEqual(['api']);
+    // Estimated from the slower way (the OCR branch), not from both branches added up.
+    expect(s.endToEnd).toMatchObject({ estimated: true, pMs: 2500, explainedMs: 2500, stagesSumMs: 2500 });
+    expect(s.stages.find((st) => st.id === 'ocr')!.share).toBe(1);
+    expect(s.stages.find((st) => st.id === 'face')!.share).toBe(0.32);
   });
 });

@@ -1,5 +1,6 @@
 import { estimateGrowthPerSec } from './estimate-growth';
 import { estimateQueueWaitMs } from './estimate-queue-wait';
+import { requestPaths } from './stage-graph';
 import type { Observations } from './types';
 import { queueVerdict, type QueueVerdictInput } from './queue-verdict';
 import type { StageSnapshot } from '../contracts/snapshot';
@@ -33,6 +34,7 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
       status: 'ok',
     };
     if (spec.consumesFrom) stage.consumesFrom = spec.consumesFrom;
+    if (spec.after) stage.after = spec.after;
     const q = obs.queues[spec.id];
     if (spec.queue && q && (q.check || q.stats)) {
       const ready = q.check?.ready ?? q.stats?.ready ?? 0;
@@ -167,39 +169,43 @@ function limitOf(stats: Observations['queues'][string]['stats']): QueueVerdictIn
 }
 
 export interface Attribution {
-  /** The end-to-end figure: measured, or (without one) estimated as the sum of the stages' parts. */
+  /** The end-to-end figure: measured, or (without one) estimated from the stages' parts. */
   pMs: number | null;
   estimated: boolean;
+  /** What the contributions add up to along the slowest way through the pipeline. */
   explainedMs: number;
   unexplainedMs: number | null;
-  /** What the stages' own figures add up to, before they are fitted into the end-to-end one. */
+  /** What the stages' own figures add up to along it, before they are fitted into the end-to-end one. */
   stagesSumMs: number;
 }
 
 /**
  * Step 4: the time a request spends in each stage at the end-to-end quantile, and its share.
- * Each stage's part is its queue wait or its own latency at that quantile. Quantiles of parts
- * do not add up to the quantile of the whole (the slowest requests of one stage are not those of
- * another), so when the parts add up to more than the measured end-to-end figure they are
- * scaled down in proportion: the contributions never add up to more than it, and `stagesSumMs`
- * keeps what they added up to, for the page to say so. Without a measured end-to-end figure, the
- * sum of the parts stands in for it, marked estimated.
+ * Each stage's part is its queue wait or its own latency at that quantile. A request goes one way
+ * through the pipeline (all of it, or one branch per request type: stage-graph.ts), so parts add
+ * up along a way, and the slowest way is what the end-to-end figure is held against. Quantiles of
+ * parts do not add up to the quantile of the whole (the slowest requests of one stage are not
+ * those of another), so when the parts along the slowest way add up to more than the measured
+ * end-to-end figure they are all scaled down in proportion: along any way the contributions never
+ * add up to more than it, and `stagesSumMs` keeps what they added up to, for the page to say so.
+ * Without a measured figure, the slowest way's sum stands in for it, marked estimated.
  */
 export function attributeLatency(obs: Observations, stages: StageSnapshot[]): Attribution {
   const raw = stages.map((stage) => {
     const atQuantile = obs.latencies[stage.id]?.atQuantileMs ?? null;
     return Math.max(0, Math.round(stage.kind === 'queue' ? (stage.waitMs ?? 0) : (atQuantile ?? 0)));
   });
-  const stagesSumMs = raw.reduce((a, b) => a + b, 0);
+  const paths = requestPaths(stages);
+  const sumAlong = (values: number[]) => Math.max(0, ...paths.map((p) => p.reduce((a, i) => a + values[i]!, 0)));
+  const stagesSumMs = sumAlong(raw);
   const measured = obs.endToEnd.pMs === null ? null : Math.round(obs.endToEnd.pMs);
   const estimated = measured === null && stagesSumMs > 0;
   const pMs = measured ?? (estimated ? stagesSumMs : null);
   const factor = measured !== null && stagesSumMs > measured ? measured / stagesSumMs : 1;
-  let explainedMs = 0;
   stages.forEach((stage, i) => {
     stage.contributionMs = factor === 1 ? raw[i]! : Math.floor(raw[i]! * factor);
-    explainedMs += stage.contributionMs;
   });
+  const explainedMs = sumAlong(stages.map((s) => s.contributionMs));
   for (const stage of stages) {
     stage.share = pMs && pMs > 0 ? Math.min(1, Math.round((stage.contributionMs / pMs) * 1000) / 1000) : 0;
   }

@@ -1,11 +1,12 @@
 import { gpuContextOf, type QueueDerived } from './build-stages';
 import type { StageSnapshot } from '../contracts/snapshot';
 import type { Downstream } from './recommend-scale';
+import { downstreamStages } from './stage-graph';
 import type { Observations } from './types';
 
 /**
- * Where a worker group's output goes: the first queue stage after it in request order (not the
- * one it consumes from), with what that queue's consumers can drain at most. Their capacity is
+ * Where a worker group's output goes: the nearest queue stage after it in request order (not the
+ * one it consumes from; on its own branch when request types branch), with what that queue's consumers can drain at most. Their capacity is
  * known from their median service time, or from the drain rate while they are saturated (an idle
  * group's drain rate is its arrival rate, not its capacity), and, for a GPU group, its GPUs' room
  * (from `stages`, the snapshot's stages so far). Null when nothing follows.
@@ -16,10 +17,12 @@ export function downstreamOf(
   queues: Map<string, QueueDerived>,
   stages: StageSnapshot[] = [],
 ): Downstream | null {
-  const index = obs.stages.findIndex((s) => s.id === groupStageId);
-  const group = obs.stages[index];
+  const group = obs.stages.find((s) => s.id === groupStageId);
   if (!group) return null;
-  const next = obs.stages.slice(index + 1).find((s) => s.kind === 'queue' && s.id !== group.consumesFrom);
+  const byId = new Map(obs.stages.map((s) => [s.id, s]));
+  const next = downstreamStages(obs.stages, groupStageId)
+    .map((id) => byId.get(id)!)
+    .find((s) => s.kind === 'queue' && s.id !== group.consumesFrom);
   if (!next) return null;
   const q = queues.get(next.id);
   const consumerStage = obs.stages.find((s) => s.kind === 'workers' && s.consumesFrom === next.id);

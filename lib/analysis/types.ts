@@ -13,6 +13,8 @@ export interface StageSpec {
   queue?: { name: string; vhost: string; depthThreshold: number };
   /** For a workers stage: the queue stage it consumes from. */
   consumesFrom?: string;
+  /** The stages a request comes from, when not the one listed before (branches: request types). */
+  after?: string[];
   nomad?: { job: string; group: string };
   hasLatency: boolean;
   hasGpu: boolean;

@@ -55,6 +55,15 @@ describe('parseConfig', () => {
     ).toThrow(/pipelines\.1\.name: duplicate pipeline name "x"/);
   });
 
+  it('takes request types: stages that branch from an earlier one (after) and join again', () => {
+    const config = parseConfig(
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 3000}, stages: [{id: api, kind: service}, {id: fq, kind: queue, queue: {name: face}}, {id: ocrq, kind: queue, queue: {name: ocr}, after: api}, {id: r, kind: queue, queue: {name: replies}, after: [fq, ocrq]}]}\nsources: {}`,
+      'w.yaml',
+      {},
+    );
+    expect(config.pipeline.stages.map((s) => s.after)).toEqual([undefined, undefined, 'api', ['fq', 'ocrq']]);
+  });
+
   it('takes a pipeline without an end-to-end latency (the figure is then estimated), but still needs the SLO', () => {
     const c = parseConfig(
       `${auth}pipeline: {name: x, endToEnd: {sloMs: 3000}, stages: [{id: a, kind: service}]}\nsources: {}`,
@@ -171,6 +180,16 @@ describe('parseConfig', () => {
       `${auth}pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: 1}, stages: [{id: w, kind: workers, consumesFrom: nope}]}\nsources: {}`,
       {},
       /pipeline\.stages\.0\.consumesFrom: "nope" is not a queue stage/,
+    ],
+    [
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: a, kind: service}, {id: b, kind: service, after: [a, c]}, {id: c, kind: store}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.1\.after\.1: "c" is listed after "b": stages are in request order, so after names earlier stages only/,
+    ],
+    [
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: a, kind: service}, {id: b, kind: service, after: nope}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.1\.after: "nope" is not a stage of this pipeline/,
     ],
     [
       `${auth}pipeline: {name: x, endToEnd: {latency: {histogram: h}, sloMs: -1}, stages: [{id: a, kind: service}]}\nsources: {}`,

@@ -92,6 +92,11 @@ export const StageSchema = z.strictObject({
     })
     .optional(),
   consumesFrom: stageId.optional(),
+  /**
+   * The stages a request comes from, when not the one listed before: how several request types
+   * branch (one queue and worker group per model) and join again. Only earlier stages.
+   */
+  after: z.union([stageId, z.array(stageId).min(1)]).optional(),
   latency: LatencySpecSchema.optional(),
   gpuUtilQuery: z.string().min(1).optional(),
   /** A workers stage's GPU memory (needs gpuUtilQuery: packing room is the lower of the two). */
@@ -241,6 +246,21 @@ export const PipelineSchema = z
           path: ['stages', i, 'gpuMemory'],
           message: 'gpuMemory needs gpuUtilQuery on the same stage (packing room is the lower of the two)',
         });
+    });
+    p.stages.forEach((s, i) => {
+      if (s.after === undefined) return;
+      const earlier = new Set(p.stages.slice(0, i).map((t) => t.id));
+      const after = typeof s.after === 'string' ? [s.after] : s.after;
+      after.forEach((id, j) => {
+        if (earlier.has(id)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: typeof s.after === 'string' ? ['stages', i, 'after'] : ['stages', i, 'after', j],
+          message: p.stages.some((t) => t.id === id)
+            ? `"${id}" is listed after "${s.id}": stages are in request order, so after names earlier stages only`
+            : `"${id}" is not a stage of this pipeline`,
+        });
+      });
     });
     p.stages.forEach((s, i) => {
       if (!s.consumesFrom) return;

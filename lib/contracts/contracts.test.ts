@@ -179,6 +179,7 @@ const stage: StageSnapshot = {
   kind: 'workers',
   label: 'ML workers',
   consumesFrom: 'ml-queue',
+  after: ['ml-queue'],
   queue: {
     ready: 120,
     unacked: 8,
@@ -305,6 +306,7 @@ describe('response contracts name every field, with what may be missing or null'
     pinsFields(StageSnapshot, stage, {
       optional: [
         'consumesFrom',
+        'after',
         'queue',
         'queue.headAgeMs',
         'latency',

@@ -97,6 +97,8 @@ export const StageSnapshot = z.object({
   label: z.string(),
   /** For a workers stage: the queue stage it consumes from. */
   consumesFrom: z.string().optional(),
+  /** The stages a request comes from, when not the one listed before (request types branching). */
+  after: z.array(z.string()).optional(),
   queue: z
     .object({
       /** What the queue's numbers say (absent in snapshots stored before it existed). */

@@ -455,6 +455,7 @@ export function stageSpecs(config: WarroomConfig): StageSpec[] {
       ? { queue: { name: s.queue.name, vhost: s.queue.vhost ?? vhost, depthThreshold: s.queue.depthThreshold } }
       : {}),
     ...(s.consumesFrom ? { consumesFrom: s.consumesFrom } : {}),
+    ...(s.after ? { after: typeof s.after === 'string' ? [s.after] : s.after } : {}),
     ...(s.nomad ? { nomad: s.nomad } : {}),
     hasLatency: Boolean(s.latency),
     hasGpu: Boolean(s.gpuUtilQuery),
