@@ -320,6 +320,27 @@ describe('planCapacity: table', () => {
     expect(pick(plan, 'v').loadRatioAssumed).toBe(true);
   });
 
+  it('two request types enter by two queues: their rates add up, and each branch carries its share', () => {
+    const plan = planCapacity(
+      snapshotOf([
+        queueStage('face-q', { publishRate: 6, deliverRate: 6, consumers: 3 }),
+        workerStage('face', 'face-q', { running: 3 }),
+        { ...queueStage('ocr-q', { publishRate: 2, deliverRate: 2, consumers: 2 }), after: ['api'] },
+        workerStage('ocr', 'ocr-q', { running: 2 }),
+        {
+          ...queueStage('replies', { publishRate: 8, deliverRate: 8, consumers: 4 }),
+          after: ['face', 'ocr'],
+        },
+        workerStage('consumers', 'replies', { running: 4 }),
+      ]),
+      16,
+    );
+    expect(plan.entranceRatePerSec).toBe(8);
+    expect(pick(plan, 'face').loadRatio).toBe(0.75);
+    expect(pick(plan, 'ocr').loadRatio).toBe(0.25);
+    expect(pick(plan, 'consumers').loadRatio).toBe(1);
+  });
+
   it('a pipeline without worker stages plans nothing', () => {
     expect(planCapacity(snapshotOf([rq({ publishRate: 3 })]), 10).stages).toEqual([]);
   });

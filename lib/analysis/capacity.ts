@@ -2,6 +2,7 @@ import type { CapacityPlan, CapacityStage } from '../contracts/capacity';
 import type { Snapshot, StageSnapshot } from '../contracts/snapshot';
 import { formatDuration, formatRate, plural } from '../format/numbers';
 import { targetUtilisation, workersFor } from './sizing';
+import { upstreamStages } from './stage-graph';
 
 /**
  * How many workers of each worker stage `requestsPerSec` requests entering the pipeline would
@@ -9,16 +10,23 @@ import { targetUtilisation, workersFor } from './sizing';
  * - per worker: the consumed queue's delivery rate over the workers (Nomad's running count, else
  *   the queue's consumers); with no rate yet or no traffic, 1000 / p50 ms, marked so;
  * - the load: requestsPerSec times the stage's queue publish rate over the entrance rate (the
- *   first queue stage's publish rate), so a stage behind a fan-out or a filter sees more or less;
+ *   first queue stage's publish rate, or the sum over the first queue of each request type's
+ *   branch), so a stage behind a fan-out, a filter or one request type sees more or less;
  *   1, marked assumed, when the rates are missing;
  * - needed: the fewest workers that carry the load at targetUtilisation, at least 1 under load.
  * A stage with neither a rate nor a latency gets no number rather than an invented one.
  */
 export function planCapacity(snapshot: Snapshot, requestsPerSec: number): CapacityPlan {
   const rps = positive(requestsPerSec) ?? 0;
-  // The first queue stage even without figures: a later one would not see every request.
-  const entrance = snapshot.stages.find((s) => s.kind === 'queue');
-  const entranceRate = nonNegative(entrance?.queue?.publishRate);
+  // The first queue stage of every way in, even without figures: a later one would not see every
+  // request. Request types branching before their queues enter by several, whose rates add up.
+  const queueIds = new Set(snapshot.stages.filter((s) => s.kind === 'queue').map((s) => s.id));
+  const entrances = snapshot.stages.filter(
+    (s) => s.kind === 'queue' && ![...upstreamStages(snapshot.stages, s.id)].some((id) => queueIds.has(id)),
+  );
+  const entrance = entrances[0];
+  const entranceRates = entrances.map((s) => nonNegative(s.queue?.publishRate));
+  const entranceRate = entranceRates.some((r) => r === null) ? null : entranceRates.reduce<number>((a, r) => a + r!, 0);
   return {
     pipeline: snapshot.pipeline,
     generatedAt: snapshot.generatedAt,

@@ -66,3 +66,17 @@ export function downstreamStages(stages: readonly GraphStage[], id: string): str
   }
   return order;
 }
+
+/** The stages a request passes before `id`, on any way to it. */
+export function upstreamStages(stages: readonly GraphStage[], id: string): Set<string> {
+  const preds = predecessorsOf(stages);
+  const seen = new Set<string>();
+  const queue = [...(preds.get(id) ?? [])];
+  while (queue.length > 0) {
+    const s = queue.shift()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    queue.push(...(preds.get(s) ?? []));
+  }
+  return seen;
+}
