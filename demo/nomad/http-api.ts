@@ -98,8 +98,11 @@ function blockUntil(cluster: Cluster, index: number, waitMs: number): Promise<vo
  * `late` applies it only then (a leader slow to commit), after a client would have given up.
  */
 export interface StandinFaults {
-  scale: { delayMs: number; apply: boolean; late: boolean } | null;
+  scale: StandinFault | null;
+  /** The same for the next job registration (POST /v1/job/:id). */
+  register: StandinFault | null;
 }
+type StandinFault = { delayMs: number; apply: boolean; late: boolean };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -121,7 +124,7 @@ const RegisterBodySchema = z.object({
 });
 
 export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
-  const faults: StandinFaults = { scale: null };
+  const faults: StandinFaults = { scale: null, register: null };
   const tokens = typeof acl === 'string' ? [{ secret: acl, namespaces: { '*': null } }] : acl;
   /** Throws Nomad's 403 unless the request's token may do `capability` in `namespace`. */
   const authorise = (req: http.IncomingMessage, namespace: string, capability: Capability) => {
@@ -236,10 +239,18 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
         const { Job, EnforceIndex, JobModifyIndex } = await readBody(req, RegisterBodySchema);
         if (Job.ID !== id) throw new NomadError(400, 'Job ID does not match name');
         if (Job.Namespace !== ns) throw new NomadError(400, 'Job namespace does not match request namespace');
+        const fault = faults.register;
+        faults.register = null;
+        if (fault && !fault.apply) {
+          await sleep(fault.delayMs);
+          throw new NomadError(500, 'rpc error: EOF');
+        }
+        if (fault?.late) await sleep(fault.delayMs);
         const result = cluster.registerVersion(Job, {
           enforceIndex: EnforceIndex === true,
           jobModifyIndex: JobModifyIndex ?? 0,
         });
+        if (fault && !fault.late) await sleep(fault.delayMs);
         return writeResponse(result);
       },
     },
@@ -303,16 +314,16 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
       }
       if (pathname === '/_standin/faults' && method === 'POST') {
         authorise(req, 'default', 'submit-job');
-        const asked = (await readJson(req)) as { scale?: { delayMs?: unknown; apply?: unknown; late?: unknown } };
-        const delayMs = Number(asked.scale?.delayMs);
-        faults.scale =
-          asked.scale && Number.isFinite(delayMs) && delayMs >= 0
-            ? {
-                delayMs: Math.min(delayMs, 60_000),
-                apply: asked.scale.apply !== false,
-                late: asked.scale.late === true,
-              }
+        type Asked = { delayMs?: unknown; apply?: unknown; late?: unknown } | undefined;
+        const asked = (await readJson(req)) as { scale?: Asked; register?: Asked };
+        const faultOf = (a: Asked): StandinFault | null => {
+          const delayMs = Number(a?.delayMs);
+          return a && Number.isFinite(delayMs) && delayMs >= 0
+            ? { delayMs: Math.min(delayMs, 60_000), apply: a.apply !== false, late: a.late === true }
             : null;
+        };
+        faults.scale = faultOf(asked.scale);
+        faults.register = faultOf(asked.register);
         return send(200, faults);
       }
       const matches = routes.filter((r) => r.pattern.test(pathname));

@@ -380,7 +380,7 @@ describe('a timed override of the autoscaler', () => {
     expect(await pauses.active('api', 'reply-consumer')).toBeNull();
   });
 
-  it('enables the policy again at once when the pause cannot be stored (no pause left that nobody would end)', async () => {
+  it('changes nothing when the pause cannot be stored: refused before Nomad is touched (no pause left that nobody would end)', async () => {
     await autoscaled();
     const broken: AutoscalerPauses = {
       ...autoscalerPauses(db),
@@ -388,18 +388,38 @@ describe('a timed override of the autoscaler', () => {
         throw new Error('the database is away');
       },
     };
-    const result = await executeScale(
-      { ...depsFor(), pauses: broken },
-      ada,
-      scaleInput(7, { pauseAutoscalerMinutes: 10 }),
-    );
+    const input = scaleInput(7, { pauseAutoscalerMinutes: 10 });
+    const result = await executeScale({ ...depsFor(), pauses: broken }, ada, input);
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'store_unavailable', message: expect.stringContaining('the autoscaler policy is enabled again') },
+      error: { code: 'store_unavailable', message: expect.stringContaining('nothing was changed') },
     });
-    expect(desired()).toBe(7);
+    expect(desired()).toBe(3);
     expect(policyEnabled()).toBe(true);
+    expect(await rowOf(input.idempotencyKey)).toMatchObject({ outcome: 'refused' });
   });
+
+  it('keeps the pause when Nomad does not answer the registration, so the policy comes back even if it lands late', async () => {
+    const pauses = autoscalerPauses(db);
+    await autoscaled();
+    // Applied only after the client gave up (5 s) and after the read back.
+    expect((await nomadPost('/_standin/faults', { register: { delayMs: 8000, late: true } })).status).toBe(200);
+    const deps = { ...depsFor(), pauses };
+    const input = scaleInput(8, { pauseAutoscalerMinutes: 10 });
+    const result = await executeScale(deps, ada, input);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'upstream', message: expect.stringMatching(/The pause is kept/) },
+    });
+    const pause = await pauses.active('api', 'reply-consumer');
+    expect(pause).not.toBeNull();
+    // The registration lands: count changed, policy off...
+    await expect.poll(() => policyEnabled(), { timeout: 10_000, interval: 250 }).toBe(false);
+    expect(desired()).toBe(8);
+    // ...and when the pause is due, the leader's upkeep enables the policy again.
+    expect(await restoreDuePauses(deps, new Date(Date.now() + 11 * 60_000))).toBe(1);
+    expect(policyEnabled()).toBe(true);
+  }, 30_000);
 });
 
 describe('an answer that never comes', () => {

@@ -485,9 +485,11 @@ function withGroup(spec: NomadJob, group: string, change: { count?: number; auto
 /**
  * Scales a group whose autoscaler policy is enabled, holding the count: one registration of the
  * job (the index the user saw enforced) with the new count and the policy disabled, so there is
- * never a moment with one done and not the other. The pause is stored, and the leader enables the
- * policy again when it is over (restoreDuePauses). Should storing it fail, the policy is enabled
- * again at once: a pause nobody would end is not left behind.
+ * never a moment with one done and not the other. The pause is stored first, so that the leader
+ * enables the policy again when it is over (restoreDuePauses) whatever happens to the request: a
+ * store that cannot take it refuses before Nomad is touched, a refusal or failure from Nomad
+ * withdraws it, and an unanswered registration keeps it (enabling a policy that never went off is
+ * a no-op). A pause nobody would end is never left behind.
  */
 async function pauseAndScale(
   deps: ScaleDeps,
@@ -504,83 +506,55 @@ async function pauseAndScale(
   if (!deps.pauses) return fail('not_configured', 'pausing an autoscaler needs the store', 'refused');
   const read = await deps.nomad.job(input.job);
   if (!read.ok) return fail('upstream', aclProblem(deps, read.error, 'read-job') ?? read.error, 'failed');
+  const restoreAt = new Date((deps.nowMs?.() ?? Date.now()) + minutes * 60_000);
+  let pause: { id: number };
+  try {
+    pause = await deps.pauses.record({ job: input.job, group: input.group, auditId, restoreAt });
+  } catch (err) {
+    return fail(
+      'store_unavailable',
+      `the pause could not be stored (${(err as Error).message}), so nothing was changed: the autoscaler policy stays enabled`,
+      'refused',
+    );
+  }
   const index = input.expectedModifyIndex ?? current.jobModifyIndex;
   const registered = await deps.nomad.register(
     input.job,
     withGroup(read.value, input.group, { count: input.count, autoscalerEnabled: false }),
     index,
   );
-  if (!registered.ok && registered.status === null && !/connection refused/.test(registered.error)) {
-    // No answer: the registration may have landed (policy off) or may still. The pause is stored
-    // either way, so the leader enables the policy again when it is due (a no-op if it never went
-    // off): an unanswered override can never leave an autoscaler disabled for good.
-    const restoreAt = new Date((deps.nowMs?.() ?? Date.now()) + minutes * 60_000);
-    const stored = await deps.pauses
-      .record({ job: input.job, group: input.group, auditId, restoreAt })
-      .then(() => true)
-      .catch(() => false);
+  const succeeded = async (evalId: string | null) => {
+    await deps.audit.complete(auditId, { outcome: 'succeeded', from: current.count, evalId });
+    return actionOk<ScaleOutcome>({
+      auditId,
+      job: input.job,
+      group: input.group,
+      from: current.count,
+      to: input.count,
+      evalId: evalId ?? '',
+      repeated: false,
+      autoscalerPausedUntil: restoreAt.toISOString(),
+    });
+  };
+  if (registered.ok) return succeeded(registered.value.EvalID);
+  if (registered.status === null && !/connection refused/.test(registered.error)) {
+    // No answer: the registration may have landed, or may still. The pause stays, so the policy
+    // is enabled again when it is due either way; the job as it is now says whether it landed.
     const after = await deps.nomad.job(input.job);
     const tg = after.ok ? after.value.TaskGroups.find((g) => g.Name === input.group) : undefined;
-    if (
-      stored &&
-      after.ok &&
-      after.value.JobModifyIndex !== index &&
-      tg?.Count === input.count &&
-      tg.Scaling?.Enabled === false
-    ) {
-      await deps.audit.complete(auditId, { outcome: 'succeeded', from: current.count, evalId: null });
-      return actionOk({
-        auditId,
-        job: input.job,
-        group: input.group,
-        from: current.count,
-        to: input.count,
-        evalId: '',
-        repeated: false,
-        autoscalerPausedUntil: restoreAt.toISOString(),
-      });
-    }
+    if (after.ok && after.value.JobModifyIndex !== index && tg?.Count === input.count && tg.Scaling?.Enabled === false)
+      return succeeded(null);
     return fail(
       'upstream',
-      `${registered.error}; read back after it, the job does not show the change yet. ${
-        stored
-          ? `The pause is recorded anyway: the policy will be enabled again at ${restoreAt.toISOString().slice(11, 16)} UTC should the change land later`
-          : 'The pause could not be recorded either: check the group in Nomad and enable its policy if it is off'
-      }`,
+      `${registered.error}; read back after it, the job does not show the change yet. The pause is kept: the policy will be enabled again at ${restoreAt.toISOString().slice(11, 16)} UTC should the change land later`,
       'failed',
     );
   }
-  if (!registered.ok) {
-    const refusal = nomadRefusal(deps, input.job, registered, 'submit-job');
-    if (refusal) return fail(refusal.code, refusal.message, 'refused');
-    return fail('upstream', registered.error, 'failed');
-  }
-  const restoreAt = new Date((deps.nowMs?.() ?? Date.now()) + minutes * 60_000);
-  try {
-    await deps.pauses.record({ job: input.job, group: input.group, auditId, restoreAt });
-  } catch (err) {
-    const undone = await enablePolicy(deps, input.job, input.group);
-    return fail(
-      'store_unavailable',
-      `the scale to ${input.count} is done, but the pause could not be stored (${(err as Error).message}): ${
-        undone.ok
-          ? 'the autoscaler policy is enabled again'
-          : `enabling the policy again failed too (${undone.error}): enable it in Nomad`
-      }`,
-      'failed',
-    );
-  }
-  await deps.audit.complete(auditId, { outcome: 'succeeded', from: current.count, evalId: registered.value.EvalID });
-  return actionOk({
-    auditId,
-    job: input.job,
-    group: input.group,
-    from: current.count,
-    to: input.count,
-    evalId: registered.value.EvalID,
-    repeated: false,
-    autoscalerPausedUntil: restoreAt.toISOString(),
-  });
+  // Nomad answered no: nothing changed, and the pause is withdrawn.
+  await deps.pauses.restored(pause.id).catch(() => undefined);
+  const refusal = nomadRefusal(deps, input.job, registered, 'submit-job');
+  if (refusal) return fail(refusal.code, refusal.message, 'refused');
+  return fail('upstream', registered.error, 'failed');
 }
 
 /** Enables the group's autoscaler policy again, as the job is now (its index enforced). */
