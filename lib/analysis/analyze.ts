@@ -3,6 +3,7 @@ import { findBottleneck } from './find-bottleneck';
 import { findInsights, flagUnmonitored } from './find-insights';
 import { downstreamOf } from './downstream';
 import { recommendScale } from './recommend-scale';
+import { verdictNotes } from './verdict-notes';
 import type { Observations } from './types';
 import type { Snapshot } from '../contracts/snapshot';
 
@@ -28,7 +29,12 @@ export function analyze(obs: Observations): Snapshot {
       gpu: stageOf(bottleneck.stageId) ? gpuContextOf(obs, stageOf(bottleneck.stageId)!, queues) : null,
       downstream: downstreamOf(obs, bottleneck.stageId, queues, stages),
     });
-    if (recommendation) bottleneck.recommendation = recommendation;
+    if (recommendation) {
+      const queueStage = stageOf(bottleneck.queueStageId);
+      const notes = verdictNotes(queueStage?.queue?.verdict, queueStage?.label ?? bottleneck.queueStageId);
+      if (notes.length > 0) recommendation.notes = [...notes, ...(recommendation.notes ?? [])];
+      bottleneck.recommendation = recommendation;
+    }
   }
   const insights = findInsights(obs, stages, queues, bottleneck);
   for (const stage of stages) {
