@@ -15,6 +15,7 @@ function firstLayoutOf(snapshot: Snapshot) {
     snapshot.stages.map((s) => ({
       id: s.id,
       kind: s.kind,
+      consumesFrom: s.consumesFrom,
       after: s.after,
       height: nodeHeightOf(s, staleSources(s, snapshot)),
     })),

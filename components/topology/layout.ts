@@ -1,4 +1,5 @@
 import type { SourceName, StageSnapshot } from '@/lib/contracts/snapshot';
+import { isBranching, predecessorsOf } from '@/lib/contracts/stage-graph';
 import { nodeContentOf, type NodeContent } from './node-content';
 
 /**
@@ -131,15 +132,20 @@ export interface LaidOutEdge {
 }
 
 /**
- * The edges a request follows: from each stage's `after` (request types branching and joining),
- * or else from the stage listed before it that is not a store (a store hangs off the path).
+ * The edges a request follows: a chain in list order, each store hanging off the stage before it;
+ * where stages say `after` (request types branching and joining), the graph lib/contracts/stage-graph.ts
+ * defines for the analysis too.
  */
-export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind' | 'after'>[]): LaidOutEdge[] {
+export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind' | 'after' | 'consumesFrom'>[]): LaidOutEdge[] {
   const edges: LaidOutEdge[] = [];
+  if (isBranching(stages)) {
+    for (const [target, sources] of predecessorsOf(stages))
+      for (const source of sources) edges.push({ id: `${source}->${target}`, source, target });
+    return edges;
+  }
   let previous: string | null = null;
   for (const stage of stages) {
-    const sources = stage.after ?? (previous ? [previous] : []);
-    for (const source of sources) edges.push({ id: `${source}->${stage.id}`, source, target: stage.id });
+    if (previous) edges.push({ id: `${previous}->${stage.id}`, source: previous, target: stage.id });
     if (stage.kind !== 'store') previous = stage.id;
   }
   return edges;
@@ -148,6 +154,7 @@ export function pipelineEdges(stages: Pick<StageSnapshot, 'id' | 'kind' | 'after
 export interface LayoutInput {
   id: string;
   kind: StageSnapshot['kind'];
+  consumesFrom?: string;
   after?: string[];
   /** px, from nodeHeightOf (or the browser's measure when that is larger). */
   height: number;

@@ -92,14 +92,22 @@ export function TopologyCanvas({
   const heights = snapshot.stages.map((s) =>
     Math.max(nodeHeightOf(s, stale.get(s.id)), Math.ceil(sizes[s.id]?.height ?? 0)),
   );
-  const stageSet = snapshot.stages.map((s) => `${s.id}:${s.kind}:${s.after?.join('+') ?? ''}`).join(',');
+  const stageSet = snapshot.stages
+    .map((s) => `${s.id}:${s.kind}:${s.consumesFrom ?? ''}:${s.after?.join('+') ?? ''}`)
+    .join(',');
   const layoutKey = `${direction}|${stageSet}|${heights.join(',')}`;
   // Layout depends only on the stages and their heights, not on the numbers: nodes stay put
   // between updates unless a node grows or shrinks.
   const layout = useMemo(
     () =>
       layoutStages(
-        snapshot.stages.map((s, i) => ({ id: s.id, kind: s.kind, after: s.after, height: heights[i]! })),
+        snapshot.stages.map((s, i) => ({
+          id: s.id,
+          kind: s.kind,
+          consumesFrom: s.consumesFrom,
+          after: s.after,
+          height: heights[i]!,
+        })),
         direction,
       ),
     // eslint-disable-next-line react-hooks/exhaustive-deps

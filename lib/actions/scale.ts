@@ -537,9 +537,14 @@ async function pauseAndScale(
     });
   };
   if (registered.ok) return succeeded(registered.value.EvalID);
-  if (registered.status === null && !/connection refused/.test(registered.error)) {
-    // No answer: the registration may have landed, or may still. The pause stays, so the policy
-    // is enabled again when it is due either way; the job as it is now says whether it landed.
+  const unanswered = registered.status === null && !/connection refused/.test(registered.error);
+  if (
+    unanswered ||
+    (registered.status !== null && registered.status >= 500 && !/conflicting job modify index/.test(registered.error))
+  ) {
+    // No answer, or a server error (Nomad answers a Raft apply that timed out with a 500, and it
+    // may still commit): the registration may have landed, or may still. The pause stays, so the
+    // policy is enabled again when it is due either way; the job as it is now says whether it landed.
     const after = await deps.nomad.job(input.job);
     const tg = after.ok ? after.value.TaskGroups.find((g) => g.Name === input.group) : undefined;
     if (after.ok && after.value.JobModifyIndex !== index && tg?.Count === input.count && tg.Scaling?.Enabled === false)
@@ -550,8 +555,13 @@ async function pauseAndScale(
       'failed',
     );
   }
-  // Nomad answered no: nothing changed, and the pause is withdrawn.
-  await deps.pauses.restored(pause.id).catch(() => undefined);
+  // Nomad answered no: nothing changed, and the pause is withdrawn (should that fail, the leader
+  // enables a policy that is already on when it is due: a no-op).
+  await deps.pauses
+    .restored(pause.id)
+    .catch((err: Error) =>
+      console.error(`autoscaler pause #${pause.id}: could not be withdrawn (${err.message}); it ends by itself`),
+    );
   const refusal = nomadRefusal(deps, input.job, registered, 'submit-job');
   if (refusal) return fail(refusal.code, refusal.message, 'refused');
   return fail('upstream', registered.error, 'failed');

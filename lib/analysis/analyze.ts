@@ -15,7 +15,7 @@ import type { Snapshot } from '../contracts/snapshot';
 export function analyze(obs: Observations): Snapshot {
   const { stages, queues } = buildStages(obs);
   const attribution = attributeLatency(obs, stages);
-  const bottleneck = findBottleneck(obs, stages, queues);
+  const bottleneck = findBottleneck(obs, stages, queues, attribution.slowestWayIds);
   const stageOf = (id: string) => stages.find((s) => s.id === id);
   if (bottleneck?.queueStageId) {
     const q = queues.get(bottleneck.queueStageId)!;

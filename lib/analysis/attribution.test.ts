@@ -74,9 +74,22 @@ const pipelineArb = fc
     return obs;
   });
 
-/** Every way through the stages (sources to sinks), found here independently of stage-graph.ts. */
+/**
+ * Every way through the stages (sources to sinks), enumerated here by the rules stage-graph.ts
+ * states (a chain in list order; once any stage says after: its after, else a worker group's
+ * queue, else the nearest earlier stage that is not a store; a store off the stage before it).
+ */
 function waysThrough(specs: StageSpec[]): string[][] {
-  const preds = (i: number) => specs[i]!.after ?? (i > 0 ? [specs[i - 1]!.id] : []);
+  const branching = specs.some((s) => s.after);
+  const preds = (i: number): string[] => {
+    const s = specs[i]!;
+    if (!branching) return i > 0 ? [specs[i - 1]!.id] : [];
+    if (s.after) return s.after;
+    if (s.kind === 'workers' && s.consumesFrom) return [s.consumesFrom];
+    if (s.kind === 'store') return i > 0 ? [specs[i - 1]!.id] : [];
+    const earlier = specs.slice(0, i).filter((t) => t.kind !== 'store');
+    return earlier.length > 0 ? [earlier.at(-1)!.id] : [];
+  };
   const next = (id: string) => specs.filter((_, j) => preds(j).includes(id)).map((t) => t.id);
   const out: string[][] = [];
   const walk = (id: string, path: string[]) => {
@@ -99,6 +112,20 @@ describe('latency attribution', () => {
         const byId = new Map(s.stages.map((st) => [st.id, st]));
         const ways = waysThrough(obs.stages);
         const along = (way: string[], f: (id: string) => number) => way.reduce((a, id) => a + f(id), 0);
+        // Each stage's own figure, read here from the inputs: a queue's wait, else its latency.
+        const raw = (id: string) => {
+          const st = byId.get(id)!;
+          return Math.max(
+            0,
+            Math.round(st.kind === 'queue' ? (st.waitMs ?? 0) : (obs.latencies[id]?.atQuantileMs ?? 0)),
+          );
+        };
+        expect(e.stagesSumMs).toBe(Math.max(0, ...ways.map((w) => along(w, raw))));
+        const fitted = obs.endToEnd.pMs !== null && e.stagesSumMs! > obs.endToEnd.pMs;
+        for (const st of s.stages)
+          expect(st.contributionMs, st.id).toBe(
+            fitted ? Math.floor(raw(st.id) * (obs.endToEnd.pMs! / e.stagesSumMs!)) : raw(st.id),
+          );
         // A request takes one way: the slowest way's contributions are what is explained.
         const sum = Math.max(...ways.map((w) => along(w, (id) => byId.get(id)!.contributionMs)));
         expect(e.explainedMs).toBe(sum);

@@ -1,6 +1,6 @@
 import { estimateGrowthPerSec } from './estimate-growth';
 import { estimateQueueWaitMs } from './estimate-queue-wait';
-import { requestPaths } from './stage-graph';
+import { slowestWay } from '../contracts/stage-graph';
 import type { Observations } from './types';
 import { queueVerdict, type QueueVerdictInput } from './queue-verdict';
 import type { StageSnapshot } from '../contracts/snapshot';
@@ -177,6 +177,8 @@ export interface Attribution {
   unexplainedMs: number | null;
   /** What the stages' own figures add up to along it, before they are fitted into the end-to-end one. */
   stagesSumMs: number;
+  /** The stages of that slowest way, first to last (every stage of a plain chain). */
+  slowestWayIds: string[];
 }
 
 /**
@@ -195,9 +197,8 @@ export function attributeLatency(obs: Observations, stages: StageSnapshot[]): At
     const atQuantile = obs.latencies[stage.id]?.atQuantileMs ?? null;
     return Math.max(0, Math.round(stage.kind === 'queue' ? (stage.waitMs ?? 0) : (atQuantile ?? 0)));
   });
-  const paths = requestPaths(stages);
-  const sumAlong = (values: number[]) => Math.max(0, ...paths.map((p) => p.reduce((a, i) => a + values[i]!, 0)));
-  const stagesSumMs = sumAlong(raw);
+  const slowest = slowestWay(stages, (i) => raw[i]!);
+  const stagesSumMs = slowest.totalMs;
   const measured = obs.endToEnd.pMs === null ? null : Math.round(obs.endToEnd.pMs);
   const estimated = measured === null && stagesSumMs > 0;
   const pMs = measured ?? (estimated ? stagesSumMs : null);
@@ -205,7 +206,7 @@ export function attributeLatency(obs: Observations, stages: StageSnapshot[]): At
   stages.forEach((stage, i) => {
     stage.contributionMs = factor === 1 ? raw[i]! : Math.floor(raw[i]! * factor);
   });
-  const explainedMs = sumAlong(stages.map((s) => s.contributionMs));
+  const explainedMs = slowestWay(stages, (i) => stages[i]!.contributionMs).totalMs;
   for (const stage of stages) {
     stage.share = pMs && pMs > 0 ? Math.min(1, Math.round((stage.contributionMs / pMs) * 1000) / 1000) : 0;
   }
@@ -215,5 +216,6 @@ export function attributeLatency(obs: Observations, stages: StageSnapshot[]): At
     explainedMs,
     unexplainedMs: measured === null ? null : Math.max(0, measured - explainedMs),
     stagesSumMs,
+    slowestWayIds: slowest.stageIds,
   };
 }

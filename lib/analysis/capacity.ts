@@ -2,7 +2,7 @@ import type { CapacityPlan, CapacityStage } from '../contracts/capacity';
 import type { Snapshot, StageSnapshot } from '../contracts/snapshot';
 import { formatDuration, formatRate, plural } from '../format/numbers';
 import { targetUtilisation, workersFor } from './sizing';
-import { upstreamStages } from './stage-graph';
+import { upstreamStages } from '../contracts/stage-graph';
 
 /**
  * How many workers of each worker stage `requestsPerSec` requests entering the pipeline would

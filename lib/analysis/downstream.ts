@@ -1,7 +1,7 @@
 import { gpuContextOf, type QueueDerived } from './build-stages';
 import type { StageSnapshot } from '../contracts/snapshot';
 import type { Downstream } from './recommend-scale';
-import { downstreamStages } from './stage-graph';
+import { downstreamStages } from '../contracts/stage-graph';
 import type { Observations } from './types';
 
 /**

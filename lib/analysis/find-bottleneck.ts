@@ -46,6 +46,8 @@ export function findBottleneck(
   obs: Observations,
   stages: StageSnapshot[],
   queues: Map<string, QueueDerived>,
+  /** The slowest way through the pipeline (attribution): a breach is pinned on a stage of it. */
+  slowestWayIds?: readonly string[],
 ): Bottleneck | null {
   const sloMs = obs.endToEnd.sloMs;
   let best: { q: QueueDerived; score: number } | null = null;
@@ -64,7 +66,8 @@ export function findBottleneck(
   }
   const e2e = obs.endToEnd.pMs;
   if (e2e !== null && e2e > sloMs) {
-    const top = [...stages].sort((a, b) => b.contributionMs - a.contributionMs)[0];
+    const onWay = slowestWayIds ? new Set(slowestWayIds) : null;
+    const top = stages.filter((s) => !onWay || onWay.has(s.id)).sort((a, b) => b.contributionMs - a.contributionMs)[0];
     if (top && top.share >= 0.3) {
       const q = Math.round(obs.endToEnd.quantile * 100);
       // Time piling up in a queue is pinned on the group that drains it, as above.

@@ -187,6 +187,21 @@ describe('parseConfig', () => {
       /pipeline\.stages\.1\.after\.1: "c" is listed after "b": stages are in request order, so after names earlier stages only/,
     ],
     [
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: a, kind: service}, {id: b, kind: service, after: [a, a]}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.1\.after\.1: "a" is named twice/,
+    ],
+    [
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: a, kind: service}, {id: b, kind: service, after: b}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.1\.after: a stage cannot come after itself/,
+    ],
+    [
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: a, kind: service}, {id: q, kind: queue, queue: {name: q}}, {id: p, kind: queue, queue: {name: p}, after: a}, {id: w, kind: workers, consumesFrom: q, after: p}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.3\.after: the queue this group consumes from \("q"\) is not on the way to it/,
+    ],
+    [
       `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: a, kind: service}, {id: b, kind: service, after: nope}]}\nsources: {}`,
       {},
       /pipeline\.stages\.1\.after: "nope" is not a stage of this pipeline/,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../contracts/viewer';
+import { isBranching, upstreamStages } from '../contracts/stage-graph';
 
 /**
  * warroom's configuration file (YAML, named by WARROOM_CONFIG): the pipeline's stages in request
@@ -251,17 +252,36 @@ export const PipelineSchema = z
       if (s.after === undefined) return;
       const earlier = new Set(p.stages.slice(0, i).map((t) => t.id));
       const after = typeof s.after === 'string' ? [s.after] : s.after;
+      const seen = new Set<string>();
       after.forEach((id, j) => {
-        if (earlier.has(id)) return;
-        ctx.addIssue({
-          code: 'custom',
-          path: typeof s.after === 'string' ? ['stages', i, 'after'] : ['stages', i, 'after', j],
-          message: p.stages.some((t) => t.id === id)
-            ? `"${id}" is listed after "${s.id}": stages are in request order, so after names earlier stages only`
-            : `"${id}" is not a stage of this pipeline`,
-        });
+        const path = typeof s.after === 'string' ? ['stages', i, 'after'] : ['stages', i, 'after', j];
+        let message: string | null = null;
+        if (id === s.id) message = `a stage cannot come after itself`;
+        else if (seen.has(id)) message = `"${id}" is named twice`;
+        else if (!p.stages.some((t) => t.id === id)) message = `"${id}" is not a stage of this pipeline`;
+        else if (!earlier.has(id))
+          message = `"${id}" is listed after "${s.id}": stages are in request order, so after names earlier stages only`;
+        seen.add(id);
+        if (message) ctx.addIssue({ code: 'custom', path, message });
       });
     });
+    // Once stages branch, a worker group must be reached through the queue it consumes from.
+    const graph = p.stages.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      consumesFrom: s.consumesFrom,
+      after: s.after === undefined ? undefined : typeof s.after === 'string' ? [s.after] : s.after,
+    }));
+    if (isBranching(graph))
+      p.stages.forEach((s, i) => {
+        if (s.kind !== 'workers' || !s.consumesFrom || s.after === undefined) return;
+        if (!upstreamStages(graph, s.id).includes(s.consumesFrom))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stages', i, 'after'],
+            message: `the queue this group consumes from ("${s.consumesFrom}") is not on the way to it`,
+          });
+      });
     p.stages.forEach((s, i) => {
       if (!s.consumesFrom) return;
       const target = p.stages.find((t) => t.id === s.consumesFrom);

@@ -98,7 +98,7 @@ export const StageSnapshot = z.object({
   /** For a workers stage: the queue stage it consumes from. */
   consumesFrom: z.string().optional(),
   /** The stages a request comes from, when not the one listed before (request types branching). */
-  after: z.array(z.string()).optional(),
+  after: z.array(z.string()).min(1).optional(),
   queue: z
     .object({
       /** What the queue's numbers say (absent in snapshots stored before it existed). */
