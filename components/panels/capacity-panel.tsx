@@ -4,15 +4,16 @@ import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { CapacityQuery, maxCapacityRps, type CapacityPlan, type CapacityStage } from '@/lib/contracts/capacity';
 import type { Snapshot } from '@/lib/contracts/snapshot';
+import { entranceQueues } from '@/lib/contracts/stage-graph';
 import { getJson } from '../live/api-client';
 import { Panel } from '../panel';
 import { count, rate } from '../topology/format';
 
 const fetchPlan = (rps: number) => getJson<CapacityPlan>(`/api/capacity?rps=${encodeURIComponent(rps)}`);
 
-/** What enters the pipeline now, rounded up (the first queue stage's publish rate), or 10. */
+/** What enters the pipeline now, rounded up (its entrance queues' publish rates, added), or 10. */
 function currentRps(snapshot: Snapshot): number {
-  const entering = snapshot.stages.find((s) => s.kind === 'queue')?.queue?.publishRate;
+  const entering = entranceQueues(snapshot.stages).reduce((a, s) => a + (s.queue?.publishRate ?? 0), 0);
   return entering && entering > 0 ? Math.min(maxCapacityRps, Math.ceil(entering)) : 10;
 }
 

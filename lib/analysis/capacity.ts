@@ -2,7 +2,7 @@ import type { CapacityPlan, CapacityStage } from '../contracts/capacity';
 import type { Snapshot, StageSnapshot } from '../contracts/snapshot';
 import { formatDuration, formatRate, plural } from '../format/numbers';
 import { targetUtilisation, workersFor } from './sizing';
-import { upstreamStages } from '../contracts/stage-graph';
+import { entranceQueues } from '../contracts/stage-graph';
 
 /**
  * How many workers of each worker stage `requestsPerSec` requests entering the pipeline would
@@ -20,10 +20,7 @@ export function planCapacity(snapshot: Snapshot, requestsPerSec: number): Capaci
   const rps = positive(requestsPerSec) ?? 0;
   // The first queue stage of every way in, even without figures: a later one would not see every
   // request. Request types branching before their queues enter by several, whose rates add up.
-  const queueIds = new Set(snapshot.stages.filter((s) => s.kind === 'queue').map((s) => s.id));
-  const entrances = snapshot.stages.filter(
-    (s) => s.kind === 'queue' && ![...upstreamStages(snapshot.stages, s.id)].some((id) => queueIds.has(id)),
-  );
+  const entrances = entranceQueues(snapshot.stages);
   const entrance = entrances[0];
   const entranceRates = entrances.map((s) => nonNegative(s.queue?.publishRate));
   const entranceRate = entranceRates.some((r) => r === null) ? null : entranceRates.reduce<number>((a, r) => a + r!, 0);

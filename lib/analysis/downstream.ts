@@ -1,7 +1,7 @@
 import { gpuContextOf, type QueueDerived } from './build-stages';
 import type { StageSnapshot } from '../contracts/snapshot';
 import type { Downstream } from './recommend-scale';
-import { downstreamStages } from '../contracts/stage-graph';
+import { downstreamStages, predecessorsOf } from '../contracts/stage-graph';
 import type { Observations } from './types';
 
 /**
@@ -41,5 +41,23 @@ export function downstreamOf(
     perConsumerPerSec,
     gpu: consumerSnapshot ? gpuContextOf(obs, consumerSnapshot, queues) : null,
     ratePerSec: q?.drainPerSec ?? null,
+    otherInflowPerSec: otherInflow(obs, group, next.id, queues),
   };
+}
+
+/**
+ * Where request types join (a queue that several branches feed): what the other branches send it
+ * now, its arrivals less this group's own output (what the group drains from its queue). Null
+ * when it is not a join or a rate is missing.
+ */
+function otherInflow(
+  obs: Observations,
+  group: Observations['stages'][number],
+  joinId: string,
+  queues: Map<string, QueueDerived>,
+): number | null {
+  if ((predecessorsOf(obs.stages).get(joinId) ?? []).length < 2) return null;
+  const arrival = queues.get(joinId)?.arrivalPerSec ?? null;
+  const own = group.consumesFrom ? (queues.get(group.consumesFrom)?.drainPerSec ?? null) : null;
+  return arrival === null || own === null ? null : Math.max(0, arrival - own);
 }

@@ -111,6 +111,27 @@ describe('recommendScale: a fix that holds', () => {
     ]);
   });
 
+  it('counts, where request types join, what the other branches already send the queue downstream', () => {
+    const ml: QueueDerived = { ...replyQueue, stageId: 'face-queue', drainPerSec: 5, arrivalPerSec: 6 };
+    const workers = { ...replyConsumers, job: 'ml', group: 'face', desired: 5, running: 5 };
+    const downstream = {
+      label: 'Reply queue',
+      capacityPerSec: 12,
+      perConsumerPerSec: 4,
+      workers: { job: 'api', group: 'reply-consumer', desired: 3 },
+    };
+    const input = { ...base, queue: { ...ml, consumers: 5 }, workers, arrivals: rising(6, 0.5) };
+    // This group alone would stay within what the reply consumers drain...
+    expect(recommendScale({ ...input, downstream })!.notes ?? []).toEqual([]);
+    // ...but the OCR branch already sends 5/s there.
+    const joined = recommendScale({ ...input, downstream: { ...downstream, otherInflowPerSec: 5 } })!;
+    expect(joined.notes).toEqual([
+      expect.stringMatching(
+        /^Reply queue would then receive about 1\d(\.\d)?\/s \(5\/s of it from other request types\) but drains at most 12\/s: scale reply-consumer too/,
+      ),
+    ]);
+  });
+
   it('names GPUs with room to pack, or none to spare', () => {
     expect(recommendScale({ ...base, gpuUtilPct: 18 })!.notes![0]).toContain('GPUs are at 18%: packing more workers');
     expect(recommendScale({ ...base, gpuUtilPct: 95 })!.notes![0]).toContain('GPUs are at 95%');

@@ -41,6 +41,8 @@ export interface Downstream {
   gpu?: GpuContext | null;
   /** What it drains now, per second, to project its GPUs' utilisation at the new rate. */
   ratePerSec?: number | null;
+  /** Where request types join: what the other branches send it now, per second. */
+  otherInflowPerSec?: number | null;
 }
 
 export interface RecommendInput {
@@ -121,10 +123,13 @@ export const gpuFullPct = 85;
 /** What else limits the fix: the stage downstream and the GPUs of the group itself. */
 function limitsOf(input: RecommendInput, to: number, perConsumerPerSec: number, projectedPerSec: number): string[] {
   const notes: string[] = [];
-  const outPerSec = Math.min(projectedPerSec, to * perConsumerPerSec);
   const d = input.downstream;
+  const ownOutPerSec = Math.min(projectedPerSec, to * perConsumerPerSec);
+  // At a join, the other request types' traffic arrives there too.
+  const others = d?.otherInflowPerSec ?? 0;
+  const outPerSec = ownOutPerSec + others;
   if (d && d.capacityPerSec !== null && outPerSec > d.capacityPerSec) {
-    let line = `${d.label} would then receive about ${formatRate(outPerSec)} but drains at most ${formatRate(d.capacityPerSec)}`;
+    let line = `${d.label} would then receive about ${formatRate(outPerSec)}${others > 0 ? ` (${formatRate(others)} of it from other request types)` : ''} but drains at most ${formatRate(d.capacityPerSec)}`;
     if (d.workers && d.perConsumerPerSec) {
       const needed = Math.ceil(outPerSec / d.perConsumerPerSec / targetUtilisation);
       line += `: scale ${d.workers.group} too, from ${d.workers.desired} to about ${needed}`;

@@ -99,3 +99,13 @@ function reach(edges: Map<string, string[]>, id: string): string[] {
   }
   return order;
 }
+
+/**
+ * Where requests enter the queues: the first queue stage of every way in (one for a chain, one per
+ * request type that branches before its queue). What they are published at, added up, is what
+ * enters the pipeline.
+ */
+export function entranceQueues<S extends GraphStage>(stages: readonly S[]): S[] {
+  const queues = new Set(stages.filter((s) => s.kind === 'queue').map((s) => s.id));
+  return stages.filter((s) => s.kind === 'queue' && !upstreamStages(stages, s.id).some((id) => queues.has(id)));
+}
