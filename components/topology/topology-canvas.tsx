@@ -172,11 +172,20 @@ export function TopologyCanvas({
     draggable: false,
   }));
   const byId = new Map(snapshot.stages.map((s) => [s.id, s]));
+  const incoming = new Map<string, number>();
+  for (const e of layout.edges) incoming.set(e.target, (incoming.get(e.target) ?? 0) + 1);
+  /** What one branch sends into a join: a queue's deliveries, or those of the queue a group drains. */
+  const branchRate = (s: (typeof snapshot.stages)[number] | undefined) =>
+    s?.queue?.deliverRate ?? (s?.consumesFrom ? (byId.get(s.consumesFrom)?.queue?.deliverRate ?? null) : null);
   const edges: Edge[] = layout.edges.map((e) => {
     const source = byId.get(e.source);
     const target = byId.get(e.target);
-    // Throughput on an edge: into a queue, its publish rate; out of a queue, its deliver rate.
-    const throughput = target?.queue?.publishRate ?? source?.queue?.deliverRate ?? null;
+    // Throughput on an edge: into a queue, its publish rate; out of a queue, its deliver rate;
+    // into a join (request types meeting), each branch's own rate, not the join's total.
+    const throughput =
+      (incoming.get(e.target) ?? 0) > 1
+        ? branchRate(source)
+        : (target?.queue?.publishRate ?? source?.queue?.deliverRate ?? null);
     const { emphasis, widthPx: strokeWidth } = edgeEmphasis(source, target, bottleneckIds);
     const colour = emphasisColour[emphasis];
     return {
