@@ -13,7 +13,8 @@ const fetchPlan = (rps: number) => getJson<CapacityPlan>(`/api/capacity?rps=${en
 
 /** What enters the pipeline now, rounded up (its entrance queues' publish rates, added), or 10. */
 function currentRps(snapshot: Snapshot): number {
-  const entering = entranceQueues(snapshot.stages).reduce((a, s) => a + (s.queue?.publishRate ?? 0), 0);
+  const rates = entranceQueues(snapshot.stages).map((s) => s.queue?.publishRate ?? null);
+  const entering = rates.some((r) => r === null) ? null : rates.reduce<number>((a, r) => a + r!, 0);
   return entering && entering > 0 ? Math.min(maxCapacityRps, Math.ceil(entering)) : 10;
 }
 

@@ -187,6 +187,11 @@ describe('parseConfig', () => {
       /pipeline\.stages\.1\.after\.1: "c" is listed after "b": stages are in request order, so after names earlier stages only/,
     ],
     [
+      `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: a, kind: service}, {id: w, kind: workers, consumesFrom: q}, {id: q, kind: queue, queue: {name: q}, after: a}]}\nsources: {}`,
+      {},
+      /pipeline\.stages\.1\.consumesFrom: "q" is listed after "w"/,
+    ],
+    [
       `${auth}pipeline: {name: x, endToEnd: {sloMs: 1}, stages: [{id: a, kind: service}, {id: b, kind: service, after: [a, a]}]}\nsources: {}`,
       {},
       /pipeline\.stages\.1\.after\.1: "a" is named twice/,

@@ -274,7 +274,16 @@ export const PipelineSchema = z
     }));
     if (isBranching(graph))
       p.stages.forEach((s, i) => {
-        if (s.kind !== 'workers' || !s.consumesFrom || s.after === undefined) return;
+        if (s.kind !== 'workers' || !s.consumesFrom) return;
+        if (!p.stages.slice(0, i).some((t) => t.id === s.consumesFrom)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stages', i, 'consumesFrom'],
+            message: `"${s.consumesFrom}" is listed after "${s.id}": where stages branch, a group comes after the queue it consumes from`,
+          });
+          return;
+        }
+        if (s.after === undefined) return;
         if (!upstreamStages(graph, s.id).includes(s.consumesFrom))
           ctx.addIssue({
             code: 'custom',

@@ -5,7 +5,8 @@
  * publishing to one queue per model, each with its own workers) and join again (one reply queue).
  * Once any stage says `after`, a stage that does not is reached from its `consumesFrom` queue
  * (a worker group) or else from the nearest stage listed before it that is not a store; a store
- * hangs off the stage before it. `after` names earlier stages only (the configuration checks), so
+ * hangs off the stage before it, a side way of its own (its time counts where that way is the
+ * slowest; a store called in the middle of every request belongs on the way, with `after`). `after` names earlier stages only (the configuration checks), so
  * the list is in request order and the graph has no cycle. Pure.
  */
 export interface GraphStage {
