@@ -11,6 +11,9 @@ test.describe('one-click fix in Chromium', () => {
   test('an operator scales the reply consumers from the banner; latency recovers; the audit page shows who and why', async ({
     page,
   }) => {
+    // Its own waits add up to about 4 minutes at worst (the bottleneck up to 90 s, the consumers
+    // 30 s, the recovery 90 s): the default 120 s ran out on a busy machine with every step slow.
+    test.setTimeout(300_000);
     await setScenario(layout, 'reply-starvation');
     await signIn(page, 'operator');
     const button = page.getByTestId('scale-button-reply-consumer');
