@@ -55,6 +55,7 @@ export function StageCard({
 }) {
   const { stage, bottleneck, stale, selected, heightPx, onActivate, onFocusStage } = data;
   const content = nodeContentOf(stage, stale);
+  const spokenExtra = nodeSpokenExtra(stage);
   const borderColour = bottleneck
     ? 'var(--color-crit)'
     : stage.status === 'warn'
@@ -183,7 +184,7 @@ export function StageCard({
           {staleText(stale)}
         </div>
       )}
-      {nodeSpokenExtra(stage) && <span className="sr-only">, {nodeSpokenExtra(stage)}</span>}
+      {spokenExtra && <span className="sr-only">, {spokenExtra}</span>}
       {handles?.source}
     </div>
   );

@@ -106,6 +106,21 @@ type StandinFault = { delayMs: number; apply: boolean; late: boolean };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A write under a test's fault: dropped (Nomad's 500 after the delay), applied late (after the
+ * delay), or applied at once and answered after the delay; without a fault, just applied.
+ */
+async function withFault<T>(fault: StandinFault | null, apply: () => T): Promise<T> {
+  if (fault && !fault.apply) {
+    await sleep(fault.delayMs);
+    throw new NomadError(500, 'rpc error: EOF');
+  }
+  if (fault?.late) await sleep(fault.delayMs);
+  const result = apply();
+  if (fault && !fault.late) await sleep(fault.delayMs);
+  return result;
+}
+
 /** The namespace capabilities the stand-in's routes need, as in Nomad's ACL policies. */
 export type Capability = 'read-job' | 'scale-job' | 'submit-job';
 
@@ -212,21 +227,17 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
         const body = await readBody(req, ScaleRequestSchema);
         const fault = faults.scale;
         faults.scale = null;
-        if (fault && !fault.apply) {
-          await sleep(fault.delayMs);
-          throw new NomadError(500, 'rpc error: EOF');
-        }
-        if (fault?.late) await sleep(fault.delayMs);
-        const result = cluster.scale(ns, id!, {
-          count: body.Count ?? null,
-          group: body.Target.Group,
-          message: body.Message ?? '',
-          error: body.Error === true || (typeof body.Error === 'string' && body.Error !== ''),
-          meta: body.Meta ?? null,
-          enforceIndex: body.EnforceIndex === true,
-          jobModifyIndex: body.JobModifyIndex,
-        });
-        if (fault && !fault.late) await sleep(fault.delayMs);
+        const result = await withFault(fault, () =>
+          cluster.scale(ns, id!, {
+            count: body.Count ?? null,
+            group: body.Target.Group,
+            message: body.Message ?? '',
+            error: body.Error === true || (typeof body.Error === 'string' && body.Error !== ''),
+            meta: body.Meta ?? null,
+            enforceIndex: body.EnforceIndex === true,
+            jobModifyIndex: body.JobModifyIndex,
+          }),
+        );
         return writeResponse(result);
       },
     },
@@ -241,16 +252,9 @@ export function createNomadApi(cluster: Cluster, acl: StandinAcl): http.Server {
         if (Job.Namespace !== ns) throw new NomadError(400, 'Job namespace does not match request namespace');
         const fault = faults.register;
         faults.register = null;
-        if (fault && !fault.apply) {
-          await sleep(fault.delayMs);
-          throw new NomadError(500, 'rpc error: EOF');
-        }
-        if (fault?.late) await sleep(fault.delayMs);
-        const result = cluster.registerVersion(Job, {
-          enforceIndex: EnforceIndex === true,
-          jobModifyIndex: JobModifyIndex ?? 0,
-        });
-        if (fault && !fault.late) await sleep(fault.delayMs);
+        const result = await withFault(fault, () =>
+          cluster.registerVersion(Job, { enforceIndex: EnforceIndex === true, jobModifyIndex: JobModifyIndex ?? 0 }),
+        );
         return writeResponse(result);
       },
     },

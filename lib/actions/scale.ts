@@ -397,10 +397,8 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     );
   }
 
-  /** Nomad took it (answered, or read back): the audit row says so, with its evaluation. */
-  const succeed = async (evalId: string) => {
-    await deps.audit.complete(row.id, { outcome: 'succeeded', from: current.count, evalId });
-    return actionOk<ScaleOutcome>({
+  const outcome = (evalId: string, extra: Pick<ScaleOutcome, 'checking'> = {}) =>
+    actionOk<ScaleOutcome>({
       auditId: row.id,
       job: input.job,
       group: input.group,
@@ -408,7 +406,12 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
       to: input.count,
       evalId,
       repeated: false,
+      ...extra,
     });
+  /** Nomad took it (answered, or read back): the audit row says so, with its evaluation. */
+  const succeed = async (evalId: string) => {
+    await deps.audit.complete(row.id, { outcome: 'succeeded', from: current.count, evalId });
+    return outcome(evalId);
   };
 
   if (input.pauseAutoscalerMinutes !== undefined)
@@ -431,14 +434,7 @@ async function executeScaleNow(deps: ScaleDeps, user: User, input: ScaleInput): 
     const found = await readBack(deps, input.job, input.group, row.id);
     if (found.applied) return succeed(found.evalId);
     void followUnanswered(deps, row.id);
-    return actionOk<ScaleOutcome>({
-      auditId: row.id,
-      job: input.job,
-      group: input.group,
-      from: current.count,
-      to: input.count,
-      evalId: '',
-      repeated: false,
+    return outcome('', {
       checking: `Nomad did not answer in time (${scaled.error}); warroom is checking whether the scale was applied (audit #${row.id} says when it knows)`,
     });
   }
