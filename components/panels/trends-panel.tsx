@@ -328,7 +328,9 @@ export function TrendsPanel({ at }: { at: string | null }) {
       className="rounded-lg border border-edge bg-panel"
       data-testid="trends-panel"
       data-range={selection.range}
-      data-state={query.isError ? 'error' : data ? 'ready' : 'loading'}
+      // 'updating' while the previous range's charts stand in for the one just picked.
+      data-state={query.isError ? 'error' : !data ? 'loading' : query.isPlaceholderData ? 'updating' : 'ready'}
+      aria-busy={query.isPlaceholderData || undefined}
     >
       <header className="flex flex-wrap items-center justify-between gap-2 border-b border-edge px-4 py-2">
         <h2 className="text-sm font-semibold uppercase tracking-wide text-muted">
