@@ -301,6 +301,70 @@ async function dashboardsCost(many: number): Promise<void> {
 }
 
 /**
+ * The live page's frame rate while snapshots stream in: requestAnimationFrame counted in a real
+ * Chromium page for `seconds`, with the snapshots that arrived meanwhile (the stream state's time
+ * changing) and the main thread's long tasks. A frame is a step of the page's own rendering loop,
+ * so a snapshot whose render blocks the main thread shows as a long gap.
+ */
+async function framesWhileStreaming(seconds: number): Promise<void> {
+  r.section(`Frames of the live page while snapshots stream in (${seconds} s)`);
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.locator('[data-testid="stream-state"][data-state="live"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="topology-canvas"]:not([data-static])').waitFor({ timeout: 30_000 });
+    const m = await page.evaluate(async (ms) => {
+      const state = document.querySelector('[data-testid="stream-state"]')!;
+      let snapshots = 0;
+      let shown = state.textContent;
+      const watch = new MutationObserver(() => {
+        if (state.textContent !== shown) {
+          shown = state.textContent;
+          snapshots += 1;
+        }
+      });
+      watch.observe(state, { subtree: true, characterData: true, childList: true });
+      let longTasks = 0;
+      const observer = new PerformanceObserver((list) => (longTasks += list.getEntries().length));
+      observer.observe({ type: 'longtask' });
+      const frames: number[] = [];
+      await new Promise<void>((done) => {
+        const tick = (t: number) => {
+          frames.push(t);
+          if (t - frames[0]! < ms) requestAnimationFrame(tick);
+          else done();
+        };
+        requestAnimationFrame(tick);
+      });
+      watch.disconnect();
+      observer.disconnect();
+      const gaps = frames.slice(1).map((t, i) => t - frames[i]!);
+      return { elapsedMs: frames.at(-1)! - frames[0]!, gaps, snapshots, longTasks };
+    }, seconds * 1000);
+    const gaps = [...m.gaps].sort((a, b) => a - b);
+    const fps = gaps.length / (m.elapsedMs / 1000);
+    const slow = gaps.filter((g) => g > 1.5 * (1000 / 60)).length;
+    r.log('| frames | fps | frame p50 | frame p99 | longest | frames over 25 ms | snapshots arrived | long tasks |');
+    r.log('|---|---|---|---|---|---|---|---|');
+    r.log(
+      `| ${gaps.length} | ${fps.toFixed(1)} | ${quantile(gaps, 0.5).toFixed(1)} ms | ${quantile(gaps, 0.99).toFixed(1)} ms | ${gaps.at(-1)!.toFixed(1)} ms | ${slow} | ${m.snapshots} | ${m.longTasks} |`,
+    );
+    r.figure({
+      id: 'live-page-fps',
+      label: 'live page frame rate while snapshots stream in',
+      how: `requestAnimationFrame in headless Chromium at 1440x1000, ${seconds} s, ${m.snapshots} snapshots`,
+      value: fps,
+      unit: 'fps',
+      target: { op: '=', value: 60, tolerance: 3 },
+    });
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
  * What the history stores for a busy pipeline: the recorder's own byte counter over `minutes` of
  * reply starvation (the snapshot changes every poll, so it is stored at the recorder's full rate).
  */
@@ -522,6 +586,7 @@ const sections: Array<[name: string, run: () => Promise<void>]> = [
   ['first-load', firstLoadJs],
   ['cold-link', async () => longIncident(layout, (await topology(layout)).pipeline, r)],
   ['dashboards', () => dashboardsCost(100)],
+  ['frames', () => framesWhileStreaming(30)],
   ['detection', () => detectionAndIncident(backlogs)],
   ['replay', timelineAndReplay],
   ['sse', topologyUnderSse],
