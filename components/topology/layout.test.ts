@@ -305,7 +305,7 @@ describe('canvas', () => {
     expect(canvasHeightFor({ width: 1000, height: 500 }, 1400)).toBe(548);
   });
 
-  it('frames everything when it fits at a readable zoom, else the stretch around the bottleneck', () => {
+  it('frames everything when it fits at a readable zoom, else one readable screen of the drawing around the bottleneck', () => {
     fc.assert(
       fc.property(stageList, fc.nat(), (stages, pick) => {
         const layout = layoutStages(inputs(stages), 'LR');
@@ -317,12 +317,42 @@ describe('canvas', () => {
         if (fits) expect(targets).toBeNull();
         else {
           expect(targets).toContain(focus);
-          expect(targets!.length).toBe(Math.min(5, order.length));
-          const first = order.indexOf(targets![0]!);
-          expect(targets).toEqual(order.slice(first, first + targets!.length));
+          // What is framed fits on the canvas at the readable zoom (node centres, so within a node).
+          const centres = targets!.map((id) => ({
+            x: layout.positions[id]!.x + nodeWidth / 2,
+            y: layout.positions[id]!.y + layout.heights[id]! / 2,
+          }));
+          const span = (v: number[]) => Math.max(...v) - Math.min(...v);
+          expect(span(centres.map((c) => c.x))).toBeLessThanOrEqual(canvas.width / 0.5);
+          expect(span(centres.map((c) => c.y))).toBeLessThanOrEqual(canvas.height / 0.5);
+          // In list order, and every stage the drawing puts between two framed ones is framed too.
+          expect(targets).toEqual(order.filter((id) => targets!.includes(id)));
         }
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('on a branching pipeline too wide to fit, frames the branches beside the bottleneck, not list neighbours', () => {
+    // Six request types, each a queue and a GPU group, joining on one reply queue.
+    const types = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const stages: LayoutInput[] = [
+      { id: 'api', kind: 'service', height: 120 },
+      ...types.flatMap((t): LayoutInput[] => [
+        { id: `${t}-q`, kind: 'queue', after: ['api'], height: 120 },
+        { id: `${t}-w`, kind: 'workers', consumesFrom: `${t}-q`, height: 120 },
+      ]),
+      { id: 'reply-q', kind: 'queue', after: types.map((t) => `${t}-w`), height: 120 },
+      { id: 'reply-w', kind: 'workers', consumesFrom: 'reply-q', height: 120 },
+      ...Array.from({ length: 8 }, (_, i): LayoutInput => ({ id: `tail-${i}`, kind: 'service', height: 120 })),
+    ];
+    const layout = layoutStages(stages, 'LR');
+    const order = stages.map((s) => s.id);
+    const targets = fitTargets(layout, order, { width: 1400, height: 600 }, 'c-q')!;
+    expect(targets).not.toBeNull();
+    // The queues laid out beside it (same column, far apart in the list) are framed, and what comes
+    // after them; the far end of the tail is not.
+    expect(targets).toEqual(expect.arrayContaining(['api', 'a-q', 'b-q', 'c-q', 'd-q', 'f-q', 'c-w', 'reply-q']));
+    expect(targets).not.toContain('tail-7');
   });
 });

@@ -186,21 +186,38 @@ export function canvasHeightFor(graph: { width: number; height: number }, canvas
 
 /**
  * What fitView should frame: every stage when the whole graph fits at a readable zoom; otherwise
- * the stretch of the path around the bottleneck (or the start of the pipeline without one), so a
- * long pipeline opens where latency accumulates, readable, with the minimap for the rest.
+ * the stages laid out within one readable screen around the bottleneck (or the first stage without
+ * one), so a long pipeline opens where latency accumulates, readable, with the minimap for the
+ * rest. The screen is found on the drawing, not in the list, so on a branching pipeline it holds
+ * the branches beside the bottleneck as well as the stages before and after it; near an end of the
+ * pipeline it is moved inward, not left half empty.
  */
 export function fitTargets(
   layout: Layout,
   order: string[],
   canvas: { width: number; height: number },
   focusId: string | null,
-  around = 2,
+  /** The zoom the part will be framed at (fitView's minZoom): the screen's extent on the drawing. */
+  frameZoom = readableZoom,
 ): string[] | null {
   const { width, height } = layout.size;
   if (width === 0 || height === 0) return null;
   const zoom = Math.min(canvas.width / width, canvas.height / height);
   if (zoom >= readableZoom) return null;
-  const centre = Math.max(0, focusId ? order.indexOf(focusId) : 0);
-  const from = Math.max(0, Math.min(centre - around, order.length - (2 * around + 1)));
-  return order.slice(from, from + 2 * around + 1);
+  const centreOf = (id: string) => {
+    const p = layout.positions[id]!;
+    return { x: p.x + nodeWidth / 2, y: p.y + (layout.heights[id] ?? 0) / 2 };
+  };
+  const placed = order.filter((id) => layout.positions[id] !== undefined);
+  const focus = focusId !== null && layout.positions[focusId] ? focusId : placed[0];
+  if (focus === undefined) return null;
+  const view = { width: canvas.width / frameZoom, height: canvas.height / frameZoom };
+  const c = centreOf(focus);
+  const clamp = (v: number, max: number) => Math.min(Math.max(0, max), Math.max(0, v));
+  const left = clamp(c.x - view.width / 2, width - view.width);
+  const top = clamp(c.y - view.height / 2, height - view.height);
+  return placed.filter((id) => {
+    const n = centreOf(id);
+    return n.x >= left && n.x <= left + view.width && n.y >= top && n.y <= top + view.height;
+  });
 }

@@ -131,12 +131,13 @@ export function TopologyCanvas({
   useEffect(() => {
     if (!flow || widthPx === null) return;
     const { layout, order, focusId } = latest.current;
-    const targets = fitTargets(layout, order, { width: widthPx, height: canvasHeight }, focusId);
+    // Framing part of a long pipeline: at a zoom its figures can be read, more so on a phone.
+    const partZoom = direction === 'TB' ? phoneZoom : readableZoom;
+    const targets = fitTargets(layout, order, { width: widthPx, height: canvasHeight }, focusId, partZoom);
     void flow.fitView({
       padding: 0.08,
       maxZoom: 1,
-      // Framing part of a long pipeline: at a zoom its figures can be read, more so on a phone.
-      minZoom: targets ? (direction === 'TB' ? phoneZoom : readableZoom) : 0.1,
+      minZoom: targets ? partZoom : 0.1,
       nodes: targets?.map((id) => ({ id })),
     });
   }, [flow, widthPx, canvasHeight, direction, stageSet]);
