@@ -48,7 +48,9 @@ function IncidentTimelineView({
   return (
     <section className="rounded-lg border border-edge bg-panel" data-testid="incident-timeline">
       <header className="flex items-center justify-between border-b border-edge px-4 py-2">
-        <h2 className="text-sm font-semibold uppercase tracking-wide text-muted">Incident timeline</h2>
+        <h2 className="text-sm font-semibold uppercase tracking-wide text-muted" elementtiming="incident-timeline">
+          Incident timeline
+        </h2>
         <span className="text-xs text-muted">
           {data.window.from.slice(11, 19)} to {data.window.to.slice(11, 19)} UTC
           {data.truncated ? ', first 5,000 events' : ''}
@@ -81,7 +83,7 @@ function IncidentTimelineView({
                     ? 'note'
                     : 'incident'}
             </span>
-            <span>{e.message}</span>
+            <span elementtiming={i === current ? 'incident-timeline-current' : undefined}>{e.message}</span>
           </li>
         ))}
       </ol>

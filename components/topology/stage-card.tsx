@@ -125,6 +125,7 @@ export function StageCard({
           marginBottom: type.label.gapAfterPx,
         }}
         data-testid={`stage-${stage.id}-label`}
+        elementtiming="stage-label"
       >
         {content.label}
       </div>
