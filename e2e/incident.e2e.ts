@@ -171,5 +171,7 @@ test.describe('an incident in Chromium', () => {
     expect(md).toMatch(new RegExp(`> Reply queue: [\\d,]+ ready, ${worstQueue.consumers} consumers? drain`));
     expect(md).toContain(`reply consumers 3 -> ${to}; p90 back under 3 s`);
     expect(md).toContain(`/incidents/${id}?at=`);
+    // Closed, so that it does not render on beside the next files' pages (the browser is shared).
+    await viewer.context().close();
   });
 });

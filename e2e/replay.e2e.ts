@@ -72,5 +72,7 @@ test.describe('a link to a moment', () => {
     expect(await page.getByTestId('bottleneck-banner').getAttribute('data-stage')).toBe('reply-consumers');
     expect((await topology(layout)).bottleneck).toBeNull();
     await page.screenshot({ path: screenshotPath('replay'), fullPage: true });
+    // Closed, so that it does not render on beside the next files' pages (the browser is shared).
+    await page.context().close();
   });
 });
