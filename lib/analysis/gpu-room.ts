@@ -59,7 +59,10 @@ export function gpuRoom(input: GpuRoomInput): GpuRoom {
 
   let byUtilisation: number | null = null;
   if (utilPct !== null && Number.isFinite(utilPct) && running !== null) {
-    const perWorkerFullPct = Math.max(0, utilPct) / (perGpuNow * busy);
+    // Divided one factor at a time: the product of a tiny busy share and a fraction of a worker per
+    // GPU can underflow to 0, and 0 / 0 would make the room NaN. A share that is all but zero makes a
+    // fully busy worker's need unbounded, and the room by utilisation none.
+    const perWorkerFullPct = Math.max(0, utilPct) / perGpuNow / busy;
     byUtilisation = Math.floor(packedGpuTargetPct / Math.max(perWorkerFullPct, 1));
   }
   let perWorkerMiB: number | null = null;
