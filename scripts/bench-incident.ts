@@ -169,6 +169,7 @@ export async function longIncident(layout: StackLayout, pipeline: string, r: Ben
     const coldSeen: number[] = [];
     const htmlDone: number[] = [];
     const loaded: number[] = [];
+    const contentful: number[] = [];
     try {
       // Shown: when the browser first painted a stage's label, the timeline's heading and the
       // replayed moment's entry, as the server rendered them (the Element Timing API, from the
@@ -212,6 +213,10 @@ export async function longIncident(layout: StackLayout, pipeline: string, r: Ben
         );
         const missing = marks.filter((m) => !(m in painted));
         if (missing.length) throw new Error(`no Element Timing entry for ${missing.join(', ')}`);
+        const fcp = await tab.evaluate(
+          () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+        );
+        contentful.push(fcp);
         return { shown: Math.max(...marks.map((m) => painted[m]!)), seen };
       };
       // A fresh context per link: someone opening a shared link with nothing cached.
@@ -236,6 +241,7 @@ export async function longIncident(layout: StackLayout, pipeline: string, r: Ben
     coldSeen.sort((a, b) => a - b);
     htmlDone.sort((a, b) => a - b);
     loaded.sort((a, b) => a - b);
+    contentful.sort((a, b) => a - b);
     r.log('| request (24-hour incident) | p50 | p90 | max | |');
     r.log('|---|---|---|---|---|');
     row(r, 'first GET /incidents/<id>?at= after a start', first, 'once');
@@ -257,6 +263,7 @@ export async function longIncident(layout: StackLayout, pipeline: string, r: Ben
     row(r, 'Chromium, scripts cached: the same (6 links)', warm);
     row(r, 'Chromium, fresh context: until Playwright saw both visible, after the scripts ran (5 links)', coldSeen);
     row(r, 'Chromium: of which the page itself has arrived (responseEnd, all 12 opens)', htmlDone);
+    row(r, 'Chromium: link opened until the first contentful paint (all 12 opens)', contentful);
     row(r, 'Chromium: link opened until the load event, scripts run (all 12 opens)', loaded);
     r.figure({
       id: 'cold-link-ms',

@@ -12,6 +12,7 @@ import { parseAt } from '@/lib/contracts/time';
 import { readablePage } from '@/lib/root/pages';
 import { incidentView, liveView } from '@/lib/root/views';
 import { pipelinePath } from '@/lib/contracts/pipelines';
+import { withTimelineWindow } from '@/lib/contracts/timeline-window';
 
 /**
  * One incident: its facts and controls, a scrubber through its window, the topology live (while
@@ -47,7 +48,8 @@ export async function IncidentPage({ pipeline, id: raw, at }: { pipeline?: strin
     <main className="mx-auto max-w-[96rem] space-y-4 p-3 sm:p-6">
       <AppHeader {...page} />
       <PipelineScope name={page.scope?.name ?? null} basePath={basePath}>
-        <IncidentData initial={detail} live={moment === undefined}>
+        {/* The timeline's first window only: the page paints sooner, and the rest follows. */}
+        <IncidentData initial={withTimelineWindow(detail, momentIso)} live={moment === undefined}>
           <IncidentHeader id={detail.incident.id} viewer={page.viewer} />
           <IncidentScrubber id={detail.incident.id} at={momentIso} />
           <LivePanel

@@ -8,6 +8,7 @@ import { sendJson } from '../live/api-client';
 import { denyReason } from './incident-header';
 import { useIncident, type IncidentDetailJson } from './types';
 import { usePagePath } from '../live/pipeline-scope';
+import { currentEntry, timelinePage, timelineWindow, windowAnchor } from '@/lib/contracts/timeline-window';
 
 const sourceStyle = { warroom: 'text-muted', action: 'text-warn', incident: 'text-accent' } as const;
 
@@ -37,7 +38,15 @@ function IncidentTimelineView({
   const [busy, setBusy] = useState(false);
   const denied = denyReason(viewer);
   // The last entry at or before the replayed moment.
-  const current = at ? data.timeline.reduce((found, e, i) => (e.at <= at ? i : found), -1) : -1;
+  const current = currentEntry(data.timeline, at);
+  // Pages shown beyond the window around that entry (or the newest), until another moment is opened.
+  const [widened, setWidened] = useState({ at, earlier: 0, later: 0 });
+  const extra = widened.at === at ? widened : { at, earlier: 0, later: 0 };
+  const shown = timelineWindow(data.timeline.length, windowAnchor(current, at), extra.earlier, extra.later);
+  const widen = (side: 'earlier' | 'later') => setWidened({ ...extra, [side]: extra[side] + 1 });
+  // The page's first render carries one window (data.omitted); the whole timeline follows it.
+  const hiddenBefore = shown.from + (data.omitted?.before ?? 0);
+  const hiddenAfter = data.timeline.length - shown.to + (data.omitted?.after ?? 0);
   // Bring the replayed moment's entry into view inside the list (not the page).
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
@@ -58,34 +67,61 @@ function IncidentTimelineView({
       </header>
       {data.timeline.length === 0 && <p className="px-4 py-3 text-sm text-muted">Nothing recorded yet.</p>}
       <ol ref={list} className="relative max-h-96 overflow-auto text-xs">
-        {data.timeline.map((e, i) => (
-          <li
-            key={`${e.at}-${i}`}
-            className={`flex gap-3 border-t border-edge/60 px-4 py-1 ${i === current ? 'bg-accent/10' : ''}`}
-            data-testid="timeline-event"
-            data-kind={e.kind}
-            data-current={i === current ? 'true' : undefined}
-          >
-            <Link
-              href={page(e.link)}
-              className="shrink-0 font-mono text-accent underline"
-              title="open this moment"
-              scroll={false}
+        {hiddenBefore > 0 && (
+          <li className="px-4 py-1">
+            <button
+              type="button"
+              className="text-accent underline"
+              onClick={() => widen('earlier')}
+              data-testid="timeline-earlier"
             >
-              {e.at.slice(11, 19)}
-            </Link>
-            <span className={`shrink-0 ${sourceStyle[e.source]}`}>
-              {e.source === 'warroom'
-                ? 'seen'
-                : e.source === 'action'
-                  ? 'action'
-                  : e.kind === 'note'
-                    ? 'note'
-                    : 'incident'}
-            </span>
-            <span elementtiming={i === current ? 'incident-timeline-current' : undefined}>{e.message}</span>
+              Show {Math.min(timelinePage, hiddenBefore)} earlier ({hiddenBefore} not shown)
+            </button>
           </li>
-        ))}
+        )}
+        {data.timeline.slice(shown.from, shown.to).map((e, slot) => {
+          const i = shown.from + slot;
+          return (
+            <li
+              key={`${e.at}-${i}`}
+              className={`flex gap-3 border-t border-edge/60 px-4 py-1 ${i === current ? 'bg-accent/10' : ''}`}
+              data-testid="timeline-event"
+              data-kind={e.kind}
+              data-current={i === current ? 'true' : undefined}
+            >
+              <Link
+                href={page(e.link)}
+                className="shrink-0 font-mono text-accent underline"
+                title="open this moment"
+                scroll={false}
+              >
+                {e.at.slice(11, 19)}
+              </Link>
+              <span className={`shrink-0 ${sourceStyle[e.source]}`}>
+                {e.source === 'warroom'
+                  ? 'seen'
+                  : e.source === 'action'
+                    ? 'action'
+                    : e.kind === 'note'
+                      ? 'note'
+                      : 'incident'}
+              </span>
+              <span elementtiming={i === current ? 'incident-timeline-current' : undefined}>{e.message}</span>
+            </li>
+          );
+        })}
+        {hiddenAfter > 0 && (
+          <li className="border-t border-edge/60 px-4 py-1">
+            <button
+              type="button"
+              className="text-accent underline"
+              onClick={() => widen('later')}
+              data-testid="timeline-later"
+            >
+              Show {Math.min(timelinePage, hiddenAfter)} later ({hiddenAfter} not shown)
+            </button>
+          </li>
+        )}
       </ol>
       <form
         className="flex flex-wrap items-end gap-2 border-t border-edge px-4 py-3 text-sm"

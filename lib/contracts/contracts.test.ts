@@ -387,8 +387,13 @@ describe('response contracts name every field, with what may be missing or null'
         actions: [auditRow],
         worst: { at: t1, snapshot },
         peak: { at: t1, pMs: 5200, sloMs: 3000, quantile: 0.9 },
+        omitted: { before: 120, after: 30 },
       },
-      { nullable: ['worst', 'peak'], opaque: ['incident', 'timeline', 'actions', 'worst.snapshot'] },
+      {
+        nullable: ['worst', 'peak'],
+        optional: ['omitted'],
+        opaque: ['incident', 'timeline', 'actions', 'worst.snapshot'],
+      },
     );
   });
 

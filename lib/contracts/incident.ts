@@ -111,6 +111,11 @@ export const IncidentDetail = z.object({
   actions: z.array(AuditRow),
   worst: z.object({ at: z.string(), snapshot: Snapshot }).nullable(),
   peak: z.object({ at: z.string(), pMs: z.number(), sloMs: z.number(), quantile: z.number() }).nullable(),
+  /**
+   * Set only on the detail a server-rendered page starts with: the timeline entries it left out
+   * before and after the window it carries (GET /api/incidents/<id> always has them all).
+   */
+  omitted: z.object({ before: z.number().int().min(0), after: z.number().int().min(0) }).optional(),
 });
 export type IncidentDetail = z.infer<typeof IncidentDetail>;
 

@@ -189,9 +189,17 @@ export function history(db: Db) {
       };
     },
 
+    /**
+     * Drops what is older than `before`. On PGlite, which runs no autovacuum, the tables are then
+     * vacuumed and analysed here: without it the rows pruned never free their space (the store
+     * only grows), and the planner keeps the row counts of the day the store was created, which
+     * turned an incident's worst-moment and peak lookups from index walks into reading every
+     * snapshot of its window. PostgreSQL's autovacuum does this there.
+     */
     async prune(pipeline: string, before: Date): Promise<void> {
       await db.query('DELETE FROM snapshots WHERE pipeline = $1 AND at < $2', [pipeline, before.toISOString()]);
       await db.query('DELETE FROM timeline_events WHERE pipeline = $1 AND at < $2', [pipeline, before.toISOString()]);
+      if (db.kind === 'pglite') await db.query('VACUUM ANALYZE snapshots, timeline_events');
     },
   };
 }

@@ -119,4 +119,51 @@ describe.each(['pglite', 'postgres'] as const)('incidents on %s', (kind) => {
     });
     expect(await incidents(db).worstSnapshot('p', new Date(t0 - 60_000), new Date(t0 + 5000))).toBeNull();
   });
+
+  it('finds them by walking their indexes once the store is pruned, a worse moment outside the window skipped', async () => {
+    const { db } = await dbs.open(kind);
+    const h = history(db);
+    // A day at one snapshot a minute, with a worse bottleneck and a higher latency an hour before
+    // the incident's window (the scan passes them in the index), and an old one to prune.
+    const dayStart = t0 - 24 * 3_600_000;
+    const batch = Array.from({ length: 1440 }, (_, i) => {
+      const atMs = dayStart + i * 60_000;
+      const before = i >= 600 && i < 660;
+      const inside = i >= 720;
+      const ready = before ? 5000 + i : inside ? 100 + (i % 300) : 0;
+      const p = before ? 60_000 + i : inside ? 4000 + (i % 300) * 10 : 1500;
+      return { snapshot: withReply(ready ? starving : steady, ready, p, atMs), fingerprint: `f${i}` };
+    });
+    for (let i = 0; i < batch.length; i += 200) await h.saveSnapshots('p', batch.slice(i, i + 200));
+    await h.saveSnapshot('p', withReply(starving, 9999, 99_000, dayStart - 3_600_000), 'old');
+    await h.prune('p', new Date(dayStart - 60_000));
+    // PGlite has no autovacuum: prune analysed the table. PostgreSQL's autovacuum would, in its time.
+    if (kind === 'postgres') await db.query('ANALYZE snapshots');
+    const [{ n }] = (await db.query<{ n: number }>(
+      `SELECT reltuples::int AS n FROM pg_class WHERE relname = 'snapshots'`,
+    )) as [{ n: number }];
+    expect(n).toBe(1440);
+
+    const from = new Date(dayStart + 720 * 60_000);
+    const to = new Date(t0);
+    // The worst: the deepest backlog inside (100 + 299, first at minute 899), not the hour before.
+    const worst = await incidents(db).worstSnapshot('p', from, to);
+    expect(worst?.at).toBe(iso(dayStart + 899 * 60_000));
+    expect((await incidents(db).peakLatency('p', from, to))?.pMs).toBe(4000 + 2990);
+    // How: each query walks its own ordered index, never the window's rows (1,440 bodies here, 17,280 a day at 5 s).
+    const plan = async (sql: string) =>
+      (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, ['p', from.toISOString(), to.toISOString()]))
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+    expect(
+      await plan(
+        `SELECT id FROM snapshots WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND bottleneck_rank IS NOT NULL ORDER BY bottleneck_rank DESC, e2e_ms DESC NULLS LAST, at ASC LIMIT 1`,
+      ),
+    ).toMatch(/Index Scan using snapshots_worst/);
+    expect(
+      await plan(
+        `SELECT id FROM snapshots WHERE pipeline = $1 AND at >= $2 AND at <= $3 AND e2e_ms IS NOT NULL ORDER BY e2e_ms DESC, at ASC LIMIT 1`,
+      ),
+    ).toMatch(/Index Scan using snapshots_peak/);
+  });
 });

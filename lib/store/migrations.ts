@@ -177,4 +177,17 @@ CREATE TABLE autoscaler_pauses (
 CREATE INDEX autoscaler_pauses_due ON autoscaler_pauses (restore_at) WHERE restored_at IS NULL;
 `,
   },
+  {
+    version: 8,
+    name: 'worst and peak moments by index',
+    sql: `
+-- An incident's worst moment and peak latency, in the order their queries ask for them: the scan
+-- stops at the first row inside the incident's window, comparing its time in the index, rather
+-- than reading every snapshot row of the window (a day holds 17,280, with their bodies: about
+-- 60 ms of each link into a 24-hour incident).
+CREATE INDEX snapshots_worst ON snapshots (pipeline, bottleneck_rank DESC, e2e_ms DESC NULLS LAST, at ASC)
+  WHERE bottleneck_rank IS NOT NULL;
+CREATE INDEX snapshots_peak ON snapshots (pipeline, e2e_ms DESC, at ASC) WHERE e2e_ms IS NOT NULL;
+`,
+  },
 ];
