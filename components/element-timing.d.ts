@@ -1,6 +1,8 @@
 import 'react';
 
 declare module 'react' {
+  // Merging with React's interface takes its type parameter as declared there, used or not.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface HTMLAttributes<T> {
     /**
      * The Element Timing API's mark (https://wicg.github.io/element-timing/): the browser reports
