@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { TimelineCursorPage } from '@/lib/contracts/timeline';
 import { getJson } from '../live/api-client';
@@ -22,9 +23,10 @@ function pageUrl(until: string | null, cursor: string | null): string {
  * The last hour (or the hour before a replayed moment), newest first: what changed and who did
  * what, each linked to its moment. A page at a time; "Load older" follows the page's cursor. While
  * live, every loaded page is refetched in turn (react-query starts again from the newest page), so
- * the list stays in order without gaps.
+ * the list stays in order without gaps. Memoised: the live page renders again on every snapshot,
+ * and this list changes only with its own query.
  */
-export function TimelinePanel({ until }: { until: string | null }) {
+export const TimelinePanel = memo(function TimelinePanel({ until }: { until: string | null }) {
   const page = usePagePath();
   const query = useInfiniteQuery({
     queryKey: ['timeline', until],
@@ -75,4 +77,4 @@ export function TimelinePanel({ until }: { until: string | null }) {
       )}
     </section>
   );
-}
+});

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useRef, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import {
   CartesianGrid,
   Line,
@@ -257,7 +257,11 @@ function CustomRange({ onApply }: { onApply: (fromMs: number, toMs: number) => v
   );
 }
 
-export function TrendsPanel({ at }: { at: string | null }) {
+/**
+ * Memoised: the live page renders again on every snapshot (about one a second), and the charts,
+ * whose data changes only when their query refetches, took most of each of those renders.
+ */
+export const TrendsPanel = memo(function TrendsPanel({ at }: { at: string | null }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -424,4 +428,4 @@ export function TrendsPanel({ at }: { at: string | null }) {
       </div>
     </section>
   );
-}
+});
