@@ -295,9 +295,8 @@ async function dashboardsCost(many: number, inChromium = 10): Promise<void> {
   const streams: AbortController[] = [];
   let frames = 0;
   try {
-    // Each open page renders every snapshot it is sent (about two long tasks each, the frames
-    // section shows), so 100 of them on this machine's 2 cores would measure Chromium more than
-    // the server. So `inChromium` of the dashboards are real pages, each in a profile of its own as
+    // Each open page renders every snapshot it is sent, so 100 of them on this machine's 2 cores
+    // would measure Chromium more than the server. So `inChromium` of the dashboards are real pages, each in a profile of its own as
     // people have, and the rest are the stream such a page opens (GET /api/stream, read to the
     // end), which is all a dashboard asks of the server between its occasional reads of the
     // history. (Earlier attempts at 100 pages failed on the 8-streams-per-client cap, not on CPU.)

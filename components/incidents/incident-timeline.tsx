@@ -8,7 +8,7 @@ import { sendJson } from '../live/api-client';
 import { denyReason } from './incident-header';
 import { useIncident, type IncidentDetailJson } from './types';
 import { usePagePath } from '../live/pipeline-scope';
-import { currentEntry, timelinePage, timelineWindow, windowAnchor } from '@/lib/contracts/timeline-window';
+import { placeWindow, timelinePage } from '@/lib/contracts/timeline-window';
 
 const sourceStyle = { warroom: 'text-muted', action: 'text-warn', incident: 'text-accent' } as const;
 
@@ -37,12 +37,12 @@ function IncidentTimelineView({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const denied = denyReason(viewer);
-  // The last entry at or before the replayed moment.
-  const current = currentEntry(data.timeline, at);
-  // Pages shown beyond the window around that entry (or the newest), until another moment is opened.
+  // Pages shown beyond the window around the replayed moment's entry (or the newest), until another
+  // moment is opened. `current`: the last entry at or before that moment.
   const [widened, setWidened] = useState({ at, earlier: 0, later: 0 });
   const extra = widened.at === at ? widened : { at, earlier: 0, later: 0 };
-  const shown = timelineWindow(data.timeline.length, windowAnchor(current, at), extra.earlier, extra.later);
+  const shown = placeWindow(data.timeline, at, extra.earlier, extra.later);
+  const { current } = shown;
   const widen = (side: 'earlier' | 'later') => setWidened({ ...extra, [side]: extra[side] + 1 });
   // The page's first render carries one window (data.omitted); the whole timeline follows it.
   const hiddenBefore = shown.from + (data.omitted?.before ?? 0);
@@ -67,18 +67,7 @@ function IncidentTimelineView({
       </header>
       {data.timeline.length === 0 && <p className="px-4 py-3 text-sm text-muted">Nothing recorded yet.</p>}
       <ol ref={list} className="relative max-h-96 overflow-auto text-xs">
-        {hiddenBefore > 0 && (
-          <li className="px-4 py-1">
-            <button
-              type="button"
-              className="text-accent underline"
-              onClick={() => widen('earlier')}
-              data-testid="timeline-earlier"
-            >
-              Show {Math.min(timelinePage, hiddenBefore)} earlier ({hiddenBefore} not shown)
-            </button>
-          </li>
-        )}
+        {hiddenBefore > 0 && <WidenItem side="earlier" hidden={hiddenBefore} onWiden={widen} className="px-4 py-1" />}
         {data.timeline.slice(shown.from, shown.to).map((e, slot) => {
           const i = shown.from + slot;
           return (
@@ -111,16 +100,7 @@ function IncidentTimelineView({
           );
         })}
         {hiddenAfter > 0 && (
-          <li className="border-t border-edge/60 px-4 py-1">
-            <button
-              type="button"
-              className="text-accent underline"
-              onClick={() => widen('later')}
-              data-testid="timeline-later"
-            >
-              Show {Math.min(timelinePage, hiddenAfter)} later ({hiddenAfter} not shown)
-            </button>
-          </li>
+          <WidenItem side="later" hidden={hiddenAfter} onWiden={widen} className="border-t border-edge/60 px-4 py-1" />
         )}
       </ol>
       <form
@@ -163,5 +143,31 @@ function IncidentTimelineView({
         )}
       </form>
     </section>
+  );
+}
+
+/** The list's "Show N earlier" or "Show N later": a page more of the entries not shown on that side. */
+function WidenItem({
+  side,
+  hidden,
+  onWiden,
+  className,
+}: {
+  side: 'earlier' | 'later';
+  hidden: number;
+  onWiden: (side: 'earlier' | 'later') => void;
+  className: string;
+}) {
+  return (
+    <li className={className}>
+      <button
+        type="button"
+        className="text-accent underline"
+        onClick={() => onWiden(side)}
+        data-testid={`timeline-${side}`}
+      >
+        Show {Math.min(timelinePage, hidden)} {side} ({hidden} not shown)
+      </button>
+    </li>
   );
 }

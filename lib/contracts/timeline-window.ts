@@ -19,7 +19,7 @@ export interface TimelineWindow {
 
 /**
  * @param total entries in the timeline
- * @param current the replayed moment's entry, or -1 (live, or before the first entry): the newest then
+ * @param current the entry to place the window around, or -1: the newest then (live)
  * @param earlier, later pages added before and after by "show earlier" and "show later"
  */
 export function timelineWindow(total: number, current: number, earlier = 0, later = 0): TimelineWindow {
@@ -46,9 +46,20 @@ export function currentEntry(timeline: ReadonlyArray<{ at: string }>, at: string
   return found;
 }
 
-/** What the window is placed around: the moment's entry; the first, for a moment before them all; the newest, live. */
-export function windowAnchor(current: number, at: string | null): number {
-  return current === -1 && at ? 0 : current;
+/**
+ * The window for a moment (`at`, or null live) in a timeline, with the moment's entry (`current`,
+ * -1 if none): placed around that entry; around the first, for a moment before them all; the
+ * newest, live.
+ */
+export function placeWindow(
+  timeline: ReadonlyArray<{ at: string }>,
+  at: string | null,
+  earlier = 0,
+  later = 0,
+): TimelineWindow & { current: number } {
+  const current = currentEntry(timeline, at);
+  const anchor = current === -1 && at ? 0 : current;
+  return { current, ...timelineWindow(timeline.length, anchor, earlier, later) };
 }
 
 /**
@@ -57,7 +68,7 @@ export function windowAnchor(current: number, at: string | null): number {
  * /api/incidents/<id>), for the list's other pages and the scrubber's marks.
  */
 export function withTimelineWindow(detail: IncidentDetail, at: string | null): IncidentDetail {
-  const { from, to } = timelineWindow(detail.timeline.length, windowAnchor(currentEntry(detail.timeline, at), at));
+  const { from, to } = placeWindow(detail.timeline, at);
   if (from === 0 && to === detail.timeline.length) return detail;
   return {
     ...detail,
