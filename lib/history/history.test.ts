@@ -29,15 +29,20 @@ describe('parseAt', () => {
   });
 });
 
-function fakeStore() {
+type Batch = Parameters<History['saveBatch']>[1];
+
+/** A store in memory; `fail` (when it returns an error) refuses a batch whole, as a transaction would. */
+function fakeStore(fail: (batch: Batch) => Error | null = () => null) {
   const snapshots: Snapshot[] = [];
   const events: TimelineEvent[] = [];
   const store = {
-    saveSnapshot: async (_p: string, s: Snapshot) => {
-      snapshots.push(s);
-      return JSON.stringify(s).length;
+    saveBatch: async (_p: string, batch: Batch) => {
+      const err = fail(batch);
+      if (err) throw err;
+      events.push(...batch.events);
+      snapshots.push(...batch.snapshots.map((i) => i.snapshot));
+      return batch.snapshots.reduce((n, i) => n + JSON.stringify(i.snapshot).length, 0);
     },
-    saveEvents: async (_p: string, e: TimelineEvent[]) => void events.push(...e),
     prune: async () => undefined,
   } as unknown as History;
   return { store, snapshots, events };
@@ -72,15 +77,8 @@ describe('HistoryRecorder', () => {
   });
 
   it('holds events and due snapshots while the store is down and writes them, in order, when it is back', async () => {
-    const { store, snapshots, events } = fakeStore();
     let down = false;
-    const flaky = {
-      ...store,
-      saveSnapshot: async (p: string, s: Snapshot, f: string) =>
-        down ? Promise.reject(new Error('connection refused')) : store.saveSnapshot(p, s, f),
-      saveEvents: async (p: string, e: TimelineEvent[]) =>
-        down ? Promise.reject(new Error('connection refused')) : store.saveEvents(p, e),
-    } as History;
+    const { store: flaky, snapshots, events } = fakeStore(() => (down ? new Error('connection refused') : null));
     const told: string[] = [];
     const r = new HistoryRecorder(
       flaky,
@@ -111,19 +109,18 @@ describe('HistoryRecorder', () => {
     expect(r.storedCount).toBe(3);
   });
 
-  it('writes held events a chunk at a time; a chunk that failed is retried, the stored ones are not written twice', async () => {
-    const { store, events } = fakeStore();
+  it('writes the events with the snapshots that carry them, or neither; a failed batch is retried whole, nothing twice', async () => {
     let calls = 0;
-    const flaky = {
-      ...store,
-      saveEvents: async (p: string, e: TimelineEvent[]) =>
-        ++calls === 2 ? Promise.reject(new Error('timeout')) : store.saveEvents(p, e),
-    } as History;
-    const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1, eventsPerWrite: 2 });
+    const { store: flaky, events, snapshots } = fakeStore(() => (++calls === 2 ? new Error('timeout') : null));
+    const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1 });
     await r.record(steady, 5000);
     await r.record(starving, 6000);
     expect(r.lastError).toBe('timeout');
-    expect(events).toHaveLength(2);
+    // Neither the three events nor the snapshot they came with: a successor resuming from the last
+    // stored snapshot derives them again, once.
+    expect(events).toHaveLength(0);
+    expect(snapshots).toHaveLength(1);
+    expect(r.pending).toEqual({ events: 3, snapshots: 1 });
     await r.record(steady, 8000);
     expect(events.map((e) => e.kind)).toEqual([
       'bottleneck-appeared',
@@ -133,21 +130,48 @@ describe('HistoryRecorder', () => {
       'slo-breach-ended',
       'queue-below-threshold',
     ]);
+    expect(snapshots.map((s) => s.bottleneck?.stageId ?? null)).toEqual([null, 'reply-consumers', null]);
     expect(r.storedEvents).toBe(6);
+    expect(r.storedCount).toBe(3);
+  });
+
+  it('writes under the fence it is given at the time of writing', async () => {
+    const fences: unknown[] = [];
+    const { store } = fakeStore();
+    const fenced = {
+      ...store,
+      saveBatch: async (p: string, b: Batch, f: unknown) => (fences.push(f), store.saveBatch(p, b)),
+    } as History;
+    let term = 3;
+    const r = new HistoryRecorder(
+      fenced,
+      'p',
+      { everyMs: 1000, retentionHours: 1 },
+      undefined,
+      () => true,
+      () => ({ name: 'p', term }),
+    );
+    await r.record(steady, 5000);
+    term = 4;
+    await r.record(starving, 6000);
+    expect(fences).toEqual([
+      { name: 'p', term: 3 },
+      { name: 'p', term: 4 },
+    ]);
   });
 
   it('while a write hangs, new records may trim the queue without losing or repeating what is in flight', async () => {
-    const { store, events } = fakeStore();
     let release: () => void = () => undefined;
     let first = true;
+    const { store, events } = fakeStore();
     const slow = {
       ...store,
-      saveEvents: async (p: string, e: TimelineEvent[]) => {
-        if (first) {
+      saveBatch: async (p: string, b: Batch) => {
+        if (first && b.events.length > 0) {
           first = false;
           await new Promise<void>((resolve) => (release = resolve));
         }
-        return store.saveEvents(p, e);
+        return store.saveBatch(p, b);
       },
     } as History;
     const r = new HistoryRecorder(slow, 'p', { everyMs: 1000, retentionHours: 1, maxPendingEvents: 4 });
@@ -167,13 +191,8 @@ describe('HistoryRecorder', () => {
   });
 
   it('survives a failing store and records again when it is back', async () => {
-    const { store, snapshots } = fakeStore();
     let fail = true;
-    const flaky = {
-      ...store,
-      saveSnapshot: async (p: string, s: Snapshot, f: string) =>
-        fail ? Promise.reject(new Error('store down')) : store.saveSnapshot(p, s, f),
-    } as History;
+    const { store: flaky, snapshots } = fakeStore(() => (fail ? new Error('store down') : null));
     const r = new HistoryRecorder(flaky, 'p', { everyMs: 1000, retentionHours: 1 });
     await r.record(steady, 5000);
     expect(r.lastError).toBe('store down');

@@ -2,17 +2,19 @@ import type { Snapshot } from '../contracts/snapshot';
 import { deriveEvents, fingerprint } from '../analysis/derive-events';
 import { type TimelineEvent } from '../contracts/timeline';
 import type { History } from '../store/history';
+import type { Fence } from '../store/lease';
 import { metrics } from '../metrics/registry';
 
-/** How much the recorder holds while the store is down (before it drops the oldest), and writes at once. */
-const defaults = { maxPendingEvents: 5000, maxPendingSnapshots: 200, eventsPerWrite: 500 };
+/** How much the recorder holds while the store is down (before it drops the oldest). */
+const defaults = { maxPendingEvents: 5000, maxPendingSnapshots: 200 };
 
 /**
  * Persists the poller's snapshots: at most one every `everyMs` while anything changes (same
- * fingerprint: not stored again), and the timeline events between consecutive snapshots. While
- * the store is down, events and the snapshots due are held in memory (bounded) and written, in
- * order, when it answers again; nothing is counted stored before the store said so. A store
- * failure never stops the poller.
+ * fingerprint: not stored again), and the timeline events between consecutive snapshots, each
+ * batch of events in one transaction with the snapshots that carry their state. While the store
+ * is down, events and the snapshots due are held in memory (bounded) and written, in order, when
+ * it answers again; nothing is counted stored before the store said so. A store failure never
+ * stops the poller. Among replicas, each write is fenced by the leader's term.
  */
 export class HistoryRecorder {
   private lastStoredMs = 0;
@@ -38,6 +40,8 @@ export class HistoryRecorder {
     private readonly afterEvents?: (events: TimelineEvent[], snapshot: Snapshot) => Promise<void>,
     /** Whether this process may write now (it leads the replicas); until then it holds. */
     private readonly mayWrite: () => boolean = () => true,
+    /** The term this process leads under, checked by every write (null: one process, unchecked). */
+    private readonly fence: () => Fence | null = () => null,
   ) {
     this.options = { ...defaults, ...options };
   }
@@ -109,47 +113,36 @@ export class HistoryRecorder {
   }
 
   /**
-   * Writes what is held, oldest first. Each write is one statement (all of it stored or none).
-   * The chunk being written leaves the queue while it is in flight, so that records arriving
-   * meanwhile (which may trim the queue) cannot drop or count it; a failed chunk goes back to the
-   * front.
+   * Writes what is held, oldest first, in one transaction. What is being written leaves the queues
+   * while it is in flight, so that records arriving meanwhile (which may trim the queues) cannot
+   * drop or count it; a failed batch goes back to the front, whole.
    */
   private async flush(latest: Snapshot): Promise<void> {
-    const perWrite = this.options.eventsPerWrite;
-    const stored: TimelineEvent[] = [];
+    if (this.pendingEvents.length === 0 && this.pendingSnapshots.length === 0) return;
+    const events = this.pendingEvents.splice(0);
+    const items = this.pendingSnapshots.splice(0);
+    let bytes: number;
     try {
-      while (this.pendingEvents.length > 0) {
-        const chunk = this.pendingEvents.splice(0, perWrite);
-        try {
-          await this.store.saveEvents(this.pipeline, chunk);
-        } catch (err) {
-          this.pendingEvents.unshift(...chunk);
-          this.hold(this.pendingEvents, [], this.options.maxPendingEvents);
-          throw err;
-        }
-        this.storedEvents += chunk.length;
-        stored.push(...chunk);
-      }
-    } finally {
-      if (stored.length > 0 && this.afterEvents)
-        await this.afterEvents(stored, latest).catch((err: Error) =>
-          console.error(`history: after events: ${err.message}`),
-        );
+      bytes = await this.store.saveBatch(
+        this.pipeline,
+        { events, snapshots: items.map((i) => ({ snapshot: i.snapshot, fingerprint: i.print })) },
+        this.fence(),
+      );
+    } catch (err) {
+      this.pendingEvents.unshift(...events);
+      this.hold(this.pendingEvents, [], this.options.maxPendingEvents);
+      this.pendingSnapshots.unshift(...items);
+      this.hold(this.pendingSnapshots, [], this.options.maxPendingSnapshots);
+      throw err;
     }
-    while (this.pendingSnapshots.length > 0) {
-      const item = this.pendingSnapshots.shift()!;
-      let bytes: number;
-      try {
-        bytes = await this.store.saveSnapshot(this.pipeline, item.snapshot, item.print);
-      } catch (err) {
-        this.pendingSnapshots.unshift(item);
-        this.hold(this.pendingSnapshots, [], this.options.maxPendingSnapshots);
-        throw err;
-      }
-      this.storedBytes += bytes;
-      this.storedCount += 1;
-      metrics().historySnapshots.inc();
-      metrics().historyBytes.inc(bytes);
-    }
+    this.storedEvents += events.length;
+    this.storedBytes += bytes;
+    this.storedCount += items.length;
+    metrics().historySnapshots.inc(items.length);
+    metrics().historyBytes.inc(bytes);
+    if (events.length > 0 && this.afterEvents)
+      await this.afterEvents(events, latest).catch((err: Error) =>
+        console.error(`history: after events: ${err.message}`),
+      );
   }
 }

@@ -45,6 +45,8 @@ export class Replica {
   readonly live: LiveFeed;
   private poller: Poller | null = null;
   private recording: { stop: () => void; started: () => boolean } | null = null;
+  /** The leader's term the recording began or went on under (null with one process). */
+  private recordingTerm: number | null = null;
   private stopped = false;
   private followTimer: NodeJS.Timeout | null = null;
   private aloneTimer: NodeJS.Timeout | null = null;
@@ -101,11 +103,16 @@ export class Replica {
       this.stopMirror();
       const poller = this.startPolling();
       // A recorder still waiting out its backoff for the store starts again at once: the lease just
-      // reached the database.
-      if (this.recording && !this.recording.started()) {
+      // reached the database. A leader cut off keeps what it derived only if nobody led meanwhile
+      // (its new term is the next one); otherwise the history went on without it, and it resumes
+      // from there.
+      const term = this.deps.lease.fence?.term ?? null;
+      const someoneLedMeanwhile = term !== null && this.recordingTerm !== null && term !== this.recordingTerm + 1;
+      if (this.recording && (!this.recording.started() || someoneLedMeanwhile)) {
         this.recording.stop();
         this.recording = null;
       }
+      this.recordingTerm = term;
       this.recording ??= this.record(poller);
     } else if (role === 'follower') {
       this.stopPolling();
@@ -269,8 +276,10 @@ export class Replica {
               this.announce({ topic: 'timeline', at: events.at(-1)!.at });
               await suggester.afterEvents(events, snapshot);
             },
-            // Only the leader writes; cut off, the recorder holds what it derives.
+            // Only the leader writes; cut off, the recorder holds what it derives. Each write checks
+            // the leader's term in its transaction.
             () => this.leading,
+            () => this.deps.lease.fence,
           );
           recorder.resumeFrom(resume.previous, resume.aboveThreshold);
           started = true;

@@ -16,8 +16,13 @@ export interface Db {
    * `waitMs` for it, then rejects with LockTimeout.
    */
   serialise<T>(key: string, fn: () => Promise<T>, waitMs?: number): Promise<T>;
+  /** Runs `fn`'s queries in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** What a transaction offers: queries on its one connection. */
+export type Queryable = Pick<Db, 'kind' | 'query'>;
 
 /** A JSONB value as read: both drivers parse it, but a value stored as a JSON string arrives as text. */
 export function fromJsonb<T>(value: T | string): T {
@@ -101,6 +106,31 @@ async function openPostgres(url: string): Promise<Migratable> {
         },
         waitMs,
       ),
+    async transaction(fn) {
+      const client = await pool.connect();
+      // A connection left in an unknown state is thrown away rather than handed to the next query.
+      let broken = true;
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await fn({
+            kind: 'postgres',
+            query: async (sql, params = []) => (await client.query(sql, params)).rows,
+          });
+          await client.query('COMMIT');
+          broken = false;
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').then(
+            () => (broken = false),
+            () => undefined,
+          );
+          throw err;
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
     close: () => pool.end(),
   };
   return db;
@@ -120,6 +150,10 @@ async function openPglite(dataDir: string): Promise<Migratable> {
       await db.exec(sql);
     },
     serialise: localLocks(),
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({ kind: 'pglite', query: async (sql, params = []) => (await tx.query(sql, params)).rows as never }),
+      ),
     close: () => db.close(),
   };
 }

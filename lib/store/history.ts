@@ -1,6 +1,7 @@
 import type { Snapshot } from '../contracts/snapshot';
 import { timelinePageSize, type TimelineCursor, type TimelineEvent } from '../contracts/timeline';
-import { fromJsonb, type Db } from './db';
+import { fromJsonb, type Db, type Queryable } from './db';
+import type { Fence } from './lease';
 
 /**
  * How bad a snapshot's bottleneck was, for "the bottleneck at its worst": the ready count of its
@@ -21,8 +22,15 @@ function isoOfMicros(atUs: number): string {
   return new Date((atUs - us) / 1000).toISOString().replace('Z', `${String(us).padStart(3, '0')}Z`);
 }
 
-/** Stored snapshots (deduplicated by the recorder) and timeline events, by pipeline and time. */
-export function history(db: Db) {
+/** A write refused because another process has led since this one took its term. */
+export class NotLeading extends Error {
+  constructor(fence: Fence, current: number | null) {
+    super(`no longer the leader of ${fence.name} (term ${fence.term}, now ${current ?? 'none'}); not written`);
+  }
+}
+
+/** The statements that store snapshots and events, on the database or inside a transaction. */
+function writers(db: Queryable) {
   return {
     async saveSnapshot(pipeline: string, snapshot: Snapshot, fingerprint: string): Promise<number> {
       return this.saveSnapshots(pipeline, [{ snapshot, fingerprint }]);
@@ -73,6 +81,40 @@ export function history(db: Db) {
           params,
         );
       }
+    },
+  };
+}
+
+/** Stored snapshots (deduplicated by the recorder) and timeline events, by pipeline and time. */
+export function history(db: Db) {
+  return {
+    ...writers(db),
+
+    /**
+     * What the recorder holds, in one transaction: the events and the snapshots that carry their
+     * state are stored together or not at all, so whoever resumes from the last snapshot (this
+     * process after a restart, the next leader) never says an event again. Under a fence, the
+     * transaction first checks that the leader's term is still the current one (waiting for a
+     * successor taking its term, which waits for this write in turn) and refuses with NotLeading
+     * otherwise. Returns the snapshots' JSON bytes.
+     */
+    async saveBatch(
+      pipeline: string,
+      batch: { events: TimelineEvent[]; snapshots: Array<{ snapshot: Snapshot; fingerprint: string }> },
+      fence: Fence | null = null,
+    ): Promise<number> {
+      return db.transaction(async (tx) => {
+        if (fence) {
+          const [current] = await tx.query<{ term: string }>(
+            'SELECT term FROM leader_terms WHERE name = $1 FOR SHARE',
+            [fence.name],
+          );
+          if (Number(current?.term) !== fence.term) throw new NotLeading(fence, current ? Number(current.term) : null);
+        }
+        const w = writers(tx);
+        await w.saveEvents(pipeline, batch.events);
+        return w.saveSnapshots(pipeline, batch.snapshots);
+      });
     },
 
     /**

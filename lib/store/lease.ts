@@ -21,6 +21,11 @@ export interface Lease {
   /** This process's name on the channel (its own announcements are not delivered back). */
   readonly id: string;
   readonly role: Role;
+  /**
+   * While this process leads on a shared database: the term it took on becoming the leader, which
+   * the history's writes check (`leader_terms`). Null otherwise, and always with one process.
+   */
+  readonly fence: Fence | null;
   /** Told on every change of role; called at once with the current one. */
   onRole(listener: (role: Role) => void): () => void;
   /** Every message another process announced on the channel. */
@@ -28,6 +33,12 @@ export interface Lease {
   /** Announces to every other replica; dropped (false) while the database is unreachable. */
   announce(message: ReplicaMessage): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** A leader's term: writes under it are refused once another process has taken a later one. */
+export interface Fence {
+  name: string;
+  term: number;
 }
 
 export type ReplicaMessage =
@@ -56,6 +67,7 @@ export function soloLease(): Lease {
   return {
     id: randomUUID(),
     role: 'leader',
+    fence: null,
     onRole(listener) {
       listener('leader');
       return () => undefined;
@@ -84,6 +96,7 @@ export function pgLease(options: PgLeaseOptions): Lease {
   const messages = new Listeners<ReplicaMessage>();
   let client: pg.Client | null = null;
   let role: Role = 'alone';
+  let term: number | null = null;
   /** The role before the connection was lost: a leader cut off asks again first when it is back. */
   let before: Role = 'follower';
   let closed = false;
@@ -93,6 +106,7 @@ export function pgLease(options: PgLeaseOptions): Lease {
   const setRole = (value: Role) => {
     if (role === value) return;
     if (value === 'alone') before = role;
+    if (value !== 'leader') term = null;
     role = value;
     console.log(
       `replicas: this process is ${value === 'alone' ? 'alone (no database)' : `the ${value}`} (${options.name})`,
@@ -138,6 +152,27 @@ export function pgLease(options: PgLeaseOptions): Lease {
     return c;
   };
 
+  /**
+   * The next term, taken before anyone is told of the lead: the recorder reads where the history
+   * stopped only after it, so nothing the last leader writes can land in between. On a database
+   * whose migrations have not run yet (a first start) the lock is given back and asked for again.
+   */
+  const takeTerm = async (c: pg.Client): Promise<boolean> => {
+    try {
+      const taken = await c.query<{ term: string }>(
+        `INSERT INTO leader_terms (name, term) VALUES ($1, 1)
+           ON CONFLICT (name) DO UPDATE SET term = leader_terms.term + 1 RETURNING term`,
+        [options.name],
+      );
+      term = Number(taken.rows[0]!.term);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42P01') throw err;
+      await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`warroom:leader:${options.name}`]);
+      return false;
+    }
+  };
+
   const tick = async () => {
     try {
       let fresh = false;
@@ -155,7 +190,8 @@ export function pgLease(options: PgLeaseOptions): Lease {
             `warroom:leader:${options.name}`,
           ])
         ).rows;
-        setRole(rows[0]?.ok ? 'leader' : 'follower');
+        if (rows[0]?.ok && (await takeTerm(client))) setRole('leader');
+        else setRole('follower');
       }
       if (lastProblem) console.log('replicas: the database answers again');
       lastProblem = null;
@@ -175,6 +211,9 @@ export function pgLease(options: PgLeaseOptions): Lease {
     id,
     get role() {
       return role;
+    },
+    get fence() {
+      return role === 'leader' && term !== null ? { name: options.name, term } : null;
     },
     onRole(listener) {
       listener(role);

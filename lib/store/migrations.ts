@@ -190,4 +190,15 @@ CREATE INDEX snapshots_worst ON snapshots (pipeline, bottleneck_rank DESC, e2e_m
 CREATE INDEX snapshots_peak ON snapshots (pipeline, e2e_ms DESC, at ASC) WHERE e2e_ms IS NOT NULL;
 `,
   },
+  {
+    version: 9,
+    name: 'leader terms',
+    sql: `
+-- Each time a replica becomes the leader of a pipeline it takes the next term. The history is
+-- written only under the current term, checked in the writing transaction, so a leader that has
+-- just lost the lead (stopped, or its lease connection cut) cannot write after its successor read
+-- where the history stopped.
+CREATE TABLE leader_terms (name TEXT PRIMARY KEY, term BIGINT NOT NULL);
+`,
+  },
 ];
