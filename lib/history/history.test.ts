@@ -190,6 +190,19 @@ describe('HistoryRecorder', () => {
     expect(r.pending.events).toBe(0);
   });
 
+  it('prunes a minute after its first write, then every 10 minutes', async () => {
+    const pruned: number[] = [];
+    const { store } = fakeStore();
+    const pruning = {
+      ...store,
+      prune: async (_p: string, before: Date) => void pruned.push(before.getTime()),
+    } as History;
+    const r = new HistoryRecorder(pruning, 'p', { everyMs: 1000, retentionHours: 1 });
+    const t0 = 1_000_000_000;
+    for (let t = t0; t <= t0 + 12 * 60_000; t += 10_000) await r.record(t % 20_000 ? steady : starving, t);
+    expect(pruned.map((before) => before + 3_600_000 - t0)).toEqual([60_000, 660_000]);
+  });
+
   it('survives a failing store and records again when it is back', async () => {
     let fail = true;
     const { store: flaky, snapshots } = fakeStore(() => (fail ? new Error('store down') : null));

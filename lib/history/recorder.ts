@@ -6,6 +6,8 @@ import type { Fence } from '../store/lease';
 import { metrics } from '../metrics/registry';
 
 /** How much the recorder holds while the store is down (before it drops the oldest). */
+const pruneEveryMs = 10 * 60_000;
+const firstPruneAfterMs = 60_000;
 const defaults = { maxPendingEvents: 5000, maxPendingSnapshots: 200 };
 
 /**
@@ -75,7 +77,10 @@ export class HistoryRecorder {
     this.busy = true;
     try {
       await this.flush(snapshot);
-      if (nowMs - this.lastPruneMs > 10 * 60_000) {
+      // The first prune waits a minute after the first write: a process starting (often because
+      // someone opens a link in an incident) serves pages before it vacuums.
+      if (this.lastPruneMs === 0) this.lastPruneMs = nowMs - pruneEveryMs + firstPruneAfterMs;
+      if (nowMs - this.lastPruneMs >= pruneEveryMs) {
         this.lastPruneMs = nowMs;
         await this.store.prune(this.pipeline, new Date(nowMs - this.options.retentionHours * 3_600_000));
       }

@@ -85,6 +85,10 @@ function writers(db: Queryable) {
   };
 }
 
+/** When each PGlite store was last vacuumed by a prune. */
+const vacuumedAt = new WeakMap<Db, number>();
+const vacuumEveryMs = 5 * 60_000;
+
 /** Stored snapshots (deduplicated by the recorder) and timeline events, by pipeline and time. */
 export function history(db: Db) {
   return {
@@ -233,7 +237,8 @@ export function history(db: Db) {
 
     /**
      * Drops what is older than `before`. On PGlite, which runs no autovacuum, the tables are then
-     * vacuumed and analysed here: without it the rows pruned never free their space (the store
+     * vacuumed and analysed here (at most once in 5 minutes per store, whichever pipeline prunes):
+     * without it the rows pruned never free their space (the store
      * only grows), and the planner keeps the row counts of the day the store was created, which
      * turned an incident's worst-moment and peak lookups from index walks into reading every
      * snapshot of its window. PostgreSQL's autovacuum does this there.
@@ -241,7 +246,10 @@ export function history(db: Db) {
     async prune(pipeline: string, before: Date): Promise<void> {
       await db.query('DELETE FROM snapshots WHERE pipeline = $1 AND at < $2', [pipeline, before.toISOString()]);
       await db.query('DELETE FROM timeline_events WHERE pipeline = $1 AND at < $2', [pipeline, before.toISOString()]);
-      if (db.kind === 'pglite') await db.query('VACUUM ANALYZE snapshots, timeline_events');
+      // Once per store every few minutes, however many pipelines share it.
+      if (db.kind !== 'pglite' || Date.now() - (vacuumedAt.get(db) ?? -Infinity) < vacuumEveryMs) return;
+      vacuumedAt.set(db, Date.now());
+      await db.query('VACUUM ANALYZE snapshots, timeline_events');
     },
   };
 }
