@@ -76,6 +76,7 @@ function IncidentTimelineView({
               className={`flex gap-3 border-t border-edge/60 px-4 py-1 ${i === current ? 'bg-accent/10' : ''}`}
               data-testid="timeline-event"
               data-kind={e.kind}
+              data-stage={e.stageId ?? undefined}
               data-current={i === current ? 'true' : undefined}
             >
               <Link

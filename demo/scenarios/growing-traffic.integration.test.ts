@@ -68,28 +68,38 @@ describe('growing-traffic scenario', () => {
     // The backlog clears...
     await waitFor(
       async () => ({ q: await queueState(layout, 'api.replies'), stats: await loadgenStats(layout, 10) }),
-      ({ q, stats }) => q.ready < 50 && stats.window.count >= 20 && stats.window.p90Ms! < sloMs,
+      ({ q, stats }) => q.ready < 10 && stats.window.count >= 20 && stats.window.p90Ms! < sloMs,
       drainGraceMs,
       'the reply backlog to clear and client p90 back under the SLO',
       2000,
     );
-    const clearedAfterSec = (Date.now() - scaledAtMs) / 1000;
+    const clearedAtMs = Date.now();
+    const clearedAfterSec = (clearedAtMs - scaledAtMs) / 1000;
 
-    // ...and stays cleared for the rest of the 10 minutes, as traffic climbs to its plateau.
+    // ...and stays cleared for the rest of the 10 minutes, as traffic climbs to its plateau. Each
+    // sample is the client p90 of the last 20 s, but never of requests answered before the backlog
+    // cleared (those stragglers belong to the clearing).
     const p90s: number[] = [];
+    const story: string[] = [];
     let bottleneckSeen: string | null = null;
     while (Date.now() - scaledAtMs < holdMs) {
       await sleep(10_000);
-      const stats = await loadgenStats(layout, 20);
+      const windowSec = Math.min(20, Math.floor((Date.now() - clearedAtMs) / 1000));
+      const stats = await loadgenStats(layout, windowSec);
       expect(stats.window.failed).toBe(0);
       if (stats.window.count > 0) p90s.push(stats.window.p90Ms!);
       const s = await topology(layout);
       if (s.bottleneck?.stageId === 'reply-consumers') bottleneckSeen = s.bottleneck.reason;
+      const ready = (id: string) => s.stages.find((st) => st.id === id)?.queue?.ready ?? '?';
+      story.push(
+        `+${Math.round((Date.now() - scaledAtMs) / 1000)} s: p90 ${stats.window.p90Ms} ms of ${stats.window.count} (${windowSec} s), ` +
+          `request queue ${ready('request-queue')}, reply queue ${ready('reply-queue')}, bottleneck ${s.bottleneck?.stageId ?? 'none'}`,
+      );
     }
     const rateAtEnd = rateAt(growing, Date.now() - startedMs);
     expect(rateAtEnd).toBe(growing.ramp!.maxRatePerSec);
-    expect(bottleneckSeen).toBeNull();
-    expect(Math.max(...p90s)).toBeLessThan(sloMs);
+    expect(bottleneckSeen, story.join('\n')).toBeNull();
+    expect(Math.max(...p90s), story.join('\n')).toBeLessThan(sloMs);
     expect(await replyConsumersDesired()).toBe(rec.to);
 
     recordFigures('growing-traffic', {
