@@ -176,7 +176,27 @@ describe('shapeTrends', () => {
         for (const line of [...lines.latency, ...lines.depth, ...lines.workers])
           for (const p of line.points) expect(p.value === null || Number.isFinite(p.value)).toBe(true);
       }),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        // A rate so large that rounding it to a tenth overflowed to -Infinity.
+        examples: [
+          [
+            { fromMs: 1795305600000, toMs: 1795305660000, bucketMs: 1000, count: 60 },
+            [
+              {
+                bucket: 0,
+                atMs: 1795305600000,
+                snapshots: 0,
+                e2eMs: null,
+                ready: null,
+                publishPerSec: -1.797693134862316e307,
+                deliverPerSec: null,
+                consumers: null,
+              },
+            ],
+          ],
+        ],
+      },
     );
   });
 

@@ -76,7 +76,9 @@ export function workerStages(snapshot: Snapshot | null): Array<{ id: string; lab
     .map((s) => ({ id: s.id, label: s.label }));
 }
 
-const round = (v: number | null) => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10) / 10);
+/** To 0.1; a value too large to carry a tenth is kept as it is (times 10 it could overflow to Infinity). */
+const round = (v: number | null) =>
+  v === null || !Number.isFinite(v) ? null : Math.abs(v) >= 1e15 ? v : Math.round(v * 10) / 10;
 
 /**
  * The lines: one point per bucket the store returned, at the bucket's last snapshot's time (Unix
