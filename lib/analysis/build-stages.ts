@@ -5,6 +5,7 @@ import type { Observations } from './types';
 import { queueVerdict, type QueueVerdictInput } from './queue-verdict';
 import type { StageSnapshot } from '../contracts/snapshot';
 import { gpuRoom, type GpuContext } from './gpu-room';
+import { roundTo } from './round';
 
 /**
  * Steps 1-3 of the analysis: attach to each configured stage its queue state (lag-free AMQP
@@ -100,7 +101,7 @@ export function buildStages(obs: Observations): { stages: StageSnapshot[]; queue
       if (workers.autoscaler) stage.workers.autoscaler = workers.autoscaler;
     }
     const gpu = obs.gpuUtilPct[spec.id];
-    if (gpu !== undefined && gpu !== null) stage.gpu = { utilPct: Math.round(gpu * 10) / 10 };
+    if (gpu !== undefined && gpu !== null) stage.gpu = { utilPct: roundTo(gpu, 1) };
     return stage;
   });
   for (const stage of stages) attachGpuRoom(obs, stage, queues);
@@ -208,7 +209,7 @@ export function attributeLatency(obs: Observations, stages: StageSnapshot[]): At
   });
   const explainedMs = slowestWay(stages, (i) => stages[i]!.contributionMs).totalMs;
   for (const stage of stages) {
-    stage.share = pMs && pMs > 0 ? Math.min(1, Math.round((stage.contributionMs / pMs) * 1000) / 1000) : 0;
+    stage.share = pMs && pMs > 0 ? Math.min(1, roundTo(stage.contributionMs / pMs, 3)) : 0;
   }
   return {
     pMs,

@@ -1,5 +1,6 @@
 import { formatGiB, plural } from '../format/numbers';
 import type { GpuMemoryObservation } from './types';
+import { roundTo } from './round';
 
 /**
  * How many more workers a worker stage's GPUs take: packing room per GPU is the lower of what
@@ -83,7 +84,7 @@ export function gpuRoom(input: GpuRoomInput): GpuRoom {
   const extraWorkers =
     perGpu !== null && gpus !== null && running !== null ? Math.max(0, perGpu * gpus - running) : null;
   const room: Omit<GpuRoom, 'summary'> = {
-    workersPerGpu: workersPerGpu === null ? null : Math.round(workersPerGpu * 100) / 100,
+    workersPerGpu: workersPerGpu === null ? null : roundTo(workersPerGpu, 2),
     byUtilisation,
     byMemory,
     perGpu,

@@ -1,5 +1,6 @@
 import type { QueueVerdict } from '../contracts/snapshot';
 import { formatRate, plural } from '../format/numbers';
+import { roundTo } from './round';
 
 /**
  * The backpressure half of a queue's verdict: whether it sheds load at its length limit (and how
@@ -30,7 +31,7 @@ type Backpressure = Pick<QueueVerdict, 'limit' | 'rejectedByConsumersPerSec' | '
 
 /** Below this a rate difference is the broker's sampling noise, not a finding (per second). */
 const noisePerSec = 0.5;
-const round2 = (n: number) => Math.round(n * 100) / 100;
+const round2 = (n: number) => roundTo(n, 2);
 const finite = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n);
 
 export function queueBackpressure(q: QueueBackpressureInput): { fields: Backpressure; parts: string[] } {

@@ -1,6 +1,7 @@
 import type { QueueVerdict } from '../contracts/snapshot';
 import { formatDuration, formatRate } from '../format/numbers';
 import { queueBackpressure, type QueueBackpressureInput } from './queue-backpressure';
+import { roundTo } from './round';
 
 /**
  * A queue stage's verdict in numbers, the questions people ask of a queue in an incident: how long
@@ -90,7 +91,7 @@ export function queueVerdict(q: QueueVerdictInput): QueueVerdict {
     consumerCapacity: q.consumerCapacity,
     unackedLimit,
     saturation,
-    redeliveredShare: redeliveredShare === null ? null : Math.round(redeliveredShare * 1000) / 1000,
+    redeliveredShare: redeliveredShare === null ? null : roundTo(redeliveredShare, 3),
     ...backpressure.fields,
     summary: parts.join(' · '),
   };

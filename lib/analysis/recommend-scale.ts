@@ -6,6 +6,7 @@ import type { Recommendation } from '../contracts/snapshot';
 import { formatRate } from '../format/numbers';
 import { gpuUnderusedBelowPct } from './find-insights';
 import { gpuRoomForNewWorkers, type GpuContext } from './gpu-room';
+import { roundTo } from './round';
 
 /**
  * Step 6: how many consumers make a fix that holds. The count is sized for where traffic is
@@ -161,4 +162,4 @@ function limitsOf(input: RecommendInput, to: number, perConsumerPerSec: number, 
   return notes;
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
+const round1 = (n: number) => roundTo(n, 1);

@@ -1,6 +1,7 @@
 import type { SeriesLine } from '../contracts/series';
 import type { Snapshot } from '../contracts/snapshot';
 import { maxTrendPoints, type TrendsView } from '../contracts/trends';
+import { roundTo } from '../analysis/round';
 
 /**
  * The pure half of the trends: how a range is cut into buckets (the store aggregates each one in
@@ -76,9 +77,7 @@ export function workerStages(snapshot: Snapshot | null): Array<{ id: string; lab
     .map((s) => ({ id: s.id, label: s.label }));
 }
 
-/** To 0.1; a value too large to carry a tenth is kept as it is (times 10 it could overflow to Infinity). */
-const round = (v: number | null) =>
-  v === null || !Number.isFinite(v) ? null : Math.abs(v) >= 1e15 ? v : Math.round(v * 10) / 10;
+const round = (v: number | null) => (v === null || !Number.isFinite(v) ? null : roundTo(v, 1));
 
 /**
  * The lines: one point per bucket the store returned, at the bucket's last snapshot's time (Unix

@@ -3,6 +3,7 @@ import type { WarroomConfig } from '../config/schema';
 import type { PrometheusClient } from '../sources/prometheus/client';
 import type { SeriesLine, StageSeries } from '../contracts/series';
 import { latencyQuery } from './latency-queries';
+import { roundTo } from '../analysis/round';
 
 /**
  * The side panel's time series (the last 15 minutes), fetched by the poll loop on its own slower
@@ -131,7 +132,7 @@ export class SeriesCache {
         unit: q.unit,
         points: points.map((p) => ({
           t: p.t,
-          value: p.value === null || !Number.isFinite(p.value) ? null : Math.round(p.value * q.scale * 10) / 10,
+          value: p.value === null || !Number.isFinite(p.value * q.scale) ? null : roundTo(p.value * q.scale, 1),
         })),
       });
     }
