@@ -218,10 +218,10 @@ describe('HistoryRecorder', () => {
 });
 
 describe('bottleneckRank', () => {
-  it('ranks a queue bottleneck by its backlog, a stage bottleneck by its time, and none as null', async () => {
-    const { bottleneckRank } = await import('../store/history');
+  it('ranks a queue bottleneck by its backlog, above any stage bottleneck, a stage bottleneck by its time, and none as null', async () => {
+    const { backlogRankBase, bottleneckRank } = await import('../store/history');
     const starving = analyze(scenarioObservations.replyStarvation);
-    expect(bottleneckRank(starving)).toBe(420);
+    expect(bottleneckRank(starving)).toBe(backlogRankBase + 420);
     expect(bottleneckRank(analyze(scenarioObservations.steady))).toBeNull();
     const slowStage = {
       ...starving,
@@ -229,5 +229,17 @@ describe('bottleneckRank', () => {
       stages: starving.stages.map((s) => (s.id === 'ml-workers' ? { ...s, contributionMs: 3500 } : s)),
     };
     expect(bottleneckRank(slowStage)).toBe(3500);
+    // A backlog of 1 still outranks a stage 10 minutes slow: different units, backlog first.
+    const shallow = {
+      ...starving,
+      stages: starving.stages.map((s) =>
+        s.queue && s.id === 'reply-queue' ? { ...s, queue: { ...s.queue, ready: 1 } } : s,
+      ),
+    };
+    const verySlow = {
+      ...slowStage,
+      stages: slowStage.stages.map((s) => (s.id === 'ml-workers' ? { ...s, contributionMs: 600_000 } : s)),
+    };
+    expect(bottleneckRank(shallow)!).toBeGreaterThan(bottleneckRank(verySlow)!);
   });
 });

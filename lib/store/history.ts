@@ -3,16 +3,25 @@ import { timelinePageSize, type TimelineCursor, type TimelineEvent } from '../co
 import { fromJsonb, type Db, type Queryable } from './db';
 import type { Fence } from './lease';
 
+/** Where the ranks of bottlenecks with a backlog begin: above every bottleneck without one. */
+export const backlogRankBase = 1e15;
+
 /**
- * How bad a snapshot's bottleneck was, for "the bottleneck at its worst": the ready count of its
- * queue (the backlog, read without lag), or for a stage without a queue its time at the
- * end-to-end quantile; null without a bottleneck. (Queue wait estimates were tried first: right
- * after a fix, the stale head age of the draining backlog made them peak on the recovery.)
+ * How bad a snapshot's bottleneck was, for "the bottleneck at its worst": for a bottleneck with a
+ * queue, `backlogRankBase` plus the ready count of that queue (the backlog, read without lag); for
+ * a stage without a queue, its time at the end-to-end quantile; null without a bottleneck. The two
+ * are in different units, so a backlog always outranks a stage without one: requests piling up
+ * are worse than a stage that is slow but keeps up, and a slow stage named for a moment while the
+ * client p90 still holds a drained backlog (1.3 s at the ML workers, against 120 ready at the
+ * reply queue) must not become the incident's worst moment. (Queue wait estimates were tried
+ * first: right after a fix, the stale head age of the draining backlog made them peak on the
+ * recovery.)
  */
 export function bottleneckRank(snapshot: Snapshot): number | null {
   const b = snapshot.bottleneck;
   if (!b) return null;
-  if (b.queueStageId) return snapshot.stages.find((st) => st.id === b.queueStageId)?.queue?.ready ?? 0;
+  if (b.queueStageId)
+    return backlogRankBase + (snapshot.stages.find((st) => st.id === b.queueStageId)?.queue?.ready ?? 0);
   return snapshot.stages.find((st) => st.id === b.stageId)?.contributionMs ?? 0;
 }
 

@@ -201,4 +201,15 @@ CREATE INDEX snapshots_peak ON snapshots (pipeline, e2e_ms DESC, at ASC) WHERE e
 CREATE TABLE leader_terms (name TEXT PRIMARY KEY, term BIGINT NOT NULL);
 `,
   },
+  {
+    version: 10,
+    name: 'a backlog outranks a stage without one',
+    sql: `
+-- The worst moment's rank mixed units: a queue's ready count against a stage's milliseconds, so a
+-- slow stage named for a moment (1,300 ms) outranked a backlog of 120. Ranks of bottlenecks with
+-- a queue now start at 1e15 (lib/store/history.ts, backlogRankBase).
+UPDATE snapshots SET bottleneck_rank = bottleneck_rank + 1e15
+ WHERE bottleneck_rank IS NOT NULL AND bottleneck_rank < 1e15 AND body->'bottleneck'->>'queueStageId' IS NOT NULL;
+`,
+  },
 ];
