@@ -57,7 +57,11 @@ test.describe('a long incident', () => {
       await expect
         .poll(() =>
           current.evaluate((row) => {
-            const box = row.closest('ol')!.getBoundingClientRect();
+            // A row React replaced (the whole timeline arriving after the first window) is detached:
+            // not yet, ask again.
+            const ol = row.closest('ol');
+            if (!ol) return false;
+            const box = ol.getBoundingClientRect();
             const r = row.getBoundingClientRect();
             return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
           }),
