@@ -5,9 +5,10 @@ import type { History } from '../store/history';
 import type { Fence } from '../store/lease';
 import { metrics } from '../metrics/registry';
 
-/** How much the recorder holds while the store is down (before it drops the oldest). */
+/** How often old history is pruned, and how long after a start the first prune waits. */
 const pruneEveryMs = 10 * 60_000;
 const firstPruneAfterMs = 60_000;
+/** How much the recorder holds while the store is down (before it drops the oldest). */
 const defaults = { maxPendingEvents: 5000, maxPendingSnapshots: 200 };
 
 /**

@@ -97,6 +97,8 @@ export function pgLease(options: PgLeaseOptions): Lease {
   let client: pg.Client | null = null;
   let role: Role = 'alone';
   let term: number | null = null;
+  /** The advisory lock the leader holds, one per pipeline. */
+  const lockKey = `warroom:leader:${options.name}`;
   /** The role before the connection was lost: a leader cut off asks again first when it is back. */
   let before: Role = 'follower';
   let closed = false;
@@ -168,7 +170,7 @@ export function pgLease(options: PgLeaseOptions): Lease {
       return true;
     } catch (err) {
       if ((err as { code?: string }).code !== '42P01') throw err;
-      await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`warroom:leader:${options.name}`]);
+      await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
       return false;
     }
   };
@@ -186,9 +188,7 @@ export function pgLease(options: PgLeaseOptions): Lease {
         setRole('follower');
       } else {
         const rows = (
-          await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [
-            `warroom:leader:${options.name}`,
-          ])
+          await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [lockKey])
         ).rows;
         if (rows[0]?.ok && (await takeTerm(client))) setRole('leader');
         else setRole('follower');
